@@ -1,0 +1,52 @@
+/** Output helpers for commands: colours only on a TTY (NO_COLOR respected), atomic --output files. */
+import { renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import pc from 'picocolors';
+import { UserError } from '../core/errors.js';
+import { NO_COLORS, type Colors } from '../report/text.js';
+
+export function colorsFor(stream: NodeJS.WriteStream): Colors {
+  const enabled = Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
+  if (!enabled) return NO_COLORS;
+  return { bold: pc.bold, dim: pc.dim, red: pc.red, yellow: pc.yellow, green: pc.green, cyan: pc.cyan };
+}
+
+/** Writes `text` to --output atomically (temp + rename) or to stdout. */
+export function emit(text: string, output: string | undefined): void {
+  if (!output) {
+    process.stdout.write(text);
+    return;
+  }
+  const target = path.resolve(output);
+  const temp = `${target}.ssot-${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, target);
+  } catch (error) {
+    throw new UserError(`${output}: cannot write output (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
+/** A progress bar on stderr for long runs on a TTY; a no-op elsewhere. */
+export function progressBar(label: string): { update(done: number, total: number): void; stop(): void } {
+  if (!process.stderr.isTTY || process.env.CI) return { update() {}, stop() {} };
+  let bar: cliProgress.SingleBar | undefined;
+  const started = Date.now();
+  return {
+    update(done, total) {
+      if (!bar) {
+        if (Date.now() - started < 300 || total < 500) return; // short runs stay quiet
+        bar = new cliProgress.SingleBar(
+          { stream: process.stderr, format: `${label} [{bar}] {value}/{total} files`, clearOnComplete: true, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, done);
+      }
+      bar.update(done);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * The only place that reads argv, prints and exits. Every command's work lives
+ * in a pure(ish) function under src/ that returns data; this file wires.
+ */
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../core/errors.js';
+import { TOOL_VERSION } from '../core/version.js';
+// -- command registrations (one import per command module) --
+import { registerScanCommands } from './commands/scan.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerMonitorCommand } from '../monitor/cli.js';
+
+export function buildProgram(): Command {
+  const program = new Command('ssot')
+    .description('Move a monorepo onto a single source of truth for an import, safely, in phases.')
+    .version(TOOL_VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+  // -- command registrations (one call per command module) --
+  registerScanCommands(program);
+  registerInitCommand(program);
+  registerMonitorCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // help and version exit 0; usage errors already printed by commander
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  if (error instanceof UserError) {
+    process.stderr.write(`error: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  throw error;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`ssot: internal error (a bug — please report it)\n${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

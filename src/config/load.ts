@@ -1,0 +1,135 @@
+/**
+ * Finds, reads and validates ssot.config.yaml / .json. Every problem becomes a
+ * UserError whose message names the file, the line and the key — one line,
+ * exit code 2 — and nothing is written.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../core/errors.js';
+import { configSchema, type RawConfig } from './schema.js';
+
+export const CONFIG_FILE_NAMES = ['ssot.config.yaml', 'ssot.config.yml', 'ssot.config.json'];
+
+/** The config file for a scan of `root`: `--config` when given, else the first known name in root. */
+export function locateConfig(root: string, explicit: string | undefined): string {
+  if (explicit) {
+    const file = path.resolve(explicit);
+    if (!existsSync(file)) throw new UserError(`${explicit}: config file not found`);
+    return file;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = path.join(root, name);
+    if (existsSync(file)) return file;
+  }
+  throw new UserError(`no ssot.config.yaml in ${root}`, {
+    hint: 'run `ssot init` to write a starter config, or pass --config FILE',
+  });
+}
+
+export interface LoadedRawConfig {
+  file: string;
+  raw: RawConfig;
+  /** 1-based line of the node at a key path, for messages from later validation steps. */
+  lineOf(keyPath: readonly (string | number)[]): number | undefined;
+}
+
+/** Reads and schema-validates a config file; throws UserError naming file:line and key. */
+export function readRawConfig(file: string): LoadedRawConfig {
+  const display = displayPath(file);
+  let text: string;
+  try {
+    if (!statSync(file).isFile()) throw new UserError(`${display}: config path is not a file`);
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`${display}: cannot read config (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const line = lineCounter.linePos(firstError.pos[0]).line;
+    const reason = firstError.message.split('\n')[0] ?? firstError.code;
+    throw new UserError(`${display}:${line}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${reason}`);
+  }
+  const lineOf = (keyPath: readonly (string | number)[]): number | undefined => {
+    const offset = nodeOffset(doc, keyPath);
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  const data: unknown = doc.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UserError(`${display}:1: config must be a mapping with at least \`version: 1\`, \`canonical\` and \`rules\``);
+  }
+  const parsed = configSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new UserError(describeIssue(display, parsed.error.issues[0]!, lineOf));
+  }
+  return { file, raw: parsed.data, lineOf };
+}
+
+function describeIssue(
+  display: string,
+  issue: z.core.$ZodIssue,
+  lineOf: (keyPath: readonly (string | number)[]) => number | undefined,
+): string {
+  const keyPath = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const full = [...keyPath, key];
+    const line = lineOf(full) ?? lineOf(keyPath) ?? 1;
+    return `${display}:${line}: unknown key \`${formatKeyPath(full)}\``;
+  }
+  const line = nearestLine(keyPath, lineOf);
+  const where = keyPath.length ? `\`${formatKeyPath(keyPath)}\`` : 'config';
+  if (issue.code === 'invalid_type' && issue.input === undefined) {
+    return `${display}:${line}: missing required key ${where}`;
+  }
+  return `${display}:${line}: ${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
+}
+
+function nearestLine(
+  keyPath: readonly (string | number)[],
+  lineOf: (keyPath: readonly (string | number)[]) => number | undefined,
+): number {
+  for (let n = keyPath.length; n >= 0; n--) {
+    const line = lineOf(keyPath.slice(0, n));
+    if (line !== undefined) return line;
+  }
+  return 1;
+}
+
+/** `rules[0].deprecated[2]` */
+export function formatKeyPath(keyPath: readonly (string | number)[]): string {
+  let out = '';
+  for (const part of keyPath) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+  return out;
+}
+
+function nodeOffset(doc: Document, keyPath: readonly (string | number)[]): number | undefined {
+  let node: unknown = doc.contents;
+  let offset: number | undefined = (node as { range?: [number] } | null)?.range?.[0];
+  for (const part of keyPath) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => {
+        const key = item.key as { value?: unknown } | null;
+        return key !== null && typeof key === 'object' && String(key.value) === String(part);
+      });
+      if (!pair) return offset;
+      offset = (pair.key as { range?: [number] }).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof part === 'number') {
+      node = node.items[part];
+      offset = (node as { range?: [number] } | undefined)?.range?.[0] ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}

@@ -1,0 +1,73 @@
+/**
+ * The raw shape of ssot.config.yaml, as the user writes it. Parsed and then
+ * compiled into runtime types by ./compile.ts (as ast-grep separates raw rule
+ * data from validated runtime rules). `npm run build` emits the JSON Schema in
+ * schema/ssot.config.schema.json from this file (see ./jsonSchema.ts).
+ */
+import { z } from 'zod';
+
+const globList = z.union([z.string(), z.array(z.string())]);
+
+export const ruleSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .describe('Rule id, shown with every finding and used by `# ssot: ignore[id]`.'),
+    deprecated: z
+      .array(z.string())
+      .min(1)
+      .describe('Python import statements naming what is banned: `from M import N` bans symbol M.N, `import M` bans module M and everything under it.'),
+    replaceWith: z.string().describe('A key of `canonical`: the import every deprecated binding moves to.'),
+    types: z
+      .string()
+      .optional()
+      .describe('Optional `from M import Class`: the class to use where a deprecated class appears in type positions (annotations, isinstance, spec=, base classes).'),
+    allowIn: z.array(z.string()).default([]).describe('Globs of files where the deprecated import is legitimate.'),
+    message: z.string().optional().describe('Text shown with each finding.'),
+  })
+  .strict();
+
+export const phaseSchema = z
+  .object({
+    id: z.string().min(1),
+    title: z.string().optional(),
+    risk: z.enum(['critical', 'high', 'medium', 'low']).optional(),
+    files: z.array(z.string()).default([]).describe('Explicit files; beat `include` globs of every phase.'),
+    include: z.array(z.string()).default([]).describe('Globs; the first phase whose globs match a file owns it.'),
+    rules: z.array(z.string()).optional().describe('Rule ids this phase fixes (default: all).'),
+  })
+  .strict();
+
+export const gateSchema = z
+  .object({
+    name: z.string().min(1),
+    run: z.string().min(1).describe('Command line run with `sh -c` from the repository root.'),
+    cwd: z.string().optional().describe('Working directory relative to the repository root.'),
+    timeout: z.number().positive().optional().describe('Seconds before the whole process group is killed (default 600).'),
+    env: z.record(z.string(), z.string()).optional(),
+    when: z.enum(['before', 'after', 'both']).default('both'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    language: z.enum(['python']).default('python'),
+    sourceRoots: z.array(z.string()).default(['.']),
+    include: z.array(z.string()).optional().describe('Default per language: ["**/*.py", "**/*.pyi"] for python.'),
+    exclude: z.array(z.string()).default([]),
+    services: z.record(z.string(), globList).default({}),
+    canonical: z.record(z.string(), z.string()),
+    rules: z.array(ruleSchema).min(1),
+    phases: z.array(phaseSchema).default([]),
+    gates: z.array(gateSchema).default([]),
+    monitor: z.unknown().optional().describe('Sources and thresholds for `ssot monitor` (see the monitor docs).'),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RawRule = z.infer<typeof ruleSchema>;
+export type RawPhase = z.infer<typeof phaseSchema>;
+export type RawGate = z.infer<typeof gateSchema>;

@@ -1,0 +1,52 @@
+/**
+ * Converts string indices to 1-based line and code-point column, once per file.
+ * Line breaks: \n, \r\n and lone \r (as Python and tree-sitter count them).
+ */
+export class LineIndex {
+  private readonly starts: number[];
+  constructor(private readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+  }
+
+  /** 0-based line containing string index `index`. */
+  lineOf(index: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** 1-based line and 1-based column counted in Unicode code points. */
+  position(index: number): { line: number; column: number } {
+    const line = this.lineOf(index);
+    const start = this.starts[line]!;
+    let column = 1;
+    for (let i = start; i < index; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < index) i++;
+      column++;
+    }
+    return { line: line + 1, column };
+  }
+
+  lineStart(line0: number): number {
+    return this.starts[line0] ?? this.text.length;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}

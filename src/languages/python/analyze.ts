@@ -1,0 +1,313 @@
+/**
+ * Findings for one Python file: deprecated import bindings, every usage of
+ * them (categorised), attribute chains that reach a banned path through an
+ * allowed import (`import a.b.M` then `a.b.M.N`), and string literals whose
+ * whole value is a banned dotted path. Pure: a tree in, data out.
+ */
+import type { Ban, RawFinding, UsageCategory } from '../../core/model.js';
+import { findBan } from '../../core/model.js';
+import type { SyntaxNode } from '../../parsing/treeSitter.js';
+import { analyzeScopes, type Binding, type ScopeAnalysis } from './scopes.js';
+import { resolveRelativeModule, type ModuleContext } from './moduleNames.js';
+
+export interface PythonFileAnalysis {
+  readonly findings: RawFinding[];
+  readonly scopes: ScopeAnalysis;
+  /** Import bindings that a ban covers, with the ban. */
+  readonly deprecatedBindings: Map<Binding, Ban>;
+  /** 0-based lines carrying `# ssot: ignore` (value: rule ids, or null for all rules). */
+  readonly suppressions: Map<number, Set<string> | null>;
+}
+
+export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans: readonly Ban[]): PythonFileAnalysis {
+  const scopes = analyzeScopes(root, (level, module) => resolveRelativeModule(context, level, module));
+  const findings: RawFinding[] = [];
+  const deprecatedBindings = new Map<Binding, Ban>();
+
+  for (const binding of scopes.importBindings) {
+    const info = binding.import!;
+    if (info.qualifiedName === null) continue;
+    if (binding.kind === 'star-import') {
+      const module = info.qualifiedName;
+      const moduleBan = findBan(bans, module);
+      if (moduleBan) {
+        deprecatedBindings.set(binding, moduleBan);
+        findings.push(importFinding(moduleBan, info.reportNode, module, '*'));
+        continue;
+      }
+      // a star import from a module that holds banned symbols brings them in
+      for (const ban of bans) {
+        if (ban.path.startsWith(`${module}.`) && !ban.path.slice(module.length + 1).includes('.')) {
+          findings.push(importFinding(ban, info.reportNode, ban.path, '*'));
+        }
+      }
+      continue;
+    }
+    const path = binding.kind === 'import' ? info.importedPath! : info.qualifiedName;
+    const ban = findBan(bans, path);
+    if (!ban) continue;
+    const moduleBanned = binding.kind === 'from-import' && info.module !== null && findBan(bans, info.module) !== undefined;
+    const statementModule = info.statement.childForFieldName('module_name');
+    const at = moduleBanned && statementModule ? statementModule : info.reportNode;
+    if (binding.kind === 'import' && info.alias === null) {
+      // `import a.b.M` binds `a`; uses are found through attribute chains below
+      findings.push(importFinding(ban, at, path, path));
+    } else {
+      deprecatedBindings.set(binding, ban);
+      findings.push(importFinding(ban, at, path, binding.name));
+    }
+  }
+
+  const rebindingsReported = new Set<Binding>();
+  for (const ref of scopes.references) {
+    const imports = ref.candidates.filter((b) => b.import);
+    if (!imports.length) continue;
+    const deprecated = imports.find((b) => deprecatedBindings.has(b));
+    if (deprecated) {
+      const ban = deprecatedBindings.get(deprecated)!;
+      findings.push({
+        ruleId: ban.ruleId,
+        kind: 'usage',
+        range: rangeOf(ref.node),
+        symbol: deprecated.import!.qualifiedName!,
+        local: ref.name,
+        usage: categorizeUsage(ref.node),
+      });
+      for (const other of ref.candidates) {
+        if (!other.import && other.node.startIndex !== ref.node.startIndex) rebindingsReported.add(other);
+      }
+      continue;
+    }
+    const base = imports.find((b) => b.import!.qualifiedName !== null && b.kind !== 'star-import');
+    if (!base) continue;
+    let node = ref.node;
+    let qualified = base.import!.qualifiedName!;
+    for (;;) {
+      const parent = node.parent;
+      if (!parent || parent.type !== 'attribute' || parent.childForFieldName('object')?.id !== node.id) break;
+      const attr = parent.childForFieldName('attribute');
+      if (!attr) break;
+      qualified = `${qualified}.${attr.text}`;
+      node = parent;
+      const ban = findBan(bans, qualified);
+      if (ban) {
+        findings.push({
+          ruleId: ban.ruleId,
+          kind: 'usage',
+          range: rangeOf(node),
+          symbol: qualified,
+          local: compactText(node),
+          usage: categorizeUsage(node),
+        });
+        break;
+      }
+    }
+  }
+
+  // a deprecated name rebound in its own scope (`except ImportError: X = None`)
+  for (const [binding, ban] of deprecatedBindings) {
+    for (const other of binding.scope.bindings.get(binding.name) ?? []) {
+      if (other === binding || other.import || other.kind === 'del') continue;
+      if (other.kind === 'augmented-assignment') continue; // already a usage
+      findings.push({
+        ruleId: ban.ruleId,
+        kind: 'usage',
+        range: rangeOf(other.node),
+        symbol: binding.import!.qualifiedName!,
+        local: other.name,
+        usage: 'assignment-target',
+      });
+      rebindingsReported.add(other);
+    }
+  }
+
+  const suppressions = new Map<number, Set<string> | null>();
+  collectStringsAndComments(root, bans, findings, suppressions);
+  findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  return { findings, scopes, deprecatedBindings, suppressions };
+}
+
+function importFinding(ban: Ban, node: SyntaxNode, symbol: string, local: string): RawFinding {
+  return { ruleId: ban.ruleId, kind: 'import', range: rangeOf(node), symbol, local, usage: null };
+}
+
+export function rangeOf(node: SyntaxNode): { start: number; end: number } {
+  return { start: node.startIndex, end: node.endIndex };
+}
+
+function compactText(node: SyntaxNode): string {
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') {
+    const object = node.childForFieldName('object');
+    const attr = node.childForFieldName('attribute');
+    if (object && attr) return `${compactText(object)}.${attr.text}`;
+  }
+  return node.text;
+}
+
+/** How a reference to a deprecated binding (or a banned attribute chain) is used. */
+export function categorizeUsage(node: SyntaxNode): UsageCategory {
+  const parent = node.parent;
+  if (!parent) return 'other';
+  if (parent.type === 'call' && parent.childForFieldName('function')?.id === node.id) {
+    const args = parent.childForFieldName('arguments');
+    const empty = !args || (args.type === 'argument_list' && args.namedChildCount === 0);
+    return empty ? 'call-no-args' : 'call-with-args';
+  }
+  if (parent.type === 'attribute' && parent.childForFieldName('object')?.id === node.id) {
+    return isStoreTarget(parent) ? 'assignment-target' : 'attribute';
+  }
+  if (isStoreTarget(node)) return 'assignment-target';
+  if (inAnnotation(node)) return 'annotation';
+  // isinstance(x, L) / issubclass(x, (A, L))
+  let arg: SyntaxNode = node;
+  if (parent.type === 'tuple' && parent.parent?.type === 'argument_list') arg = parent;
+  const argList = arg.parent;
+  if (argList?.type === 'argument_list') {
+    const call = argList.parent;
+    if (call?.type === 'call') {
+      const fn = call.childForFieldName('function');
+      const fnName = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      const positional = argList.namedChildren.filter((c) => c && c.type !== 'keyword_argument' && c.type !== 'comment');
+      if ((fnName === 'isinstance' || fnName === 'issubclass') && positional[1]?.id === arg.id) return 'isinstance';
+      if ((fnName === 'create_autospec' || fnName === 'MagicMock' || fnName === 'Mock') && positional[0]?.id === arg.id && fnName === 'create_autospec') return 'spec';
+    }
+    if (call?.type === 'class_definition' && arg === node) return 'base-class';
+  }
+  if (parent.type === 'keyword_argument' && parent.childForFieldName('value')?.id === node.id) {
+    const name = parent.childForFieldName('name')?.text;
+    if (name === 'spec' || name === 'spec_set' || name === 'autospec') return 'spec';
+  }
+  return 'other';
+}
+
+function isStoreTarget(node: SyntaxNode): boolean {
+  let current = node;
+  let parent = node.parent;
+  while (parent && (parent.type === 'pattern_list' || parent.type === 'tuple_pattern' || parent.type === 'list_pattern')) {
+    current = parent;
+    parent = parent.parent;
+  }
+  if (!parent) return false;
+  if ((parent.type === 'assignment' || parent.type === 'augmented_assignment') && parent.childForFieldName('left')?.id === current.id) {
+    return true;
+  }
+  if (parent.type === 'delete_statement' || (parent.type === 'expression_list' && parent.parent?.type === 'delete_statement')) return true;
+  return false;
+}
+
+function inAnnotation(node: SyntaxNode): boolean {
+  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) {
+    if (n.type === 'type') return true;
+    if (n.type.endsWith('_statement') || n.type === 'block' || n.type === 'module' || n.type === 'lambda') return false;
+  }
+  return false;
+}
+
+function collectStringsAndComments(
+  root: SyntaxNode,
+  bans: readonly Ban[],
+  findings: RawFinding[],
+  suppressions: Map<number, Set<string> | null>,
+): void {
+  const cursor = root.walk();
+  let descend = true;
+  for (;;) {
+    const type = cursor.nodeType;
+    if (descend && type === 'string') {
+      const node = cursor.currentNode;
+      const value = literalStringValue(node);
+      if (value !== null && !isDocstringLike(node)) {
+        const ban = findBan(bans, value);
+        if (ban) {
+          findings.push({ ruleId: ban.ruleId, kind: 'string-reference', range: rangeOf(node), symbol: value, local: value, usage: null });
+        }
+      }
+      descend = false; // no need to look inside a string except interpolations (rare; skipped)
+    } else if (descend && type === 'comment') {
+      const directive = parseSuppression(cursor.nodeText);
+      if (directive !== undefined) {
+        const line = cursor.startPosition.row;
+        const existing = suppressions.get(line);
+        if (directive === null || existing === null) suppressions.set(line, null);
+        else suppressions.set(line, new Set([...(existing ?? []), ...directive]));
+      }
+    }
+    if (descend && cursor.gotoFirstChild()) continue;
+    descend = true;
+    if (cursor.gotoNextSibling()) continue;
+    let climbed = false;
+    while (cursor.gotoParent()) {
+      if (cursor.gotoNextSibling()) {
+        climbed = true;
+        break;
+      }
+    }
+    if (!climbed) break;
+  }
+  cursor.delete();
+}
+
+/** The value of a plain (non-f, non-bytes) string literal without escapes, else null. */
+function literalStringValue(node: SyntaxNode): string | null {
+  const children = node.namedChildren;
+  const start = children[0];
+  if (!start || start.type !== 'string_start') return null;
+  const prefix = start.text.toLowerCase();
+  if (prefix.includes('b') || prefix.includes('f') || prefix.includes('t')) return null;
+  const contents = children.filter((c) => c && c.type !== 'string_start' && c.type !== 'string_end');
+  if (contents.length !== 1 || contents[0]!.type !== 'string_content') return null;
+  const value = contents[0]!.text;
+  return isDottedPath(value) ? value : null;
+}
+
+/** A string that is a statement on its own (docstrings, bare notes) documents; it does not reference. */
+function isDocstringLike(node: SyntaxNode): boolean {
+  let n = node;
+  if (n.parent?.type === 'concatenated_string') n = n.parent;
+  return n.parent?.type === 'expression_statement' && n.parent.namedChildCount === 1;
+}
+
+const IDENT_START = /[\p{ID_Start}_]/u;
+const IDENT_CONTINUE = /[\p{ID_Continue}]/u;
+
+/** `a.b.C` — identifiers joined by single dots, nothing else. (Checks a string *value*, not source code.) */
+export function isDottedPath(value: string): boolean {
+  if (!value.includes('.') && value.length === 0) return false;
+  let atStart = true;
+  for (const ch of value) {
+    if (ch === '.') {
+      if (atStart) return false;
+      atStart = true;
+    } else if (atStart) {
+      if (!IDENT_START.test(ch)) return false;
+      atStart = false;
+    } else if (!IDENT_CONTINUE.test(ch)) return false;
+  }
+  return !atStart;
+}
+
+/**
+ * `# ssot: ignore` → null (all rules); `# ssot: ignore[a, b]` → {a, b};
+ * anything else → undefined. Reads a comment's text, not code.
+ */
+export function parseSuppression(comment: string): Set<string> | null | undefined {
+  const marker = 'ssot:';
+  const at = comment.indexOf(marker);
+  if (at < 0) return undefined;
+  const rest = comment.slice(at + marker.length).trimStart();
+  if (!rest.startsWith('ignore')) return undefined;
+  const after = rest.slice('ignore'.length);
+  if (after.startsWith('[')) {
+    const close = after.indexOf(']');
+    if (close < 0) return undefined;
+    const ids = after
+      .slice(1, close)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    return ids.length ? new Set(ids) : null;
+  }
+  if (after === '' || /^\s/.test(after)) return null;
+  return undefined;
+}

@@ -1,0 +1,631 @@
+/**
+ * Python scope analysis over a tree-sitter tree: which names each scope binds
+ * (imports, assignments, parameters, definitions, loop/with/except/match
+ * targets, walrus, del, global/nonlocal) and what every load of a name
+ * resolves to, with Python's rules: locals are decided per scope at compile
+ * time, class scopes are invisible to nested scopes, comprehensions and
+ * lambdas are scopes, decorators/defaults/annotations/bases are evaluated in
+ * the enclosing scope, the first iterable of a comprehension too.
+ */
+import type { SyntaxNode } from '../../parsing/treeSitter.js';
+
+export type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
+
+export type BindingKind =
+  | 'import'
+  | 'from-import'
+  | 'star-import'
+  | 'assignment'
+  | 'augmented-assignment'
+  | 'annotation-only'
+  | 'parameter'
+  | 'function'
+  | 'class'
+  | 'for-target'
+  | 'with-target'
+  | 'except-target'
+  | 'walrus'
+  | 'del'
+  | 'match-capture'
+  | 'type-parameter';
+
+/** What an import statement binds to a local name. */
+export interface ImportBindingInfo {
+  /** import_statement / import_from_statement */
+  readonly statement: SyntaxNode;
+  /** The `aliased_import` or `dotted_name` child that produced this binding (the `*` node for star imports). */
+  readonly clause: SyntaxNode;
+  /** Node to report at: the imported name (or the module path for `import M`). */
+  readonly reportNode: SyntaxNode;
+  /** Absolute dotted path the local name refers to (`import a.b.c` binds `a` → `a`). Null when a relative import cannot be resolved. */
+  readonly qualifiedName: string | null;
+  /** For `import a.b.c` (no alias): the module actually imported, `a.b.c`. For others equals qualifiedName. */
+  readonly importedPath: string | null;
+  /** The module part of a from-import (absolute), or the module of `import M`. */
+  readonly module: string | null;
+  /** The imported name of a from-import (`N` of `from M import N as A`), null for `import M`. */
+  readonly importedName: string | null;
+  readonly alias: string | null;
+}
+
+export interface Binding {
+  readonly name: string;
+  readonly kind: BindingKind;
+  /** The identifier (or for imports the alias/name identifier) that binds. */
+  readonly node: SyntaxNode;
+  readonly scope: Scope;
+  readonly import?: ImportBindingInfo;
+}
+
+export interface Reference {
+  readonly name: string;
+  readonly node: SyntaxNode;
+  readonly scope: Scope;
+  /** The scope the name resolves to, null for builtins/undefined names. */
+  resolvedScope: Scope | null;
+  /** Bindings it may refer to: one when flow makes it clear, several when not. */
+  candidates: Binding[];
+}
+
+export interface Scope {
+  readonly id: number;
+  readonly kind: ScopeKind;
+  readonly node: SyntaxNode;
+  readonly parent: Scope | null;
+  readonly children: Scope[];
+  readonly bindings: Map<string, Binding[]>;
+  readonly globals: Set<string>;
+  readonly nonlocals: Set<string>;
+  readonly references: Reference[];
+}
+
+export interface ScopeAnalysis {
+  readonly module: Scope;
+  readonly scopes: Scope[];
+  readonly references: Reference[];
+  /** Every binding from an import statement, in source order. */
+  readonly importBindings: Binding[];
+  /** Scope owning each scope-creating node, by node id. */
+  scopeOfNode(node: SyntaxNode): Scope | undefined;
+}
+
+/** Resolves a from-import's module (relative or absolute) to an absolute dotted path, or null. */
+export type ModuleResolver = (level: number, module: string | null) => string | null;
+
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver): ScopeAnalysis {
+  const scopes: Scope[] = [];
+  const references: Reference[] = [];
+  const importBindings: Binding[] = [];
+  const byNode = new Map<number, Scope>();
+
+  const newScope = (kind: ScopeKind, node: SyntaxNode, parent: Scope | null): Scope => {
+    const scope: Scope = {
+      id: scopes.length,
+      kind,
+      node,
+      parent,
+      children: [],
+      bindings: new Map(),
+      globals: new Set(),
+      nonlocals: new Set(),
+      references: [],
+    };
+    scopes.push(scope);
+    parent?.children.push(scope);
+    byNode.set(node.id, scope);
+    return scope;
+  };
+
+  const bind = (scope: Scope, name: string, kind: BindingKind, node: SyntaxNode, info?: ImportBindingInfo): Binding => {
+    const binding: Binding = info ? { name, kind, node, scope, import: info } : { name, kind, node, scope };
+    let list = scope.bindings.get(name);
+    if (!list) scope.bindings.set(name, (list = []));
+    list.push(binding);
+    if (info) importBindings.push(binding);
+    return binding;
+  };
+
+  const reference = (scope: Scope, node: SyntaxNode): void => {
+    const ref: Reference = { name: node.text, node, scope, resolvedScope: null, candidates: [] };
+    references.push(ref);
+    scope.references.push(ref);
+  };
+
+  /** The scope a walrus target binds in: the nearest non-comprehension scope. */
+  const walrusScope = (scope: Scope): Scope => {
+    let s = scope;
+    while (s.kind === 'comprehension' && s.parent) s = s.parent;
+    return s;
+  };
+
+  const visitChildren = (node: SyntaxNode, scope: Scope): void => {
+    for (const child of node.namedChildren) if (child) visit(child, scope);
+  };
+
+  /** Binds every name in an assignment-like target; loads inside (attribute objects, subscripts) are visited. */
+  const bindTarget = (node: SyntaxNode, scope: Scope, kind: BindingKind): void => {
+    switch (node.type) {
+      case 'identifier':
+        bind(scope, node.text, kind, node);
+        return;
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern':
+      case 'tuple':
+      case 'list':
+      case 'expression_list':
+      case 'parenthesized_expression':
+      case 'list_splat_pattern':
+      case 'list_splat':
+      case 'as_pattern_target':
+        for (const child of node.namedChildren) if (child) bindTarget(child, scope, kind);
+        return;
+      default:
+        visit(node, scope);
+    }
+  };
+
+  const visitParameters = (params: SyntaxNode | null, fnScope: Scope, outer: Scope): void => {
+    if (!params) return;
+    for (const param of params.namedChildren) {
+      if (!param) continue;
+      switch (param.type) {
+        case 'identifier':
+          bind(fnScope, param.text, 'parameter', param);
+          break;
+        case 'typed_parameter': {
+          const type = param.childForFieldName('type');
+          if (type) visit(type, outer);
+          for (const child of param.namedChildren) {
+            if (!child || child === type || child.type === 'type') continue;
+            bindParameterName(child, fnScope);
+          }
+          break;
+        }
+        case 'default_parameter':
+        case 'typed_default_parameter': {
+          const name = param.childForFieldName('name');
+          const type = param.childForFieldName('type');
+          const value = param.childForFieldName('value');
+          if (type) visit(type, outer);
+          if (value) visit(value, outer);
+          if (name) bindParameterName(name, fnScope);
+          break;
+        }
+        case 'list_splat_pattern':
+        case 'dictionary_splat_pattern':
+          bindParameterName(param, fnScope);
+          break;
+        case 'tuple_pattern':
+          bindTarget(param, fnScope, 'parameter');
+          break;
+        default:
+          break; // separators
+      }
+    }
+  };
+
+  const bindParameterName = (node: SyntaxNode, fnScope: Scope): void => {
+    if (node.type === 'identifier') bind(fnScope, node.text, 'parameter', node);
+    else for (const child of node.namedChildren) if (child) bindParameterName(child, fnScope);
+  };
+
+  const visitImport = (node: SyntaxNode, scope: Scope): void => {
+    for (const clause of node.childrenForFieldName('name')) {
+      if (!clause) continue;
+      if (clause.type === 'aliased_import') {
+        const dotted = clause.childForFieldName('name');
+        const alias = clause.childForFieldName('alias');
+        if (!dotted || !alias) continue;
+        const path = dottedText(dotted);
+        bind(scope, alias.text, 'import', alias, {
+          statement: node,
+          clause,
+          reportNode: dotted,
+          qualifiedName: path,
+          importedPath: path,
+          module: path,
+          importedName: null,
+          alias: alias.text,
+        });
+      } else if (clause.type === 'dotted_name') {
+        const path = dottedText(clause);
+        const first = clause.namedChildren[0];
+        if (!first) continue;
+        bind(scope, first.text, 'import', first, {
+          statement: node,
+          clause,
+          reportNode: clause,
+          qualifiedName: first.text,
+          importedPath: path,
+          module: path,
+          importedName: null,
+          alias: null,
+        });
+      }
+    }
+  };
+
+  const visitImportFrom = (node: SyntaxNode, scope: Scope): void => {
+    const moduleNode = node.childForFieldName('module_name');
+    let level = 0;
+    let moduleText: string | null = null;
+    if (moduleNode?.type === 'relative_import') {
+      for (const child of moduleNode.namedChildren) {
+        if (child?.type === 'import_prefix') level = child.text.replace(/\s/g, '').length;
+        else if (child?.type === 'dotted_name') moduleText = dottedText(child);
+      }
+    } else if (moduleNode) {
+      moduleText = dottedText(moduleNode);
+    }
+    const module = resolveModule(level, moduleText);
+    const star = node.namedChildren.find((child) => child?.type === 'wildcard_import');
+    if (star) {
+      bind(scope, '*', 'star-import', star, {
+        statement: node,
+        clause: star,
+        reportNode: moduleNode ?? star,
+        qualifiedName: module,
+        importedPath: module,
+        module,
+        importedName: '*',
+        alias: null,
+      });
+      return;
+    }
+    for (const clause of node.childrenForFieldName('name')) {
+      if (!clause) continue;
+      let nameNode: SyntaxNode | null = clause;
+      let aliasNode: SyntaxNode | null = null;
+      if (clause.type === 'aliased_import') {
+        nameNode = clause.childForFieldName('name');
+        aliasNode = clause.childForFieldName('alias');
+      }
+      if (!nameNode) continue;
+      const importedName = dottedText(nameNode);
+      const local = aliasNode ?? nameNode.namedChildren[0] ?? nameNode;
+      const qualified = module === null ? null : module ? `${module}.${importedName}` : importedName;
+      bind(scope, local.text, 'from-import', local, {
+        statement: node,
+        clause,
+        reportNode: nameNode,
+        qualifiedName: qualified,
+        importedPath: qualified,
+        module,
+        importedName,
+        alias: aliasNode?.text ?? null,
+      });
+    }
+  };
+
+  const visitFunction = (node: SyntaxNode, scope: Scope, kind: 'function' | 'lambda'): void => {
+    const name = node.childForFieldName('name');
+    const typeParams = node.childForFieldName('type_parameters');
+    const returnType = node.childForFieldName('return_type');
+    if (returnType) visit(returnType, scope);
+    const fnScope = newScope(kind, node, scope);
+    if (typeParams) visitTypeParameters(typeParams, fnScope);
+    visitParameters(node.childForFieldName('parameters'), fnScope, scope);
+    const body = node.childForFieldName('body');
+    if (body) visit(body, fnScope);
+    if (name) bind(scope, name.text, 'function', name);
+  };
+
+  const visitTypeParameters = (node: SyntaxNode, scope: Scope): void => {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const ident = child.type === 'type' ? child.namedChildren[0] : child;
+      if (ident?.type === 'identifier') bind(scope, ident.text, 'type-parameter', ident);
+      else visit(child, scope);
+    }
+  };
+
+  const visitComprehension = (node: SyntaxNode, scope: Scope): void => {
+    const compScope = newScope('comprehension', node, scope);
+    let first = true;
+    const clauses: SyntaxNode[] = [];
+    let body: SyntaxNode | null = null;
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'for_in_clause' || child.type === 'if_clause') clauses.push(child);
+      else body = child;
+    }
+    for (const clause of clauses) {
+      if (clause.type === 'for_in_clause') {
+        const left = clause.childForFieldName('left');
+        for (const right of clause.childrenForFieldName('right')) if (right) visit(right, first ? scope : compScope);
+        if (left) bindTarget(left, compScope, 'for-target');
+        first = false;
+      } else {
+        visitChildren(clause, compScope);
+      }
+    }
+    if (body) visit(body, compScope);
+  };
+
+  const visitMatchPattern = (node: SyntaxNode, scope: Scope): void => {
+    switch (node.type) {
+      case 'dotted_name': {
+        // a bare name is a capture; a dotted name is a value pattern (a load)
+        const parts = node.namedChildren;
+        if (parts.length === 1 && parts[0]) {
+          if (parts[0].text !== '_') bind(scope, parts[0].text, 'match-capture', parts[0]);
+        } else if (parts[0]) reference(scope, parts[0]);
+        return;
+      }
+      case 'class_pattern': {
+        const [cls, ...rest] = node.namedChildren;
+        if (cls?.type === 'dotted_name' && cls.namedChildren[0]) reference(scope, cls.namedChildren[0]);
+        for (const child of rest) if (child) visitMatchPattern(child, scope);
+        return;
+      }
+      case 'keyword_pattern': {
+        const [, value] = node.namedChildren;
+        if (value) visitMatchPattern(value, scope);
+        return;
+      }
+      case 'as_pattern': {
+        const alias = node.childForFieldName('alias');
+        for (const child of node.namedChildren) if (child && child !== alias) visitMatchPattern(child, scope);
+        if (alias) bindTarget(alias, scope, 'match-capture');
+        return;
+      }
+      case 'identifier':
+        if (node.text !== '_') bind(scope, node.text, 'match-capture', node);
+        return;
+      case 'string':
+      case 'integer':
+      case 'float':
+      case 'true':
+      case 'false':
+      case 'none':
+        return;
+      case 'splat_pattern':
+      case 'dict_pattern':
+      case 'case_pattern':
+      case 'list_pattern':
+      case 'tuple_pattern':
+      case 'union_pattern':
+        for (const child of node.namedChildren) if (child) visitMatchPattern(child, scope);
+        return;
+      default:
+        visit(node, scope);
+    }
+  };
+
+  function visit(node: SyntaxNode, scope: Scope): void {
+    switch (node.type) {
+      case 'identifier':
+        reference(scope, node);
+        return;
+      case 'import_statement':
+        visitImport(node, scope);
+        return;
+      case 'import_from_statement':
+        visitImportFrom(node, scope);
+        return;
+      case 'future_import_statement':
+        return;
+      case 'function_definition':
+        visitFunction(node, scope, 'function');
+        return;
+      case 'lambda': {
+        const lambdaScope = newScope('lambda', node, scope);
+        const params = node.childForFieldName('parameters');
+        visitParameters(params, lambdaScope, scope);
+        const body = node.childForFieldName('body');
+        if (body) visit(body, lambdaScope);
+        return;
+      }
+      case 'decorated_definition':
+        for (const child of node.namedChildren) if (child) visit(child, scope);
+        return;
+      case 'class_definition': {
+        const name = node.childForFieldName('name');
+        const superclasses = node.childForFieldName('superclasses');
+        const classScope = newScope('class', node, scope);
+        const typeParams = node.childForFieldName('type_parameters');
+        if (typeParams) visitTypeParameters(typeParams, classScope);
+        if (superclasses) visit(superclasses, scope);
+        const body = node.childForFieldName('body');
+        if (body) visit(body, classScope);
+        if (name) bind(scope, name.text, 'class', name);
+        return;
+      }
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'dictionary_comprehension':
+      case 'generator_expression':
+        visitComprehension(node, scope);
+        return;
+      case 'assignment': {
+        const left = node.childForFieldName('left');
+        const type = node.childForFieldName('type');
+        const right = node.childForFieldName('right');
+        if (type) visit(type, scope);
+        if (right) visit(right, scope);
+        if (left) bindTarget(left, scope, right ? 'assignment' : 'annotation-only');
+        return;
+      }
+      case 'augmented_assignment': {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (right) visit(right, scope);
+        if (left?.type === 'identifier') {
+          reference(scope, left);
+          bind(scope, left.text, 'augmented-assignment', left);
+        } else if (left) visit(left, scope);
+        return;
+      }
+      case 'named_expression': {
+        const name = node.childForFieldName('name');
+        const value = node.childForFieldName('value');
+        if (value) visit(value, scope);
+        if (name) bind(walrusScope(scope), name.text, 'walrus', name);
+        return;
+      }
+      case 'for_statement': {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        if (right) visit(right, scope);
+        if (left) bindTarget(left, scope, 'for-target');
+        for (const field of ['body', 'alternative']) {
+          const child = node.childForFieldName(field);
+          if (child) visit(child, scope);
+        }
+        return;
+      }
+      case 'with_item': {
+        const value = node.childForFieldName('value');
+        if (value?.type === 'as_pattern') {
+          const alias = value.childForFieldName('alias');
+          for (const child of value.namedChildren) if (child && child !== alias) visit(child, scope);
+          if (alias) bindTarget(alias, scope, 'with-target');
+        } else if (value) visit(value, scope);
+        return;
+      }
+      case 'except_clause':
+      case 'except_group_clause': {
+        for (const child of node.namedChildren) {
+          if (!child) continue;
+          if (child.type === 'as_pattern') {
+            const alias = child.childForFieldName('alias');
+            for (const part of child.namedChildren) if (part && part !== alias) visit(part, scope);
+            if (alias) bindTarget(alias, scope, 'except-target');
+          } else visit(child, scope);
+        }
+        return;
+      }
+      case 'delete_statement': {
+        for (const child of node.namedChildren) {
+          if (!child) continue;
+          const targets = child.type === 'expression_list' ? child.namedChildren : [child];
+          for (const target of targets) {
+            if (target?.type === 'identifier') {
+              reference(scope, target);
+              bind(scope, target.text, 'del', target);
+            } else if (target) visit(target, scope);
+          }
+        }
+        return;
+      }
+      case 'global_statement':
+        for (const child of node.namedChildren) if (child?.type === 'identifier') scope.globals.add(child.text);
+        return;
+      case 'nonlocal_statement':
+        for (const child of node.namedChildren) if (child?.type === 'identifier') scope.nonlocals.add(child.text);
+        return;
+      case 'attribute': {
+        const object = node.childForFieldName('object');
+        if (object) visit(object, scope);
+        return;
+      }
+      case 'keyword_argument': {
+        const value = node.childForFieldName('value');
+        if (value) visit(value, scope);
+        return;
+      }
+      case 'case_clause': {
+        for (const child of node.namedChildren) {
+          if (!child) continue;
+          if (child.type === 'case_pattern') visitMatchPattern(child, scope);
+          else visit(child, scope);
+        }
+        return;
+      }
+      case 'type_alias_statement': {
+        const [left, ...rest] = node.namedChildren;
+        const ident = left?.type === 'type' ? left.namedChildren[0] : left;
+        for (const child of rest) if (child) visit(child, scope);
+        if (ident?.type === 'identifier') bind(scope, ident.text, 'assignment', ident);
+        return;
+      }
+      case 'comment':
+      case 'string_start':
+      case 'string_content':
+      case 'string_end':
+      case 'escape_sequence':
+        return;
+      default:
+        visitChildren(node, scope);
+    }
+  }
+
+  const moduleScope = newScope('module', root, null);
+  visitChildren(root, moduleScope);
+  for (const ref of references) resolveReference(ref, moduleScope);
+  return {
+    module: moduleScope,
+    scopes,
+    references,
+    importBindings,
+    scopeOfNode: (node) => byNode.get(node.id),
+  };
+}
+
+/** The scope in which `name`, loaded in `scope`, is looked up (Python LEGB with class-scope skipping). */
+export function lookupScope(name: string, scope: Scope, moduleScope: Scope): Scope | null {
+  if (scope.globals.has(name)) return moduleScope.bindings.has(name) ? moduleScope : null;
+  let s: Scope | null = scope;
+  let first = true;
+  while (s) {
+    if (s.kind === 'class' && !first) {
+      s = s.parent;
+      continue;
+    }
+    if (!first && s.globals.has(name)) return moduleScope.bindings.has(name) ? moduleScope : null;
+    if (s.nonlocals.has(name)) {
+      first = false;
+      s = s.parent;
+      continue;
+    }
+    if (s.bindings.has(name)) return s;
+    first = false;
+    s = s.parent;
+  }
+  return null;
+}
+
+function resolveReference(ref: Reference, moduleScope: Scope): void {
+  const target = lookupScope(ref.name, ref.scope, moduleScope);
+  ref.resolvedScope = target;
+  if (!target) return;
+  const bindings = (target.bindings.get(ref.name) ?? []).filter((b) => b.kind !== 'del');
+  if (bindings.length <= 1 || target !== ref.scope) {
+    ref.candidates = bindings;
+    return;
+  }
+  // Same scope: the last binding before the reference, when it is not inside a
+  // loop/branch that could make another binding visible. Conservatively, if a
+  // preceding binding exists at the same or an outer block level, take it.
+  const at = ref.node.startIndex;
+  const preceding = bindings.filter((b) => b.node.startIndex < at);
+  const last = preceding[preceding.length - 1];
+  if (last && sameBranch(last.node, ref.node, target.node)) ref.candidates = [last];
+  else ref.candidates = bindings;
+}
+
+/** True when `binding` is in a block that encloses `use` (not a sibling branch or a loop body after which `use` comes). */
+function sameBranch(binding: SyntaxNode, use: SyntaxNode, scopeNode: SyntaxNode): boolean {
+  let block = binding.parent;
+  while (block && block.type !== 'block' && block.id !== scopeNode.id) block = block.parent;
+  if (!block || block.id === scopeNode.id) return true;
+  // the binding's block must contain the use
+  if (!(use.startIndex >= block.startIndex && use.endIndex <= block.endIndex)) return false;
+  // and no loop between the block and the scope may wrap the use before the binding — approximated by: the block itself is fine
+  return true;
+}
+
+/** Text of a dotted_name without whitespace or line continuations. */
+export function dottedText(node: SyntaxNode): string {
+  if (node.type === 'identifier') return node.text;
+  const parts: string[] = [];
+  for (const child of node.namedChildren) if (child?.type === 'identifier') parts.push(child.text);
+  return parts.length ? parts.join('.') : node.text;
+}
+
+export function isComprehension(node: SyntaxNode): boolean {
+  return COMPREHENSIONS.has(node.type);
+}

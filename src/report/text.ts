@@ -1,0 +1,72 @@
+/**
+ * Human output: a service × phase table, then one `path:line:col  rule  message`
+ * line per finding (clickable in editors), then problems. Pure: colours come
+ * in as a parameter so tests and pipes get plain text.
+ */
+import type { ScanResult } from '../scan/scan.js';
+import { UNASSIGNED } from '../scan/scan.js';
+
+export interface Colors {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+  cyan(s: string): string;
+}
+
+export const NO_COLORS: Colors = { bold: id, dim: id, red: id, yellow: id, green: id, cyan: id };
+function id(s: string): string {
+  return s;
+}
+
+export function renderTable(headers: string[], rows: string[][], colors: Colors = NO_COLORS): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [colors.bold(line(headers)), ...rows.map(line)].join('\n');
+}
+
+export function renderText(result: ScanResult, colors: Colors = NO_COLORS): string {
+  const out: string[] = [];
+  const { findings } = result;
+  if (findings.length) {
+    const phases = [...new Set(findings.map((f) => f.phase ?? UNASSIGNED))].sort(naturalCompare);
+    const services = [...new Set(findings.map((f) => f.service ?? UNASSIGNED))].sort();
+    const rows = services.map((service) => {
+      const cells = phases.map((phase) =>
+        String(findings.filter((f) => (f.service ?? UNASSIGNED) === service && (f.phase ?? UNASSIGNED) === phase).length || '·'),
+      );
+      return [service, ...cells, String(findings.filter((f) => (f.service ?? UNASSIGNED) === service).length)];
+    });
+    rows.push([
+      'total',
+      ...phases.map((phase) => String(findings.filter((f) => (f.phase ?? UNASSIGNED) === phase).length)),
+      String(findings.length),
+    ]);
+    out.push(renderTable(['service \\ phase', ...phases, 'total'], rows, colors), '');
+    for (const f of findings) {
+      const where = `${f.file}:${f.line}:${f.column}`;
+      out.push(`${colors.bold(where)}  ${colors.yellow(f.rule)}  ${f.message}${f.fix ? colors.dim(` [${f.fix}]`) : ''}`);
+    }
+    out.push('');
+  }
+  for (const w of result.warnings) out.push(`${colors.yellow('warning')}: ${w.file}: ${w.message}`);
+  for (const e of result.errors) out.push(`${colors.red('error')}: ${e.file}: ${e.message}`);
+  const kinds = Object.entries(result.summary.byKind)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  out.push(
+    findings.length
+      ? colors.bold(`${findings.length} findings (${kinds}) in ${result.summary.filesWithFindings} of ${result.summary.files} files`)
+      : colors.green(`no findings in ${result.summary.files} files`),
+  );
+  return `${out.join('\n')}\n`;
+}
+
+export function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}

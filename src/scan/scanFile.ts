@@ -1,0 +1,118 @@
+/**
+ * One file from bytes to findings. Cheap checks first, on raw bytes: binary
+ * (NUL), UTF-8 validity, then the needle prefilter; only files that can hold
+ * a finding are decoded and parsed. Never throws for a bad file: the outcome
+ * says what happened.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Ban, Finding, RawFinding } from '../core/model.js';
+import { LineIndex } from '../core/positions.js';
+import type { LanguageAdapter } from '../languages/adapter.js';
+
+export type FileOutcome =
+  | { readonly status: 'clean' }
+  | { readonly status: 'findings'; readonly findings: FileFinding[]; readonly parseErrors: boolean }
+  | { readonly status: 'skipped'; readonly reason: string };
+
+/** A finding before grouping: positions resolved, service/phase/message not yet attached. */
+export type FileFinding = Omit<Finding, 'service' | 'phase' | 'message' | 'file'> & { readonly range: { start: number; end: number } };
+
+export interface ScanFileInput {
+  readonly rel: string;
+  readonly bytes: Buffer;
+  readonly bans: readonly Ban[];
+  readonly needles: readonly Buffer[];
+  readonly sourceRoots: readonly string[];
+  readonly adapter: LanguageAdapter;
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export async function scanFileBytes(input: ScanFileInput): Promise<FileOutcome> {
+  const { bytes } = input;
+  if (input.bans.length === 0) return { status: 'clean' };
+  const probe = bytes.length > 8000 ? bytes.subarray(0, 8000) : bytes;
+  if (probe.includes(0)) return { status: 'skipped', reason: 'binary file (NUL byte), skipped' };
+  const candidate =
+    input.needles.some((needle) => bytes.includes(needle)) || input.adapter.alwaysCandidate(input.rel, input.bans, input.sourceRoots);
+  if (!candidate) {
+    if (!isUtf8(bytes)) return { status: 'skipped', reason: describeBadUtf8(bytes) };
+    return { status: 'clean' };
+  }
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return { status: 'skipped', reason: describeBadUtf8(bytes) };
+  }
+  const output = await input.adapter.scanFile({ rel: input.rel, text, bans: input.bans, sourceRoots: input.sourceRoots });
+  const lines = new LineIndex(text);
+  const kept: FileFinding[] = [];
+  for (const raw of output.findings) {
+    if (isSuppressed(raw, lines, output.suppressions, output.statementRanges.get(raw))) continue;
+    const start = lines.position(raw.range.start);
+    const end = lines.position(raw.range.end);
+    kept.push({
+      rule: raw.ruleId,
+      kind: raw.kind,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      symbol: raw.symbol,
+      local: raw.local,
+      usage: raw.usage,
+      parseErrors: output.parseErrors,
+      range: raw.range,
+    });
+  }
+  if (!kept.length && !output.parseErrors) return { status: 'clean' };
+  return { status: 'findings', findings: kept, parseErrors: output.parseErrors };
+}
+
+function isSuppressed(
+  raw: RawFinding,
+  lines: LineIndex,
+  suppressions: Map<number, Set<string> | null>,
+  statement: { start: number; end: number } | undefined,
+): boolean {
+  if (suppressions.size === 0) return false;
+  const first = lines.lineOf(statement?.start ?? raw.range.start);
+  const last = lines.lineOf(statement?.end ?? raw.range.start);
+  for (let line = first; line <= last; line++) {
+    if (!suppressions.has(line)) continue;
+    const ids = suppressions.get(line);
+    if (ids === null || ids?.has(raw.ruleId)) return true;
+  }
+  return false;
+}
+
+function describeBadUtf8(bytes: Buffer): string {
+  let offset = 0;
+  // find the first offending byte for the message (decode prefixes until it fails)
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (isUtf8(bytes.subarray(0, mid)) || isIncompleteTail(bytes.subarray(0, mid))) lo = mid;
+    else hi = mid - 1;
+  }
+  offset = lo;
+  return `not valid UTF-8 (byte ${offset}), skipped`;
+}
+
+function isIncompleteTail(bytes: Buffer): boolean {
+  // a prefix that ends inside a multi-byte sequence is not itself the error
+  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
+    if (isUtf8(bytes.subarray(0, bytes.length - back))) {
+      const lead = bytes[bytes.length - back]!;
+      return lead >= 0xc0;
+    }
+  }
+  return false;
+}
+
+export function hasBom(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes.subarray(0, 3).equals(UTF8_BOM);
+}

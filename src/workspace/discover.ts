@@ -1,0 +1,111 @@
+/**
+ * Which files a run looks at: `include` globs under the root, minus the
+ * default and configured `exclude`, minus what .gitignore files ignore.
+ * Symlinks are never followed: a link that leaves the root or is broken is
+ * reported; a link inside the root is skipped (its target is scanned itself).
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import ignore, { type Ignore } from 'ignore';
+import type { FileProblem } from '../core/model.js';
+
+export interface DiscoveredFiles {
+  /** Posix paths relative to the root, sorted. */
+  readonly files: string[];
+  /** Files skipped with a reason the user should see (broken link, link leaving the root). */
+  readonly problems: FileProblem[];
+}
+
+export interface DiscoverOptions {
+  readonly root: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  /** Honour .gitignore files (default true). */
+  readonly gitignore?: boolean;
+}
+
+export async function discoverFiles(options: DiscoverOptions): Promise<DiscoveredFiles> {
+  const { root } = options;
+  const entries = await fg([...options.include], {
+    cwd: root,
+    ignore: [...options.exclude],
+    dot: true,
+    onlyFiles: false,
+    followSymbolicLinks: false,
+    objectMode: true,
+    suppressErrors: true,
+  });
+  const problems: FileProblem[] = [];
+  const candidates: string[] = [];
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch {
+    realRoot = root;
+  }
+  for (const entry of entries) {
+    const dirent = entry.dirent;
+    if (dirent.isFile()) {
+      candidates.push(entry.path);
+    } else if (dirent.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(path.join(root, entry.path));
+      } catch {
+        problems.push({ file: entry.path, message: 'broken symlink, skipped' });
+        continue;
+      }
+      const inside = target === realRoot || target.startsWith(realRoot + path.sep);
+      if (!inside) problems.push({ file: entry.path, message: 'symlink leaves the scanned root, not followed' });
+    }
+  }
+  const files = options.gitignore === false ? candidates : await filterGitignored(root, candidates, options.exclude);
+  files.sort();
+  return { files, problems };
+}
+
+async function filterGitignored(root: string, files: string[], exclude: readonly string[]): Promise<string[]> {
+  const ignoreFiles = await fg(['**/.gitignore'], { cwd: root, ignore: [...exclude], dot: true, suppressErrors: true });
+  const matchers = new Map<string, Ignore>(); // directory ('' = root) → rules of its .gitignore
+  for (const file of ignoreFiles) {
+    const dir = path.posix.dirname(file);
+    try {
+      matchers.set(dir === '.' ? '' : dir, ignore().add(readFileSync(path.join(root, file), 'utf8')));
+    } catch {
+      // an unreadable .gitignore ignores nothing
+    }
+  }
+  try {
+    const info = readFileSync(path.join(root, '.git', 'info', 'exclude'), 'utf8');
+    const existing = matchers.get('');
+    matchers.set('', (existing ?? ignore()).add(info));
+  } catch {
+    // no .git/info/exclude
+  }
+  if (matchers.size === 0) return files;
+  const dirs = [...matchers.keys()].sort((a, b) => a.length - b.length);
+  const ignoredDirs = new Map<string, boolean>();
+  const isIgnored = (rel: string, isDir: boolean): boolean => {
+    for (const dir of dirs) {
+      if (dir !== '' && !rel.startsWith(`${dir}/`)) continue;
+      const inner = dir === '' ? rel : rel.slice(dir.length + 1);
+      if (matchers.get(dir)!.ignores(isDir ? `${inner}/` : inner)) return true;
+    }
+    return false;
+  };
+  const dirIgnored = (dir: string): boolean => {
+    if (dir === '') return false;
+    let known = ignoredDirs.get(dir);
+    if (known === undefined) {
+      const parent = path.posix.dirname(dir);
+      known = dirIgnored(parent === '.' ? '' : parent) || isIgnored(dir, true);
+      ignoredDirs.set(dir, known);
+    }
+    return known;
+  };
+  return files.filter((file) => {
+    const dir = path.posix.dirname(file);
+    return !dirIgnored(dir === '.' ? '' : dir) && !isIgnored(file, false);
+  });
+}

@@ -5,6 +5,10 @@ from __future__ import annotations
 from netra_backend.app import redis_manager as redis_module
 from netra_backend.app.redis_manager import redis_manager
 
+# Before issue #226 this module carried its own pool:
+# from netra_backend.app.cache.redis_cache_manager import RedisCacheManager
+# _flags = RedisCacheManager()
+
 FLAG_PREFIX = "flag:"
 
 

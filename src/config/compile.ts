@@ -121,7 +121,7 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
     }
     rules.push({
       id: rule.id,
-      bans,
+      bans: types ? bans.map((ban) => ({ ...ban, typesPath: `${types!.module}.${types!.name}` })) : bans,
       canonical: target!,
       types,
       allowIn: rule.allowIn.map(normaliseGlob),

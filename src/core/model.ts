@@ -34,6 +34,8 @@ export interface Ban {
   readonly path: string;
   /** The config entry it came from, for messages. */
   readonly source: string;
+  /** The rule's `types` class path: a binding of exactly this path used only in type positions is not a finding. */
+  readonly typesPath?: string;
 }
 
 export type FindingKind = 'import' | 'usage' | 'string-reference';

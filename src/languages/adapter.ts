@@ -24,6 +24,26 @@ export interface FileScanOutput {
   readonly statementRanges: Map<RawFinding, { start: number; end: number }>;
 }
 
+/** A canonical (or types) import target, for planning fixes. */
+export interface FixTargetInfo {
+  readonly module: string;
+  readonly name: string;
+  readonly local: string;
+}
+
+export interface FilePlanInput extends FileScanInput {
+  readonly rules: ReadonlyMap<string, { id: string; canonical: FixTargetInfo; types: FixTargetInfo | undefined }>;
+  readonly unsafe: boolean;
+}
+
+export interface FilePlanOutput extends FileScanOutput {
+  /** Sorted, non-overlapping edits of the fixes included. `binds`: the identifier placed must resolve to this path. */
+  readonly edits: readonly { start: number; end: number; text: string; binds?: string }[];
+  /** Same index as `findings`. */
+  readonly perFinding: readonly { applicability: import('../core/model.js').Applicability; reason?: string }[];
+  readonly applied: readonly boolean[];
+}
+
 export interface LanguageAdapter {
   readonly id: LanguageId;
   readonly defaultInclude: readonly string[];
@@ -35,4 +55,17 @@ export interface LanguageAdapter {
   /** True when a file's location alone can make it reach a ban without naming it (e.g. relative imports inside the banned package). */
   alwaysCandidate(rel: string, bans: readonly Ban[], sourceRoots: readonly string[]): boolean;
   scanFile(input: FileScanInput): Promise<FileScanOutput>;
+  /** Findings plus the edits that fix them (nothing is written). */
+  planFile(input: FilePlanInput): Promise<FilePlanOutput>;
+  /**
+   * Checks a rewritten file: it parses without new errors and every placed
+   * identifier resolves to the path its edit says. Returns the problem, or null.
+   */
+  validateRewrite(input: {
+    readonly rel: string;
+    readonly before: string;
+    readonly after: string;
+    readonly sourceRoots: readonly string[];
+    readonly placed: readonly { start: number; name: string; binds: string }[];
+  }): Promise<string | null>;
 }

@@ -31,3 +31,10 @@ export function buildGrouping(config: Config): Grouping {
     allowed: (ruleId, rel) => allow.get(ruleId)?.(rel) ?? false,
   };
 }
+
+/** Bans that apply in `rel`: rules filtered by `ruleFilter`, minus rules whose allowIn covers the file. */
+export function activeBans(config: Config, grouping: Grouping, rel: string, ruleFilter?: string): import('../core/model.js').Ban[] {
+  return config.rules
+    .filter((r) => (!ruleFilter || r.id === ruleFilter) && !(r.allowIn.length && grouping.allowed(r.id, rel)))
+    .flatMap((r) => r.bans);
+}

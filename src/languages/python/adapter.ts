@@ -1,9 +1,12 @@
 import type { Ban, RawFinding } from '../../core/model.js';
 import { isAtOrUnder } from '../../core/model.js';
 import { getParser } from '../../parsing/treeSitter.js';
-import type { FileScanInput, FileScanOutput, LanguageAdapter } from '../adapter.js';
-import { analyzePythonFile } from './analyze.js';
-import { moduleContextOf } from './moduleNames.js';
+import type { FilePlanInput, FilePlanOutput, FileScanInput, FileScanOutput, LanguageAdapter } from '../adapter.js';
+import type { SyntaxNode } from '../../parsing/treeSitter.js';
+import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
+import { planPythonFixes } from './fix.js';
+import { moduleContextOf, resolveRelativeModule } from './moduleNames.js';
+import { analyzeScopes } from './scopes.js';
 
 /** The module a ban lives in: `a.b.M` for symbol `a.b.M.N`, the path itself for a module ban. */
 function banModule(ban: Ban): string {
@@ -40,23 +43,64 @@ export const pythonAdapter: LanguageAdapter = {
     const tree = parser.parse(input.text);
     if (!tree) throw new Error(`tree-sitter returned no tree for ${input.rel}`);
     try {
-      const context = moduleContextOf(input.rel, input.sourceRoots);
-      const analysis = analyzePythonFile(tree.rootNode, context, input.bans);
-      const statementRanges = new Map<RawFinding, { start: number; end: number }>();
-      for (const finding of analysis.findings) {
-        if (finding.kind !== 'import') continue;
-        let node = tree.rootNode.descendantForIndex(finding.range.start);
-        while (node && node.type !== 'import_statement' && node.type !== 'import_from_statement') node = node.parent;
-        if (node) statementRanges.set(finding, { start: node.startIndex, end: node.endIndex });
+      const analysis = analyzePythonFile(tree.rootNode, moduleContextOf(input.rel, input.sourceRoots), input.bans);
+      return scanOutput(tree.rootNode, analysis);
+    } finally {
+      tree.delete();
+    }
+  },
+
+  async planFile(input: FilePlanInput): Promise<FilePlanOutput> {
+    const parser = await getParser('python');
+    const tree = parser.parse(input.text);
+    if (!tree) throw new Error(`tree-sitter returned no tree for ${input.rel}`);
+    try {
+      const analysis = analyzePythonFile(tree.rootNode, moduleContextOf(input.rel, input.sourceRoots), input.bans);
+      const plan = planPythonFixes(tree.rootNode, input.text, analysis, input.rules, { unsafe: input.unsafe });
+      return { ...scanOutput(tree.rootNode, analysis), edits: plan.edits, perFinding: plan.perFinding, applied: plan.applied };
+    } finally {
+      tree.delete();
+    }
+  },
+
+  async validateRewrite({ rel, before, after, sourceRoots, placed }) {
+    const parser = await getParser('python');
+    const tree = parser.parse(after);
+    if (!tree) return 'the result could not be parsed';
+    try {
+      if (tree.rootNode.hasError) {
+        const old = parser.parse(before);
+        const hadErrors = old?.rootNode.hasError ?? false;
+        old?.delete();
+        if (!hadErrors) return 'the result does not parse';
       }
-      return {
-        findings: analysis.findings,
-        parseErrors: tree.rootNode.hasError,
-        suppressions: analysis.suppressions,
-        statementRanges,
-      };
+      if (!placed.length) return null;
+      const context = moduleContextOf(rel, sourceRoots);
+      const scopes = analyzeScopes(tree.rootNode, (level, module) => resolveRelativeModule(context, level, module));
+      const byStart = new Map(scopes.references.map((r) => [r.node.startIndex, r]));
+      for (const p of placed) {
+        const ref = byStart.get(p.start);
+        if (!ref || ref.name !== p.name) return `internal: no reference \`${p.name}\` where the rewrite placed it`;
+        if (!ref.candidates.length) return `\`${p.name}\` would be unbound here`;
+        if (!ref.candidates.every((c) => c.import?.qualifiedName === p.binds || c.kind === 'assignment')) {
+          return `\`${p.name}\` would not refer to ${p.binds} here`;
+        }
+        if (!ref.candidates.some((c) => c.import?.qualifiedName === p.binds)) return `\`${p.name}\` would not refer to ${p.binds} here`;
+      }
+      return null;
     } finally {
       tree.delete();
     }
   },
 };
+
+function scanOutput(root: SyntaxNode, analysis: PythonFileAnalysis): FileScanOutput {
+  const statementRanges = new Map<RawFinding, { start: number; end: number }>();
+  for (const finding of analysis.findings) {
+    if (finding.kind !== 'import') continue;
+    let node = root.descendantForIndex(finding.range.start);
+    while (node && node.type !== 'import_statement' && node.type !== 'import_from_statement') node = node.parent;
+    if (node) statementRanges.set(finding, { start: node.startIndex, end: node.endIndex });
+  }
+  return { findings: analysis.findings, parseErrors: root.hasError, suppressions: analysis.suppressions, statementRanges };
+}

@@ -10,11 +10,15 @@ import type { SyntaxNode } from '../../parsing/treeSitter.js';
 import { analyzeScopes, type Binding, type ScopeAnalysis } from './scopes.js';
 import { resolveRelativeModule, type ModuleContext } from './moduleNames.js';
 
+const TYPE_POSITIONS = new Set<UsageCategory>(['annotation', 'isinstance', 'spec', 'base-class']);
+
 export interface PythonFileAnalysis {
   readonly findings: RawFinding[];
   readonly scopes: ScopeAnalysis;
   /** Import bindings that a ban covers, with the ban. */
   readonly deprecatedBindings: Map<Binding, Ban>;
+  /** Usage findings → the deprecated binding they use; import findings → the binding they create. */
+  readonly bindingOf: Map<RawFinding, Binding>;
   /** 0-based lines carrying `# ssot: ignore` (value: rule ids, or null for all rules). */
   readonly suppressions: Map<number, Set<string> | null>;
 }
@@ -23,6 +27,8 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
   const scopes = analyzeScopes(root, (level, module) => resolveRelativeModule(context, level, module));
   const findings: RawFinding[] = [];
   const deprecatedBindings = new Map<Binding, Ban>();
+  const usageBinding = new Map<RawFinding, Binding>();
+  const importBinding = new Map<RawFinding, Binding>();
 
   for (const binding of scopes.importBindings) {
     const info = binding.import!;
@@ -54,25 +60,30 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
       findings.push(importFinding(ban, at, path, path));
     } else {
       deprecatedBindings.set(binding, ban);
-      findings.push(importFinding(ban, at, path, binding.name));
+      const finding = importFinding(ban, at, path, binding.name);
+      findings.push(finding);
+      importBinding.set(finding, binding);
     }
   }
 
   const rebindingsReported = new Set<Binding>();
+  const rebindingFindings = new Map<RawFinding, Binding>();
   for (const ref of scopes.references) {
     const imports = ref.candidates.filter((b) => b.import);
     if (!imports.length) continue;
     const deprecated = imports.find((b) => deprecatedBindings.has(b));
     if (deprecated) {
       const ban = deprecatedBindings.get(deprecated)!;
-      findings.push({
+      const finding: RawFinding = {
         ruleId: ban.ruleId,
         kind: 'usage',
         range: rangeOf(ref.node),
         symbol: deprecated.import!.qualifiedName!,
         local: ref.name,
         usage: categorizeUsage(ref.node),
-      });
+      };
+      findings.push(finding);
+      usageBinding.set(finding, deprecated);
       for (const other of ref.candidates) {
         if (!other.import && other.node.startIndex !== ref.node.startIndex) rebindingsReported.add(other);
       }
@@ -104,27 +115,94 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
     }
   }
 
+  // `types:` exemption: a binding of the rule's types class used only in type positions is legitimate
+  for (const [binding, ban] of [...deprecatedBindings]) {
+    if (!ban.typesPath || binding.import!.qualifiedName !== ban.typesPath) continue;
+    const uses = findings.filter((f) => f.kind === 'usage' && usageBinding.get(f) === binding);
+    if (uses.every((f) => f.usage !== null && TYPE_POSITIONS.has(f.usage))) {
+      deprecatedBindings.delete(binding);
+      const drop = new Set<RawFinding>(uses);
+      const importAt = findings.find((f) => f.kind === 'import' && importBinding.get(f) === binding);
+      if (importAt) drop.add(importAt);
+      for (let i = findings.length - 1; i >= 0; i--) if (drop.has(findings[i]!)) findings.splice(i, 1);
+    }
+  }
+
   // a deprecated name rebound in its own scope (`except ImportError: X = None`)
   for (const [binding, ban] of deprecatedBindings) {
     for (const other of binding.scope.bindings.get(binding.name) ?? []) {
       if (other === binding || other.import || other.kind === 'del') continue;
       if (other.kind === 'augmented-assignment') continue; // already a usage
-      findings.push({
+      const finding: RawFinding = {
         ruleId: ban.ruleId,
         kind: 'usage',
         range: rangeOf(other.node),
         symbol: binding.import!.qualifiedName!,
         local: other.name,
         usage: 'assignment-target',
-      });
+      };
+      findings.push(finding);
+      rebindingFindings.set(finding, binding);
       rebindingsReported.add(other);
     }
   }
 
   const suppressions = new Map<number, Set<string> | null>();
   collectStringsAndComments(root, bans, findings, suppressions);
+  if (suppressions.size) applySuppressions(root, findings, suppressions, deprecatedBindings, importBinding, usageBinding);
   findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-  return { findings, scopes, deprecatedBindings, suppressions };
+  const bindingOf = new Map<RawFinding, Binding>([...usageBinding, ...importBinding]);
+  for (const [finding, binding] of rebindingFindings) bindingOf.set(finding, binding);
+  return { findings, scopes, deprecatedBindings, bindingOf, suppressions };
+}
+
+/**
+ * Drops findings on lines carrying `# ssot: ignore[...]`. An import finding is
+ * suppressed by a directive on any line of its statement, and then its binding
+ * is legitimate: its usages are dropped too.
+ */
+function applySuppressions(
+  root: SyntaxNode,
+  findings: RawFinding[],
+  suppressions: Map<number, Set<string> | null>,
+  deprecatedBindings: Map<Binding, Ban>,
+  importBinding: Map<RawFinding, Binding>,
+  usageBinding: Map<RawFinding, Binding>,
+): void {
+  const covers = (row: number, ruleId: string) => {
+    if (!suppressions.has(row)) return false;
+    const ids = suppressions.get(row);
+    return ids === null || ids!.has(ruleId);
+  };
+  const dropped = new Set<RawFinding>();
+  const droppedBindings = new Set<Binding>();
+  for (const finding of findings) {
+    let first: number;
+    let last: number;
+    if (finding.kind === 'import') {
+      let node: SyntaxNode | null = root.descendantForIndex(finding.range.start);
+      while (node && node.type !== 'import_statement' && node.type !== 'import_from_statement') node = node.parent;
+      const at = node ?? root.descendantForIndex(finding.range.start) ?? root;
+      first = at.startPosition.row;
+      last = at.endPosition.row;
+    } else {
+      first = last = (root.descendantForIndex(finding.range.start) ?? root).startPosition.row;
+    }
+    for (let row = first; row <= last; row++) {
+      if (covers(row, finding.ruleId)) {
+        dropped.add(finding);
+        const binding = importBinding.get(finding);
+        if (binding) droppedBindings.add(binding);
+        break;
+      }
+    }
+  }
+  for (const binding of droppedBindings) deprecatedBindings.delete(binding);
+  for (const finding of findings) {
+    const binding = usageBinding.get(finding);
+    if (binding && droppedBindings.has(binding)) dropped.add(finding);
+  }
+  for (let i = findings.length - 1; i >= 0; i--) if (dropped.has(findings[i]!)) findings.splice(i, 1);
 }
 
 function importFinding(ban: Ban, node: SyntaxNode, symbol: string, local: string): RawFinding {

@@ -1,0 +1,172 @@
+/**
+ * The fix engine: scan, plan per file, splice, validate, and hand back bytes —
+ * writing nothing. `writeFileFixes` writes atomically. One file's failure is
+ * that file's outcome; the run goes on.
+ */
+import { renameSync, statSync, writeFileSync, chmodSync, unlinkSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Finding } from '../core/model.js';
+import { LineIndex } from '../core/positions.js';
+import { adapterFor } from '../languages/registry.js';
+import { activeBans, buildGrouping } from '../scan/grouping.js';
+import { scan } from '../scan/scan.js';
+import { applyEdits } from './apply.js';
+import { compileWithPython } from './compile.js';
+import type { ComputeFixOptions, FileFix, FixRun, FixSummary } from './types.js';
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> {
+  const { config } = options;
+  const result = await scan({ root: options.root, config, phase: options.phase, rule: options.rule });
+  const root = result.root;
+  const adapter = adapterFor(config.language);
+  const grouping = buildGrouping(config);
+  const rules = new Map(
+    config.rules.map((r) => [r.id, { id: r.id, canonical: r.canonical, types: r.types }] as const),
+  );
+  const byFile = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    let list = byFile.get(f.file);
+    if (!list) byFile.set(f.file, (list = []));
+    list.push(f);
+  }
+
+  const files: FileFix[] = [];
+  const pending: { fix: FileFix; text: string; bom: boolean }[] = [];
+  for (const [rel, fileFindings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const original = readFileSync(path.join(root, rel));
+    const bom = original.length >= 3 && original.subarray(0, 3).equals(UTF8_BOM);
+    const text = decoder.decode(original);
+    const plan = await adapter.planFile({
+      rel,
+      text,
+      bans: activeBans(config, grouping, rel, options.rule),
+      sourceRoots: config.sourceRoots,
+      rules,
+      unsafe: options.unsafe ?? false,
+    });
+    const lines = new LineIndex(text);
+    // match the reported findings (suppressions already applied) to the plan's
+    const key = (kind: string, line: number, column: number, symbol: string) => `${kind}:${line}:${column}:${symbol}`;
+    const planIndex = new Map<string, number>();
+    plan.findings.forEach((raw, i) => {
+      const at = lines.position(raw.range.start);
+      planIndex.set(key(raw.kind, at.line, at.column, raw.symbol), i);
+    });
+    let safe = 0;
+    let unsafe = 0;
+    const left: FileFix['left'][number][] = [];
+    for (const finding of fileFindings) {
+      const i = planIndex.get(key(finding.kind, finding.line, finding.column, finding.symbol));
+      const how = i === undefined ? { applicability: 'manual' as const, reason: 'not matched by the planner' } : plan.perFinding[i]!;
+      finding.fix = how.applicability;
+      if (how.reason) finding.reason = how.reason;
+      if (i !== undefined && plan.applied[i]) {
+        if (how.applicability === 'unsafe') unsafe++;
+        else safe++;
+      } else {
+        left.push({ line: finding.line, applicability: how.applicability, reason: how.reason ?? 'unsafe fix not applied (pass --unsafe)' });
+      }
+    }
+    if (!plan.edits.length) {
+      files.push({ file: rel, status: 'unchanged', original, updated: null, applied: { safe: 0, unsafe: 0 }, left });
+      continue;
+    }
+    const { text: after, newStarts } = applyEdits(text, plan.edits);
+    const placed = plan.edits.flatMap((e, i) => (e.binds ? [{ start: newStarts[i]!, name: e.text, binds: e.binds }] : []));
+    const problem = await adapter.validateRewrite({ rel, before: text, after, sourceRoots: config.sourceRoots, placed });
+    const applied = { safe, unsafe };
+    if (problem) {
+      files.push(refuse(rel, original, problem, fileFindings, left));
+      continue;
+    }
+    const fix: FileFix = {
+      file: rel,
+      status: 'changed',
+      original,
+      updated: Buffer.concat([bom ? UTF8_BOM : Buffer.alloc(0), Buffer.from(after, 'utf8')]),
+      applied,
+      left,
+    };
+    files.push(fix);
+    pending.push({ fix, text: after, bom });
+  }
+
+  // compile every rewritten file with the project's interpreter, in one process
+  let pythonAvailable = true;
+  if (options.python !== null && pending.length) {
+    const errors = compileWithPython(options.python ?? 'python3', pending.map((p) => [p.fix.file, p.text] as const));
+    if (errors === null) pythonAvailable = false;
+    else {
+      for (const [rel, message] of errors) {
+        const index = files.findIndex((f) => f.file === rel);
+        const fileFindings = byFile.get(rel) ?? [];
+        files[index] = refuse(rel, files[index]!.original, `does not compile: ${message}`, fileFindings, files[index]!.left);
+      }
+    }
+  }
+
+  return { root, files, findings: result.findings, summary: summarizeFixes(files), pythonAvailable };
+}
+
+function refuse(rel: string, original: Buffer, reason: string, fileFindings: Finding[], left: FileFix['left']): FileFix {
+  const all = fileFindings.map((f) => ({
+    line: f.line,
+    applicability: f.fix ?? ('manual' as const),
+    reason: left.find((l) => l.line === f.line)?.reason ?? `refused by validation: ${reason}`,
+  }));
+  return { file: rel, status: 'refused', reason, original, updated: null, applied: { safe: 0, unsafe: 0 }, left: all };
+}
+
+export function summarizeFixes(files: readonly FileFix[]): FixSummary {
+  const summary: FixSummary = { fixedSafe: 0, fixedUnsafe: 0, leftByReason: {}, filesChanged: 0, filesRefused: 0 };
+  for (const file of files) {
+    if (file.status === 'changed') {
+      summary.filesChanged++;
+      summary.fixedSafe += file.applied.safe;
+      summary.fixedUnsafe += file.applied.unsafe;
+    }
+    if (file.status === 'refused') summary.filesRefused++;
+    for (const l of file.left) summary.leftByReason[l.reason] = (summary.leftByReason[l.reason] ?? 0) + 1;
+  }
+  return summary;
+}
+
+/**
+ * Writes the `changed` files atomically (temp file in the same folder, then
+ * rename; the mode is kept). On any failure the files already written are
+ * restored to their original bytes and the error is rethrown.
+ */
+export function writeFileFixes(root: string, files: readonly FileFix[]): string[] {
+  const written: FileFix[] = [];
+  try {
+    for (const file of files) {
+      if (file.status !== 'changed' || !file.updated) continue;
+      atomicWrite(path.join(root, file.file), file.updated);
+      written.push(file);
+    }
+  } catch (error) {
+    for (const file of written.reverse()) atomicWrite(path.join(root, file.file), file.original);
+    throw error;
+  }
+  return written.map((f) => f.file);
+}
+
+export function atomicWrite(target: string, bytes: Buffer): void {
+  const mode = statSync(target).mode & 0o7777;
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.ssot-${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, bytes, { mode });
+    chmodSync(temp, mode);
+    renameSync(temp, target);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing to clean
+    }
+    throw error;
+  }
+}

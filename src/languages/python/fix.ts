@@ -1,0 +1,497 @@
+/**
+ * Plans the rewrite of one Python file: deprecated import bindings move to the
+ * rule's canonical import, their references follow, and whatever cannot be
+ * changed safely is left with a reason. Pure: tree + analysis in, edits out.
+ *
+ * Units: all decisions are made per (scope, rule) group; a group is applied
+ * whole or not at all. A deprecated binding is removed only when every one of
+ * its references is rewritten; otherwise it stays for the references a person
+ * must change, and the rewritten ones use the canonical import added next to it.
+ *
+ * Fix safety: renames and `L()` → instance are safe; rewriting a
+ * `try: import … except ImportError: X = None` fallback is unsafe (the fallback
+ * then guards the canonical import, which may not be what the author meant).
+ */
+import type { Applicability, Ban, RawFinding, UsageCategory } from '../../core/model.js';
+import type { SyntaxNode } from '../../parsing/treeSitter.js';
+import type { Edit } from '../../fix/types.js';
+import type { PythonFileAnalysis } from './analyze.js';
+import { lookupScope, type Binding, type Scope } from './scopes.js';
+
+export interface FixTarget {
+  readonly module: string;
+  readonly name: string;
+  /** Preferred local name (alias in the config, else name). */
+  readonly local: string;
+}
+
+export interface FixRuleInfo {
+  readonly id: string;
+  readonly canonical: FixTarget;
+  readonly types: FixTarget | undefined;
+}
+
+/** An edit whose text is one identifier that must resolve to `binds` after the change. */
+export interface NamedEdit extends Edit {
+  readonly binds?: string;
+}
+
+export interface FindingPlan {
+  readonly applicability: Applicability;
+  readonly reason?: string;
+}
+
+export interface PythonFixPlan {
+  /** Non-overlapping edits of every group included (safe, plus unsafe when allowed), sorted by start. */
+  readonly edits: NamedEdit[];
+  /** Per finding (same index as analysis.findings): how it is fixed. */
+  readonly perFinding: FindingPlan[];
+  /** Per finding: true when its fix is in `edits`. */
+  readonly applied: boolean[];
+}
+
+const TYPE_POSITIONS = new Set<UsageCategory>(['annotation', 'isinstance', 'spec', 'base-class']);
+
+export const REASONS = {
+  parse: 'file does not parse',
+  args: 'arguments would be dropped: the canonical instance is not constructed',
+  classAttribute: 'attribute of the deprecated class: the canonical instance may not have it',
+  classAssign: 'assigns to the deprecated class: move this state to the canonical module by hand',
+  typeNoTypes: 'type position: set `types:` in the rule to name the class to use',
+  classValue: 'the class is used as a value: replace it with the instance or a factory by hand',
+  module: 'module import: attribute uses need a person to map them',
+  star: 'star import: list the names it brings in, then re-run',
+  string: 'string reference',
+  chain: 'attribute access through a module import: replace with the canonical name by hand',
+  rebound: 'the name is also assigned in this scope (not an ImportError fallback to None)',
+  ambiguous: 'the name may refer to another binding here',
+  fallback: 'ImportError fallback: rewriting it makes the fallback guard the canonical import',
+  keptForManual: 'still used by references that need a manual change',
+  declared: 'the name is declared global/nonlocal or deleted elsewhere',
+} as const;
+
+interface Group {
+  scope: Scope;
+  rule: FixRuleInfo;
+  bindings: Binding[];
+}
+
+export function planPythonFixes(
+  root: SyntaxNode,
+  text: string,
+  analysis: PythonFileAnalysis,
+  rules: ReadonlyMap<string, FixRuleInfo>,
+  options: { unsafe: boolean },
+): PythonFixPlan {
+  const { findings } = analysis;
+  const perFinding: FindingPlan[] = findings.map(() => ({ applicability: 'manual', reason: REASONS.ambiguous }));
+  const applied = findings.map(() => false);
+  if (root.hasError) {
+    return { edits: [], perFinding: findings.map(() => ({ applicability: 'manual', reason: REASONS.parse })), applied };
+  }
+
+  // findings not tied to a deprecated binding: strings, chains, star imports, bare `import a.b.M`
+  const bindingFindings = new Map<Binding, number[]>();
+  findings.forEach((finding, index) => {
+    const binding = analysis.bindingOf.get(finding);
+    if (binding) {
+      let list = bindingFindings.get(binding);
+      if (!list) bindingFindings.set(binding, (list = []));
+      list.push(index);
+      return;
+    }
+    perFinding[index] = unboundFindingPlan(finding, rules.get(finding.ruleId));
+  });
+
+  // group deprecated bindings by scope and rule
+  const groups = new Map<string, Group>();
+  for (const [binding, ban] of analysis.deprecatedBindings) {
+    const rule = rules.get(ban.ruleId);
+    if (!rule) continue;
+    // an ImportError fallback keeps its own canonical import inside its try (never shared)
+    const hasFallback = (binding.scope.bindings.get(binding.name) ?? []).some((other) => other !== binding && isNoneFallback(other, binding));
+    const key = `${binding.scope.id}\0${rule.id}${hasFallback ? `\0${binding.import!.statement.id}` : ''}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { scope: binding.scope, rule, bindings: [] }));
+    group.bindings.push(binding);
+  }
+
+  const edits: NamedEdit[] = [];
+  const statementPlans = new Map<number, StatementPlan>();
+  const reserved = new Map<Scope, Set<string>>(); // names this plan adds per scope
+
+  for (const group of groups.values()) {
+    planGroup(group);
+  }
+
+  for (const plan of statementPlans.values()) edits.push(...statementEdits(plan, text));
+  edits.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { edits, perFinding, applied };
+
+  // ---------------------------------------------------------------------------
+
+  function planGroup(group: Group): void {
+    const { scope, rule } = group;
+    interface BindingDecision {
+      binding: Binding;
+      ban: Ban;
+      remove: boolean;
+      rewrites: { node: SyntaxNode; to: 'canonical' | 'types'; findingIndex: number | undefined }[];
+      fallbackRenames: { node: SyntaxNode; findingIndex: number | undefined }[];
+      applicability: Applicability;
+    }
+    const decisions: BindingDecision[] = [];
+    for (const binding of group.bindings) {
+      const ban = analysis.deprecatedBindings.get(binding)!;
+      const indices = bindingFindings.get(binding) ?? [];
+      const importIndex = indices.find((i) => findings[i]!.kind === 'import');
+      const setAll = (plan: FindingPlan) => {
+        for (const i of indices) perFinding[i] = plan;
+      };
+      if (binding.kind === 'star-import') {
+        setAll({ applicability: 'manual', reason: REASONS.star });
+        continue;
+      }
+      const info = binding.import!;
+      const isModule = ban.kind === 'module' || info.importedName === null;
+      const refs = analysis.scopes.references.filter((r) => r.candidates.includes(binding));
+      const others = (scope.bindings.get(binding.name) ?? []).filter((b) => b !== binding);
+      // other bindings of the same name in this scope: only an ImportError fallback to None is rewritable
+      const fallbacks: Binding[] = [];
+      let blocked: string | undefined;
+      for (const other of others) {
+        if (other.import && analysis.deprecatedBindings.get(other)?.ruleId === rule.id) continue;
+        if (isNoneFallback(other, binding)) fallbacks.push(other);
+        else blocked = other.kind === 'del' ? REASONS.declared : REASONS.rebound;
+      }
+      if (declaredElsewhere(binding, analysis.scopes.scopes)) blocked = REASONS.declared;
+      if (blocked) {
+        setAll({ applicability: 'manual', reason: blocked });
+        continue;
+      }
+      if (refs.some((r) => r.candidates.some((c) => c !== binding && !fallbacks.includes(c) && !(c.import && analysis.deprecatedBindings.has(c))))) {
+        setAll({ applicability: 'manual', reason: REASONS.ambiguous });
+        continue;
+      }
+      const decision: BindingDecision = {
+        binding,
+        ban,
+        remove: true,
+        rewrites: [],
+        fallbackRenames: [],
+        applicability: fallbacks.length ? 'unsafe' : 'safe',
+      };
+      const isClass = !isModule && isClassName(info.importedName!);
+      for (const ref of refs) {
+        const index = findings.findIndex((f, i) => f.kind === 'usage' && f.range.start === ref.node.startIndex && analysis.bindingOf.get(findings[i]!) === binding);
+        if (index < 0) {
+          // a suppressed use (`# ssot: ignore`) stays as it is, and so must its import
+          decision.remove = false;
+          continue;
+        }
+        const category = findings[index]!.usage!;
+        let reason: string | undefined;
+        let to: 'canonical' | 'types' = 'canonical';
+        if (isModule) reason = REASONS.module;
+        else if (isClass) {
+          if (category === 'call-no-args') to = 'canonical';
+          else if (category === 'call-with-args') reason = REASONS.args;
+          else if (category === 'attribute') reason = REASONS.classAttribute;
+          else if (category === 'assignment-target') reason = REASONS.classAssign;
+          else if (TYPE_POSITIONS.has(category)) {
+            if (rule.types) to = 'types';
+            else reason = REASONS.typeNoTypes;
+          } else reason = REASONS.classValue;
+        }
+        if (reason) {
+          decision.remove = false;
+          perFinding[index] = { applicability: 'manual', reason };
+          continue;
+        }
+        const node = isClass && to === 'canonical' ? ref.node.parent! : ref.node; // `L()` → instance
+        decision.rewrites.push({ node, to, findingIndex: index });
+      }
+      for (const fallback of fallbacks) {
+        const index = findings.findIndex((f) => f.kind === 'usage' && f.usage === 'assignment-target' && f.range.start === fallback.node.startIndex);
+        decision.fallbackRenames.push({ node: fallback.node, findingIndex: index >= 0 ? index : undefined });
+      }
+      if (!decision.remove && fallbacks.length) {
+        // never half: a fallback is rewritten together with every use, or not at all
+        for (const i of indices) {
+          if (perFinding[i]!.applicability !== 'manual' || perFinding[i]!.reason === REASONS.ambiguous) {
+            perFinding[i] = { applicability: 'manual', reason: `${REASONS.fallback}, and some uses need a manual change` };
+          }
+        }
+        continue;
+      }
+      if (importIndex !== undefined && !decision.remove) {
+        perFinding[importIndex] = { applicability: 'manual', reason: REASONS.keptForManual };
+      }
+      decisions.push(decision);
+    }
+    if (!decisions.length) return;
+    const included: BindingDecision[] = [];
+    for (const d of decisions) {
+      const include = d.applicability === 'safe' || options.unsafe;
+      const plan: FindingPlan = d.applicability === 'safe' ? { applicability: 'safe' } : { applicability: 'unsafe', reason: REASONS.fallback };
+      for (const i of bindingFindings.get(d.binding) ?? []) {
+        const finding = findings[i]!;
+        const isRewritten =
+          (finding.kind === 'import' && d.remove) ||
+          d.rewrites.some((r) => r.findingIndex === i) ||
+          d.fallbackRenames.some((r) => r.findingIndex === i);
+        if (isRewritten) {
+          perFinding[i] = plan;
+          applied[i] = include;
+        }
+      }
+      if (include) included.push(d);
+    }
+    decisions.length = 0;
+    decisions.push(...included);
+    if (!decisions.length) return;
+
+    // names: pick one local name for the canonical (and types) import in this scope
+    const needCanonical = decisions.some((d) => d.rewrites.some((r) => r.to === 'canonical') || d.fallbackRenames.length);
+    const needTypes = decisions.some((d) => d.rewrites.some((r) => r.to === 'types'));
+    // names freed by this change: removed imports and the fallbacks renamed with them
+    const removed = new Set<Binding>(decisions.filter((d) => d.remove).map((d) => d.binding));
+    for (const d of decisions) {
+      if (!d.remove) continue;
+      for (const other of scope.bindings.get(d.binding.name) ?? []) if (d.fallbackRenames.some((f) => f.node.startIndex === other.node.startIndex)) removed.add(other);
+    }
+    const refScopes = new Set<Scope>([scope]);
+    for (const d of decisions) for (const r of d.rewrites) refScopes.add(scopeOfNode(r.node));
+    const canonicalPath = `${rule.canonical.module}.${rule.canonical.name}`;
+    const typesPath = rule.types ? `${rule.types.module}.${rule.types.name}` : '';
+    const existingCanonical = needCanonical ? visibleImportOf(canonicalPath, refScopes) : undefined;
+    const existingTypes = needTypes ? visibleImportOf(typesPath, refScopes) : undefined;
+    const taken = reserved.get(scope) ?? new Set<string>();
+    reserved.set(scope, taken);
+    const fallbackNames = decisions.map((d) => d.binding.name);
+    const canonicalLocal = needCanonical
+      ? (existingCanonical ?? chooseName([rule.canonical.local, ...fallbackNames], refScopes, removed, taken))
+      : '';
+    if (needCanonical && !existingCanonical) taken.add(canonicalLocal);
+    const typesLocal =
+      needTypes && rule.types
+        ? (existingTypes ?? chooseName([rule.types.local, ...fallbackNames], refScopes, removed, taken))
+        : '';
+    if (needTypes && !existingTypes) taken.add(typesLocal);
+
+    for (const d of decisions) {
+      for (const r of d.rewrites) {
+        const local = r.to === 'types' ? typesLocal : canonicalLocal;
+        edits.push({ start: r.node.startIndex, end: r.node.endIndex, text: local, binds: r.to === 'types' ? typesPath : canonicalPath });
+      }
+      for (const f of d.fallbackRenames) {
+        edits.push({ start: f.node.startIndex, end: f.node.endIndex, text: canonicalLocal });
+      }
+    }
+
+    // the import statements: drop removed clauses; add the canonical import at the first one
+    const statements = [...new Set(decisions.map((d) => d.binding.import!.statement))].sort((a, b) => a.startIndex - b.startIndex);
+    const anchor = statements[0]!;
+    const additions: string[] = [];
+    const sameModule = rule.types && rule.types.module === rule.canonical.module;
+    const names: string[] = [];
+    if (needCanonical && !existingCanonical) names.push(importName(rule.canonical, canonicalLocal));
+    if (needTypes && !existingTypes && rule.types) {
+      if (sameModule) names.push(importName(rule.types, typesLocal));
+      else additions.push(`from ${rule.types.module} import ${importName(rule.types, typesLocal)}`);
+    }
+    if (names.length) additions.unshift(`from ${rule.canonical.module} import ${names.join(', ')}`);
+    for (const statement of statements) {
+      let sp = statementPlans.get(statement.id);
+      if (!sp) statementPlans.set(statement.id, (sp = { statement, removeClauses: new Set(), additions: [] }));
+      for (const d of decisions) if (d.remove && d.binding.import!.statement.id === statement.id) sp.removeClauses.add(d.binding.import!.clause.id);
+      if (statement.id === anchor.id) sp.additions.push(...additions);
+    }
+
+    function scopeOfNode(node: SyntaxNode): Scope {
+      const ref = analysis.scopes.references.find((r) => r.node.startIndex === node.startIndex || r.node.parent?.id === node.id);
+      return ref?.scope ?? scope;
+    }
+
+    /** Local name of an existing import of `path` that every reference scope sees as its only binding. */
+    function visibleImportOf(path: string, scopes: Set<Scope>): string | undefined {
+      for (let s: Scope | null = scope; s; s = s.parent) {
+        if (s !== scope && s.kind === 'class') continue;
+        for (const [name, bindings] of s.bindings) {
+          if (bindings.length !== 1) continue;
+          const b = bindings[0]!;
+          if (b.import?.qualifiedName !== path || b.kind !== 'from-import') continue;
+          if (b.node.startIndex > anchorStart()) continue;
+          if ([...scopes].every((rs) => lookupScope(name, rs, analysis.scopes.module) === s)) return name;
+        }
+      }
+      return undefined;
+    }
+
+    function anchorStart(): number {
+      return Math.min(...group.bindings.map((b) => b.import!.statement.startIndex));
+    }
+
+    /**
+     * The first candidate name that is free: not bound in `scope` except by a
+     * binding being removed, not bound between any reference scope and `scope`,
+     * and not loaded anywhere below `scope` with another meaning.
+     */
+    function chooseName(candidates: string[], scopes: Set<Scope>, removedBindings: Set<Binding>, takenNames: Set<string>): string {
+      const isFree = (name: string): boolean => {
+        if (takenNames.has(name)) return false;
+        const own = scope.bindings.get(name) ?? [];
+        if (own.some((b) => !removedBindings.has(b))) return false;
+        for (const rs of scopes) {
+          if (rs === scope) continue;
+          for (let s: Scope | null = rs; s && s !== scope; s = s.parent) {
+            if (s.bindings.has(name) || s.globals.has(name) || s.nonlocals.has(name)) return false;
+          }
+        }
+        // existing loads of `name` in this scope's subtree must not change meaning
+        for (const ref of analysis.scopes.references) {
+          if (ref.name !== name || !within(ref.scope, scope)) continue;
+          const resolved = ref.resolvedScope;
+          if (resolved === scope && ref.candidates.every((c) => removedBindings.has(c))) continue;
+          if (resolved === null || !within(resolved, scope) || resolved === scope) return false;
+        }
+        return true;
+      };
+      for (const candidate of candidates) if (isFree(candidate)) return candidate;
+      const base = candidates[0]!;
+      for (let n = 1; ; n++) {
+        const fresh = `${base}_ssot${n === 1 ? '' : n}`;
+        if (isFree(fresh)) return fresh;
+      }
+    }
+  }
+}
+
+interface StatementPlan {
+  statement: SyntaxNode;
+  removeClauses: Set<number>;
+  additions: string[];
+}
+
+function importName(target: FixTarget, local: string): string {
+  return local === target.name ? target.name : `${target.name} as ${local}`;
+}
+
+function within(inner: Scope, outer: Scope): boolean {
+  for (let s: Scope | null = inner; s; s = s.parent) if (s === outer) return true;
+  return false;
+}
+
+function isClassName(name: string): boolean {
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  const first = last.replace(/^_+/, '')[0];
+  return first !== undefined && first === first.toUpperCase() && first !== first.toLowerCase();
+}
+
+/** `X = None` inside `except ImportError` / `ModuleNotFoundError` of the try that imports X. */
+function isNoneFallback(other: Binding, imported: Binding): boolean {
+  if (other.kind !== 'assignment') return false;
+  const assignment = other.node.parent;
+  if (assignment?.type !== 'assignment' || assignment.childForFieldName('left')?.id !== other.node.id) return false;
+  if (assignment.childForFieldName('right')?.type !== 'none') return false;
+  let except: SyntaxNode | null = assignment.parent;
+  while (except && except.type !== 'except_clause') {
+    if (except.type === 'function_definition' || except.type === 'class_definition') return false;
+    except = except.parent;
+  }
+  if (!except) return false;
+  const tryStatement = except.parent;
+  if (tryStatement?.type !== 'try_statement') return false;
+  const body = tryStatement.childForFieldName('body');
+  const importStatement = imported.import!.statement;
+  if (!body || importStatement.startIndex < body.startIndex || importStatement.endIndex > body.endIndex) return false;
+  const caught = except.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
+  if (!caught) return true; // bare except
+  const names = caught.type === 'tuple' ? caught.namedChildren.map((c) => c?.text) : [caught.text];
+  return names.some((n) => n === 'ImportError' || n === 'ModuleNotFoundError');
+}
+
+function declaredElsewhere(binding: Binding, scopes: readonly Scope[]): boolean {
+  return scopes.some((s) => s !== binding.scope && (s.globals.has(binding.name) || s.nonlocals.has(binding.name)));
+}
+
+function unboundFindingPlan(finding: RawFinding, rule: FixRuleInfo | undefined): FindingPlan {
+  if (finding.kind === 'string-reference') {
+    const target = rule ? suggestPath(finding.symbol, rule) : undefined;
+    return { applicability: 'manual', reason: target ? `${REASONS.string}: change it to "${target}"` : REASONS.string };
+  }
+  if (finding.local === '*') return { applicability: 'manual', reason: REASONS.star };
+  if (finding.kind === 'usage') return { applicability: 'manual', reason: REASONS.chain };
+  return { applicability: 'manual', reason: REASONS.module };
+}
+
+/** The canonical dotted path to suggest for a string that names a deprecated path. */
+function suggestPath(_value: string, rule: FixRuleInfo): string {
+  return `${rule.canonical.module}.${rule.canonical.name}`;
+}
+
+/** Edits for one import statement: remove clauses (keeping commas and parentheses valid) and add imports. */
+function statementEdits(plan: StatementPlan, text: string): NamedEdit[] {
+  const { statement } = plan;
+  const clauses = clausesOf(statement);
+  const removeAll = clauses.length > 0 && clauses.every((c) => plan.removeClauses.has(c.id));
+  const indent = indentationAt(text, statement.startIndex);
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  if (removeAll) {
+    if (plan.additions.length) {
+      return [{ start: statement.startIndex, end: statement.endIndex, text: plan.additions.join(newline + indent) }];
+    }
+    return [removeStatement(statement, text)];
+  }
+  const edits: NamedEdit[] = [];
+  let i = 0;
+  while (i < clauses.length) {
+    if (!plan.removeClauses.has(clauses[i]!.id)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < clauses.length && plan.removeClauses.has(clauses[j + 1]!.id)) j++;
+    if (j + 1 < clauses.length) edits.push({ start: clauses[i]!.startIndex, end: clauses[j + 1]!.startIndex, text: '' });
+    else edits.push({ start: clauses[i - 1]!.endIndex, end: clauses[j]!.endIndex, text: '' });
+    i = j + 1;
+  }
+  if (plan.additions.length) {
+    edits.push({ start: statement.endIndex, end: statement.endIndex, text: plan.additions.map((a) => newline + indent + a).join('') });
+  }
+  return edits;
+}
+
+function clausesOf(statement: SyntaxNode): SyntaxNode[] {
+  const star = statement.namedChildren.find((c) => c?.type === 'wildcard_import');
+  if (star) return [star];
+  return statement.childrenForFieldName('name').filter((c): c is SyntaxNode => c !== null);
+}
+
+function indentationAt(text: string, index: number): string {
+  let start = index;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  let end = start;
+  while (end < index && (text[end] === ' ' || text[end] === '\t')) end++;
+  return text.slice(start, end);
+}
+
+/** Delete a statement with its line when it is alone on it; `pass` when its block would be empty. */
+function removeStatement(statement: SyntaxNode, text: string): NamedEdit {
+  const parent = statement.parent;
+  const siblings = parent ? parent.namedChildren.filter((c) => c && c.type !== 'comment') : [];
+  if (parent?.type === 'block' && siblings.length === 1) {
+    return { start: statement.startIndex, end: statement.endIndex, text: 'pass' };
+  }
+  let start = statement.startIndex;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  const atLineStart = start === 0 || text[start - 1] === '\n' || text[start - 1] === '\r';
+  let end = statement.endIndex;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  if (atLineStart && (end >= text.length || text[end] === '\n' || text[end] === '\r')) {
+    if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
+    else if (end < text.length) end += 1;
+    return { start, end, text: '' };
+  }
+  return { start: statement.startIndex, end: statement.endIndex, text: 'pass' };
+}

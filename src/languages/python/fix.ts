@@ -138,6 +138,9 @@ export function planPythonFixes(
       remove: boolean;
       rewrites: { node: SyntaxNode; to: 'canonical' | 'types'; findingIndex: number | undefined }[];
       fallbackRenames: { node: SyntaxNode; findingIndex: number | undefined }[];
+      /** Findings of type-position uses of a binding that already is the `types` class: resolved without an edit. */
+      typeUses: number[];
+      manualUses: number;
       applicability: Applicability;
     }
     const decisions: BindingDecision[] = [];
@@ -179,9 +182,13 @@ export function planPythonFixes(
         remove: true,
         rewrites: [],
         fallbackRenames: [],
+        typeUses: [],
+        manualUses: 0,
         applicability: fallbacks.length ? 'unsafe' : 'safe',
       };
       const isClass = !isModule && isClassName(info.importedName!);
+      // a binding of the rule's `types` class already is what type positions need
+      const isTypesClass = rule.types !== undefined && info.qualifiedName === `${rule.types.module}.${rule.types.name}`;
       for (const ref of refs) {
         const index = findings.findIndex((f, i) => f.kind === 'usage' && f.range.start === ref.node.startIndex && analysis.bindingOf.get(findings[i]!) === binding);
         if (index < 0) {
@@ -190,6 +197,11 @@ export function planPythonFixes(
           continue;
         }
         const category = findings[index]!.usage!;
+        if (isTypesClass && TYPE_POSITIONS.has(category)) {
+          decision.remove = false;
+          decision.typeUses.push(index);
+          continue;
+        }
         let reason: string | undefined;
         let to: 'canonical' | 'types' = 'canonical';
         if (isModule) reason = REASONS.module;
@@ -205,6 +217,7 @@ export function planPythonFixes(
         }
         if (reason) {
           decision.remove = false;
+          decision.manualUses++;
           perFinding[index] = { applicability: 'manual', reason };
           continue;
         }
@@ -224,7 +237,7 @@ export function planPythonFixes(
         }
         continue;
       }
-      if (importIndex !== undefined && !decision.remove) {
+      if (importIndex !== undefined && !decision.remove && decision.manualUses > 0) {
         perFinding[importIndex] = { applicability: 'manual', reason: REASONS.keptForManual };
       }
       decisions.push(decision);
@@ -237,7 +250,8 @@ export function planPythonFixes(
       for (const i of bindingFindings.get(d.binding) ?? []) {
         const finding = findings[i]!;
         const isRewritten =
-          (finding.kind === 'import' && d.remove) ||
+          (finding.kind === 'import' && (d.remove || d.manualUses === 0)) ||
+          d.typeUses.includes(i) ||
           d.rewrites.some((r) => r.findingIndex === i) ||
           d.fallbackRenames.some((r) => r.findingIndex === i);
         if (isRewritten) {
@@ -268,14 +282,16 @@ export function planPythonFixes(
     const existingTypes = needTypes ? visibleImportOf(typesPath, refScopes) : undefined;
     const taken = reserved.get(scope) ?? new Set<string>();
     reserved.set(scope, taken);
-    const fallbackNames = decisions.map((d) => d.binding.name);
+    // fall back to a replaced binding's own name: the canonical one for instance uses, the types one for type uses
+    const canonicalFallbacks = decisions.filter((d) => d.rewrites.some((r) => r.to === 'canonical') || d.fallbackRenames.length).map((d) => d.binding.name);
+    const typesFallbacks = decisions.filter((d) => d.rewrites.some((r) => r.to === 'types')).map((d) => d.binding.name);
     const canonicalLocal = needCanonical
-      ? (existingCanonical ?? chooseName([rule.canonical.local, ...fallbackNames], refScopes, removed, taken))
+      ? (existingCanonical ?? chooseName([rule.canonical.local, ...canonicalFallbacks], refScopes, removed, taken))
       : '';
     if (needCanonical && !existingCanonical) taken.add(canonicalLocal);
     const typesLocal =
       needTypes && rule.types
-        ? (existingTypes ?? chooseName([rule.types.local, ...fallbackNames], refScopes, removed, taken))
+        ? (existingTypes ?? chooseName([rule.types.local, ...typesFallbacks], refScopes, removed, taken))
         : '';
     if (needTypes && !existingTypes) taken.add(typesLocal);
 

@@ -6,11 +6,14 @@
  */
 import type { Ban, RawFinding, UsageCategory } from '../../core/model.js';
 import { findBan } from '../../core/model.js';
+import { Parser } from 'web-tree-sitter';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
-import { analyzeScopes, type Binding, type ScopeAnalysis } from './scopes.js';
+import { analyzeScopes, lookupScope, type Binding, type Scope, type ScopeAnalysis } from './scopes.js';
 import { resolveRelativeModule, type ModuleContext } from './moduleNames.js';
 
 const TYPE_POSITIONS = new Set<UsageCategory>(['annotation', 'isinstance', 'spec', 'base-class']);
+/** unittest.mock callables whose first positional argument is the spec. */
+const SPEC_FIRST = new Set(['Mock', 'MagicMock', 'NonCallableMock', 'NonCallableMagicMock', 'AsyncMock', 'create_autospec']);
 
 export interface PythonFileAnalysis {
   readonly findings: RawFinding[];
@@ -30,6 +33,8 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
   const usageBinding = new Map<RawFinding, Binding>();
   const importBinding = new Map<RawFinding, Binding>();
 
+  // names a star import brings in that are banned symbols (`from M import *` with M.N banned)
+  const starSymbols: { star: Binding; name: string; path: string; ban: Ban }[] = [];
   for (const binding of scopes.importBindings) {
     const info = binding.import!;
     if (info.qualifiedName === null) continue;
@@ -45,6 +50,7 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
       for (const ban of bans) {
         if (ban.path.startsWith(`${module}.`) && !ban.path.slice(module.length + 1).includes('.')) {
           findings.push(importFinding(ban, info.reportNode, ban.path, '*'));
+          starSymbols.push({ star: binding, name: ban.path.slice(module.length + 1), path: ban.path, ban });
         }
       }
       continue;
@@ -69,6 +75,22 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
   const rebindingsReported = new Set<Binding>();
   const rebindingFindings = new Map<RawFinding, Binding>();
   for (const ref of scopes.references) {
+    if (ref.resolvedScope === null && starSymbols.length) {
+      // a free name that only a star import can bind: the banned symbol it brings in
+      const starScope = lookupScope('*', ref.scope, scopes.module);
+      const star = starSymbols.find((s) => s.name === ref.name && s.star.scope === starScope);
+      if (star) {
+        findings.push({
+          ruleId: star.ban.ruleId,
+          kind: 'usage',
+          range: rangeOf(ref.node),
+          symbol: star.path,
+          local: ref.name,
+          usage: categorizeUsage(ref.node),
+        });
+        continue;
+      }
+    }
     const imports = ref.candidates.filter((b) => b.import);
     if (!imports.length) continue;
     const deprecated = imports.find((b) => deprecatedBindings.has(b));
@@ -115,6 +137,25 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
     }
   }
 
+  const suppressions = new Map<number, Set<string> | null>();
+  const annotationStrings: SyntaxNode[] = [];
+  collectStringsAndComments(root, bans, findings, suppressions, annotationStrings);
+  for (const node of annotationStrings) {
+    for (const use of stringAnnotationUses(node, scopes, deprecatedBindings)) {
+      const ban = deprecatedBindings.get(use.binding)!;
+      const finding: RawFinding = {
+        ruleId: ban.ruleId,
+        kind: 'usage',
+        range: use.range,
+        symbol: use.binding.import!.qualifiedName!,
+        local: use.binding.name,
+        usage: 'annotation',
+      };
+      findings.push(finding);
+      usageBinding.set(finding, use.binding);
+    }
+  }
+
   // `types:` exemption: a binding of the rule's types class used only in type positions is legitimate
   for (const [binding, ban] of [...deprecatedBindings]) {
     if (!ban.typesPath || binding.import!.qualifiedName !== ban.typesPath) continue;
@@ -147,8 +188,6 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
     }
   }
 
-  const suppressions = new Map<number, Set<string> | null>();
-  collectStringsAndComments(root, bans, findings, suppressions);
   if (suppressions.size) applySuppressions(root, findings, suppressions, deprecatedBindings, importBinding, usageBinding);
   findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
   const bindingOf = new Map<RawFinding, Binding>([...usageBinding, ...importBinding]);
@@ -248,7 +287,8 @@ export function categorizeUsage(node: SyntaxNode): UsageCategory {
       const fnName = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
       const positional = argList.namedChildren.filter((c) => c && c.type !== 'keyword_argument' && c.type !== 'comment');
       if ((fnName === 'isinstance' || fnName === 'issubclass') && positional[1]?.id === arg.id) return 'isinstance';
-      if ((fnName === 'create_autospec' || fnName === 'MagicMock' || fnName === 'Mock') && positional[0]?.id === arg.id && fnName === 'create_autospec') return 'spec';
+      // the first positional parameter of the mock classes and of create_autospec is `spec`
+      if (fnName !== undefined && SPEC_FIRST.has(fnName) && positional[0]?.id === arg.id && arg === node) return 'spec';
     }
     if (call?.type === 'class_definition' && arg === node) return 'base-class';
   }
@@ -282,25 +322,35 @@ function inAnnotation(node: SyntaxNode): boolean {
   return false;
 }
 
+/**
+ * String references (a plain literal, or an implicit concatenation of plain
+ * literals, whose whole value is a banned dotted path), `# ssot: ignore`
+ * comments, and plain strings in annotations (forward references, collected
+ * into `annotationStrings` for name resolution).
+ */
 function collectStringsAndComments(
   root: SyntaxNode,
   bans: readonly Ban[],
   findings: RawFinding[],
   suppressions: Map<number, Set<string> | null>,
+  annotationStrings: SyntaxNode[],
 ): void {
   const cursor = root.walk();
   let descend = true;
   for (;;) {
     const type = cursor.nodeType;
-    if (descend && type === 'string') {
+    if (descend && (type === 'string' || type === 'concatenated_string')) {
       const node = cursor.currentNode;
-      const value = literalStringValue(node);
-      if (value !== null && !isDocstringLike(node)) {
+      const value = type === 'string' ? plainStringValue(node) : concatenatedStringValue(node);
+      let referenced = false;
+      if (value !== null && isDottedPath(value) && !isDocstringLike(node)) {
         const ban = findBan(bans, value);
         if (ban) {
+          referenced = true;
           findings.push({ ruleId: ban.ruleId, kind: 'string-reference', range: rangeOf(node), symbol: value, local: value, usage: null });
         }
       }
+      if (!referenced && type === 'string' && value !== null && inAnnotation(node)) annotationStrings.push(node);
       descend = false; // no need to look inside a string except interpolations (rare; skipped)
     } else if (descend && type === 'comment') {
       const directive = parseSuppression(cursor.nodeText);
@@ -326,17 +376,97 @@ function collectStringsAndComments(
   cursor.delete();
 }
 
-/** The value of a plain (non-f, non-bytes) string literal without escapes, else null. */
-function literalStringValue(node: SyntaxNode): string | null {
+/** The value of a plain (non-f, non-bytes) string literal without escapes or interpolations, else null. */
+function plainStringValue(node: SyntaxNode): string | null {
   const children = node.namedChildren;
   const start = children[0];
   if (!start || start.type !== 'string_start') return null;
   const prefix = start.text.toLowerCase();
   if (prefix.includes('b') || prefix.includes('f') || prefix.includes('t')) return null;
   const contents = children.filter((c) => c && c.type !== 'string_start' && c.type !== 'string_end');
+  if (contents.length === 0) return '';
   if (contents.length !== 1 || contents[0]!.type !== 'string_content') return null;
-  const value = contents[0]!.text;
-  return isDottedPath(value) ? value : null;
+  return contents[0]!.text;
+}
+
+/** `"a.b." "C"` is one literal to Python: the joined value when every part is plain. */
+function concatenatedStringValue(node: SyntaxNode): string | null {
+  let value = '';
+  for (const part of node.namedChildren) {
+    if (!part || part.type === 'comment') continue;
+    const partValue = part.type === 'string' ? plainStringValue(part) : null;
+    if (partValue === null) return null;
+    value += partValue;
+  }
+  return value;
+}
+
+/** Where the text of a plain string literal starts (after its prefix and quotes). */
+function stringContentStart(node: SyntaxNode): number {
+  const start = node.namedChildren[0];
+  return start ? start.endIndex : node.startIndex;
+}
+
+let annotationParser: Parser | undefined;
+
+/**
+ * Uses of deprecated bindings inside a string annotation (`def f(c: "Client")`,
+ * `Optional["Client"]`): the string is parsed as an expression and each name in
+ * it is looked up from the scope the annotation is evaluated in.
+ */
+function stringAnnotationUses(
+  node: SyntaxNode,
+  scopes: ScopeAnalysis,
+  deprecatedBindings: Map<Binding, Ban>,
+): { binding: Binding; range: { start: number; end: number } }[] {
+  const value = plainStringValue(node);
+  if (!value || deprecatedBindings.size === 0) return [];
+  const names = [...deprecatedBindings.keys()].map((b) => b.name);
+  if (!names.some((name) => value.includes(name))) return [];
+  if (!annotationParser) {
+    annotationParser = new Parser();
+    annotationParser.setLanguage(node.tree.language);
+  }
+  const tree = annotationParser.parse(value);
+  if (!tree) return [];
+  const uses: { binding: Binding; range: { start: number; end: number } }[] = [];
+  try {
+    if (tree.rootNode.hasError) return [];
+    const scope = evaluationScope(node, scopes);
+    const offset = stringContentStart(node);
+    const visit = (n: SyntaxNode): void => {
+      if (n.type === 'identifier') {
+        const parent = n.parent;
+        // `x.name`: only the object of an attribute chain is looked up
+        if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id) return;
+        if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id) return;
+        const target = lookupScope(n.text, scope, scopes.module);
+        const binding = target?.bindings.get(n.text)?.find((b) => deprecatedBindings.has(b));
+        if (binding) uses.push({ binding, range: { start: offset + n.startIndex, end: offset + n.endIndex } });
+        return;
+      }
+      if (n.type === 'string') return; // `Literal["x"]` inside the annotation is a value
+      for (const child of n.namedChildren) if (child) visit(child);
+    };
+    visit(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+  return uses;
+}
+
+/** The scope a node inside an annotation is evaluated in: parameter and return annotations, bases and decorators belong to the enclosing scope. */
+function evaluationScope(node: SyntaxNode, scopes: ScopeAnalysis): Scope {
+  let child = node;
+  for (let n = node.parent; n; child = n, n = n.parent) {
+    const scope = scopes.scopeOfNode(n);
+    if (!scope) continue;
+    if ((n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') && n.childForFieldName('body')?.id !== child.id) {
+      continue;
+    }
+    return scope;
+  }
+  return scopes.module;
 }
 
 /** A string that is a statement on its own (docstrings, bare notes) documents; it does not reference. */

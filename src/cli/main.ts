@@ -10,6 +10,12 @@ import { TOOL_VERSION } from '../core/version.js';
 import { registerScanCommands } from './commands/scan.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerMonitorCommand } from '../monitor/cli.js';
+import { registerFixCommand } from './commands/fix.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerRollbackCommand } from './commands/rollback.js';
+import { registerVerifyCommand } from './commands/verify.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerRecoverCommand } from './commands/recover.js';
 
 export function buildProgram(): Command {
   const program = new Command('ssot')
@@ -21,6 +27,12 @@ export function buildProgram(): Command {
   registerScanCommands(program);
   registerInitCommand(program);
   registerMonitorCommand(program);
+  registerFixCommand(program);
+  registerPlanCommand(program);
+  registerRollbackCommand(program);
+  registerVerifyCommand(program);
+  registerStatusCommand(program);
+  registerRecoverCommand(program);
   return program;
 }
 

@@ -1,0 +1,45 @@
+/** `ssot rollback [PATH] --phase ID | --file PATH | --all`: undo with history kept, gates re-run, recorded. */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/compile.js';
+import { UserError } from '../../core/errors.js';
+import { renderRollbackOutcome } from '../../phases/render.js';
+import { rollback, type RollbackTarget } from '../../phases/rollback.js';
+import { colorsFor } from '../io.js';
+import { progressPrinter, withInterrupt } from './fix.js';
+import { resolveRoot } from './scan.js';
+
+interface RollbackCliOptions {
+  config?: string;
+  phase?: string;
+  file?: string;
+  all?: boolean;
+}
+
+function targetOf(options: RollbackCliOptions): RollbackTarget {
+  const given = [options.phase !== undefined, options.file !== undefined, Boolean(options.all)].filter(Boolean).length;
+  if (given !== 1) {
+    throw new UserError('say what to roll back: exactly one of --phase ID, --file PATH, --all', { hint: '`ssot status` lists the done phases' });
+  }
+  if (options.phase !== undefined) return { kind: 'phase', phase: options.phase };
+  if (options.file !== undefined) return { kind: 'file', file: options.file };
+  return { kind: 'all' };
+}
+
+export function registerRollbackCommand(program: Command): void {
+  program
+    .command('rollback')
+    .description('undo a phase (git revert), one file, or every phase; the after gates run again')
+    .argument('[path]', 'root of the monorepo (where ssot.config.yaml is)', '.')
+    .option('-c, --config <file>', 'config file (default: ssot.config.yaml in PATH)')
+    .option('--phase <id>', 'revert the commit(s) of this phase')
+    .option('--file <path>', 'restore one file to how it was before its phase, as a commit')
+    .option('--all', 'revert every done phase, newest first')
+    .action(async (pathArg: string, options: RollbackCliOptions) => {
+      const target = targetOf(options);
+      const root = resolveRoot(pathArg);
+      const config = await loadConfig(root, options.config);
+      const outcome = await withInterrupt((signal) => rollback({ root, config, target, signal, onProgress: progressPrinter() }));
+      process.stdout.write(renderRollbackOutcome(outcome, colorsFor(process.stdout)));
+      process.exitCode = outcome.status === 'done' ? 0 : outcome.status === 'interrupted' ? 130 : 1;
+    });
+}

@@ -1,0 +1,230 @@
+/**
+ * Gates: the user's own checks (golden-path tests, a compile step), run before
+ * and after a phase. `run` is the user's trusted command line, executed with
+ * `sh -c` from the ssot root exactly as written — no file name or other data is
+ * ever interpolated into it; ssot passes context through the environment
+ * (SSOT_GATE_MOMENT, SSOT_PHASE) instead.
+ *
+ * Each gate runs in its own process group, so a timeout or a Ctrl-C kills the
+ * whole tree of processes it started, not just `sh`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Gate } from '../config/compile.js';
+import { UserError } from '../core/errors.js';
+
+/** When a gate runs: around a phase, after a rollback, or in `ssot verify`. */
+export type GateMoment = 'before' | 'after' | 'rollback' | 'verify';
+
+/** Lines of output kept for a failing gate (the rest is dropped as it streams). */
+export const GATE_TAIL_LINES = 40;
+export const DEFAULT_GATE_TIMEOUT_SECONDS = 600;
+/** After SIGTERM to a timed-out or interrupted gate, SIGKILL follows after this many ms. */
+const KILL_GRACE_MS = 3000;
+/** Output bytes kept while streaming (enough for 40 long lines). */
+const TAIL_BYTES = 64 * 1024;
+
+export interface GateResult {
+  readonly name: string;
+  readonly moment: GateMoment;
+  readonly ok: boolean;
+  /** Exit code of `sh`, null when killed by a signal. */
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  /** Killed because ssot itself was interrupted (Ctrl-C, SIGTERM). */
+  readonly interrupted: boolean;
+  readonly durationMs: number;
+  /** ISO time the gate started. */
+  readonly startedAt: string;
+  /** The last GATE_TAIL_LINES lines of stdout and stderr, interleaved as they came. */
+  readonly tail: readonly string[];
+  /** Set when the gate did not run its own checks but reused a pass on the same tree (see runPhases). */
+  readonly reusedFrom?: string;
+}
+
+/** Gates that run at `moment` around a phase (`both` runs at each). Rollbacks re-run the `after` gates. */
+export function gatesFor(gates: readonly Gate[], moment: 'before' | 'after'): Gate[] {
+  return gates.filter((g) => (g.when ?? 'both') === 'both' || g.when === moment);
+}
+
+/** Config problems a gate would only reveal mid-phase are reported before anything runs. */
+export function checkGates(root: string, gates: readonly Gate[]): void {
+  for (const gate of gates) {
+    if (gate.cwd === undefined) continue;
+    const dir = path.resolve(root, gate.cwd);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new UserError(`gate "${gate.name}": cwd "${gate.cwd}" is not a directory under ${root}`, {
+        hint: 'gate cwd is relative to the directory holding ssot.config.yaml',
+      });
+    }
+  }
+}
+
+export interface RunGateOptions {
+  readonly moment: GateMoment;
+  readonly phase?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** Runs one gate to completion (or timeout/interrupt). Never throws for the gate's own failure. */
+export function runGate(root: string, gate: Gate, options: RunGateOptions): Promise<GateResult> {
+  const startedAt = new Date();
+  const started = process.hrtime.bigint();
+  const timeoutMs = Math.round((gate.timeout ?? DEFAULT_GATE_TIMEOUT_SECONDS) * 1000);
+  return new Promise((resolve) => {
+    let tail = Buffer.alloc(0);
+    const keep = (chunk: Buffer) => {
+      tail = Buffer.concat([tail, chunk]);
+      if (tail.length > TAIL_BYTES * 2) tail = tail.subarray(tail.length - TAIL_BYTES);
+    };
+    const child = spawn('sh', ['-c', gate.run], {
+      cwd: path.resolve(root, gate.cwd ?? '.'),
+      env: {
+        ...process.env,
+        ...gate.env,
+        SSOT_GATE_MOMENT: options.moment,
+        ...(options.phase !== undefined ? { SSOT_PHASE: options.phase } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let timedOut = false;
+    let interrupted = false;
+    let finished = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const killGroup = (signal: NodeJS.Signals) => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // the group is already gone
+      }
+    };
+    const stop = () => {
+      killGroup('SIGTERM');
+      killTimer ??= setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutMs);
+    const onAbort = () => {
+      interrupted = true;
+      stop();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+
+    const finish = (exitCode: number | null, signal: NodeJS.Signals | null, extra?: string) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      // a gate is a check, not a service launcher: whatever it left running in its group goes too
+      killGroup('SIGTERM');
+      const lines = tailLines(tail.toString('utf8'), GATE_TAIL_LINES);
+      if (extra) lines.push(extra);
+      if (timedOut) lines.push(`ssot: gate "${gate.name}" timed out after ${gate.timeout ?? DEFAULT_GATE_TIMEOUT_SECONDS}s; its process group was killed`);
+      resolve({
+        name: gate.name,
+        moment: options.moment,
+        ok: exitCode === 0 && !timedOut && !interrupted,
+        exitCode,
+        signal,
+        timedOut,
+        interrupted,
+        durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
+        startedAt: startedAt.toISOString(),
+        tail: lines.slice(-GATE_TAIL_LINES),
+      });
+    };
+    child.on('error', (error) => finish(null, null, `ssot: cannot start sh: ${error.message}`));
+    child.on('exit', (code, signal) => {
+      // Descendants may still hold the pipes open; give the output a moment to drain, then stop waiting.
+      const drained = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(code, signal);
+      }, 1000);
+      child.once('close', () => {
+        clearTimeout(drained);
+        finish(code, signal);
+      });
+    });
+  });
+}
+
+export function tailLines(text: string, n: number): string[] {
+  const lines = text.replace(/\r\n/g, '\n').replace(/\n+$/, '').split('\n');
+  if (lines.length === 1 && lines[0] === '') return [];
+  return lines.slice(Math.max(0, lines.length - n));
+}
+
+export interface RunGatesOptions extends RunGateOptions {
+  /** Stop at the first failing gate (phases); verify runs them all. */
+  readonly stopOnFailure: boolean;
+  readonly onStart?: (gate: Gate, moment: GateMoment) => void;
+  readonly onEnd?: (result: GateResult) => void;
+  /** Gates already known to pass on this exact tree: name → where that pass came from. */
+  readonly reuse?: ReadonlyMap<string, string>;
+}
+
+/** Runs gates in config order. */
+export async function runGates(root: string, gates: readonly Gate[], options: RunGatesOptions): Promise<GateResult[]> {
+  const results: GateResult[] = [];
+  for (const gate of gates) {
+    const reusedFrom = options.reuse?.get(gate.name);
+    if (reusedFrom !== undefined) {
+      const reused: GateResult = {
+        name: gate.name,
+        moment: options.moment,
+        ok: true,
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        interrupted: false,
+        durationMs: 0,
+        startedAt: new Date().toISOString(),
+        tail: [],
+        reusedFrom,
+      };
+      results.push(reused);
+      options.onEnd?.(reused);
+      continue;
+    }
+    if (options.signal?.aborted) break;
+    options.onStart?.(gate, options.moment);
+    const result = await runGate(root, gate, options);
+    results.push(result);
+    options.onEnd?.(result);
+    if (!result.ok && options.stopOnFailure) break;
+  }
+  return results;
+}
+
+export function firstFailure(results: readonly GateResult[]): GateResult | undefined {
+  return results.find((r) => !r.ok);
+}
+
+/** One line about how a gate ended: `exit 1`, `timed out after 5s`, `killed by SIGKILL`. */
+export function describeGateEnd(result: GateResult): string {
+  if (result.reusedFrom) return `passed (${result.reusedFrom})`;
+  if (result.ok) return `passed in ${formatDuration(result.durationMs)}`;
+  if (result.interrupted) return 'interrupted';
+  if (result.timedOut) return `timed out after ${formatDuration(result.durationMs)}`;
+  if (result.exitCode === null && result.signal) return `killed by ${result.signal}`;
+  if (result.exitCode === null) return 'could not start';
+  return `failed with exit ${result.exitCode} after ${formatDuration(result.durationMs)}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}

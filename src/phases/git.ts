@@ -1,0 +1,253 @@
+/**
+ * The git CLI, run without a shell: every argument is passed as-is through
+ * `spawn`, never interpolated into a command line. Paths are posix paths
+ * relative to `cwd` (the ssot root, which may be a subdirectory of the
+ * repository); `git show`/`rev-parse` use the `./` form so they resolve from
+ * `cwd` too.
+ *
+ * Git children run in their own process group so a Ctrl-C at the terminal
+ * reaches ssot only: ssot then decides what to undo, instead of finding a
+ * half-killed `git commit`.
+ */
+import { spawn } from 'node:child_process';
+import { UserError } from '../core/errors.js';
+
+export interface GitOutput {
+  readonly code: number;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+export interface GitCallOptions {
+  /** Bytes for stdin (commit messages, patches). */
+  readonly input?: string | Buffer;
+  /** Extra environment on top of process.env. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Runs `git args` in `cwd`; never throws for a non-zero exit (see `gitOk`). */
+export function gitRun(cwd: string, args: readonly string[], options: GitCallOptions = {}): Promise<GitOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...args], {
+      cwd,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') reject(new UserError('git not found on PATH', { hint: 'install git; ssot records phases as git commits' }));
+      else reject(error);
+    });
+    child.on('close', (code) => {
+      resolve({ code: code ?? 128, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.on('error', () => {
+      // git may exit before reading stdin (e.g. a usage error); its exit code tells the story
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A git command that failed where success was expected: a bug or a broken repository, shown with git's own words. */
+export class GitCommandError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly code: number,
+    readonly stderr: string,
+  ) {
+    super(`git ${args.join(' ')} failed (exit ${code}): ${lastLines(stderr, 3).join(' | ')}`);
+    this.name = 'GitCommandError';
+  }
+}
+
+/** stdout of `git args` as text (trailing newline trimmed); throws GitCommandError on a non-zero exit. */
+export async function gitOk(cwd: string, args: readonly string[], options: GitCallOptions = {}): Promise<string> {
+  const result = await gitRun(cwd, args, options);
+  if (result.code !== 0) throw new GitCommandError(args, result.code, result.stderr);
+  return result.stdout.toString('utf8').replace(/\n$/, '');
+}
+
+function nulList(buffer: Buffer): string[] {
+  return buffer
+    .toString('utf8')
+    .split('\0')
+    .filter((s) => s.length > 0);
+}
+
+export function lastLines(text: string, n: number): string[] {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  return lines.slice(Math.max(0, lines.length - n)).filter((l) => l.length > 0);
+}
+
+/** The repository's top-level directory, or null when `dir` is not in a git work tree. */
+export async function gitTopLevel(dir: string): Promise<string | null> {
+  const result = await gitRun(dir, ['rev-parse', '--show-toplevel']);
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+}
+
+/** The commit HEAD points to, or null in a repository without commits. */
+export async function headCommit(cwd: string): Promise<string | null> {
+  const result = await gitRun(cwd, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+}
+
+/**
+ * The root must be inside a git work tree with at least one commit: phases
+ * are recorded as commits and undone with `git revert`.
+ */
+export async function requireGitWorkTree(root: string, what: string): Promise<string> {
+  const top = await gitTopLevel(root);
+  if (!top) {
+    throw new UserError(`${what} needs a git work tree, and ${root} is not inside one`, {
+      hint: 'run `git init && git add -A && git commit -m baseline` first, or use `ssot fix` without --phase (no gates, no commit)',
+    });
+  }
+  const head = await headCommit(root);
+  if (!head) {
+    throw new UserError(`${what} needs a commit to return to, and the repository has none yet`, {
+      hint: 'commit the current tree first: `git add -A && git commit -m baseline`',
+    });
+  }
+  return head;
+}
+
+/** Tracked files under `cwd` that differ from HEAD (staged or not), relative to `cwd`. */
+export async function trackedChanges(cwd: string): Promise<string[]> {
+  const out = await gitRun(cwd, ['diff', '--name-only', '-z', '--relative', '--no-renames', 'HEAD', '--', '.']);
+  if (out.code !== 0) throw new GitCommandError(['diff', 'HEAD'], out.code, out.stderr);
+  const unmerged = await gitRun(cwd, ['diff', '--name-only', '-z', '--relative', '--diff-filter=U', '--', '.']);
+  return [...new Set([...nulList(out.stdout), ...(unmerged.code === 0 ? nulList(unmerged.stdout) : [])])].sort();
+}
+
+/** True when anything is staged anywhere in the repository (a commit we make must not sweep it in). */
+export async function hasStagedChanges(cwd: string): Promise<boolean> {
+  const result = await gitRun(cwd, ['diff', '--cached', '--quiet']);
+  return result.code === 1;
+}
+
+/** Which of `files` (relative to cwd) git tracks. */
+export async function trackedAmong(cwd: string, files: readonly string[]): Promise<Set<string>> {
+  if (!files.length) return new Set();
+  const out = await gitRun(cwd, ['ls-files', '-z', '--', ...files.map(literalPathspec)]);
+  if (out.code !== 0) throw new GitCommandError(['ls-files'], out.code, out.stderr);
+  return new Set(nulList(out.stdout));
+}
+
+/** A pathspec that matches exactly this path (no glob magic, whatever characters the name has). */
+export function literalPathspec(rel: string): string {
+  return `:(literal)${rel}`;
+}
+
+/**
+ * Commits exactly `files` (their working-tree content) with `message`, leaving
+ * whatever else the user has staged or changed alone (`git commit --only`).
+ * Returns the new commit, or a failure with git's output.
+ */
+export async function commitFiles(
+  cwd: string,
+  files: readonly string[],
+  message: string,
+): Promise<{ ok: true; commit: string } | { ok: false; output: string }> {
+  const result = await gitRun(cwd, ['commit', '-q', '--no-edit', '-F', '-', '--only', '--', ...files.map(literalPathspec)], { input: message });
+  if (result.code !== 0) return { ok: false, output: result.stderr + result.stdout.toString('utf8') };
+  return { ok: true, commit: (await headCommit(cwd))! };
+}
+
+/** Commits what is staged (used after `git revert --no-commit`). */
+export async function commitIndex(cwd: string, message: string): Promise<{ ok: true; commit: string } | { ok: false; output: string }> {
+  const result = await gitRun(cwd, ['commit', '-q', '--no-edit', '-F', '-'], { input: message });
+  if (result.code !== 0) return { ok: false, output: result.stderr + result.stdout.toString('utf8') };
+  return { ok: true, commit: (await headCommit(cwd))! };
+}
+
+/** File content at a commit, or null when the file does not exist there. */
+export async function showFile(cwd: string, commit: string, rel: string): Promise<Buffer | null> {
+  const result = await gitRun(cwd, ['show', `${commit}:./${rel}`]);
+  return result.code === 0 ? result.stdout : null;
+}
+
+/** Blob id of a file at a commit, or null when absent. */
+export async function blobAt(cwd: string, commit: string, rel: string): Promise<string | null> {
+  const result = await gitRun(cwd, ['rev-parse', '-q', '--verify', `${commit}:./${rel}`]);
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+}
+
+export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
+  const result = await gitRun(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
+  return result.code === 0;
+}
+
+/** Files a commit changed, relative to cwd, limited to cwd's subtree. */
+export async function filesOfCommit(cwd: string, commit: string): Promise<string[]> {
+  const out = await gitRun(cwd, ['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', '--relative', '--no-renames', `${commit}^`, commit, '--', '.']);
+  if (out.code !== 0) throw new GitCommandError(['diff-tree', commit], out.code, out.stderr);
+  return nulList(out.stdout).sort();
+}
+
+/** Commits in `from..to`, newest first. */
+export async function commitsBetween(cwd: string, from: string, to: string): Promise<string[]> {
+  const out = await gitOk(cwd, ['rev-list', `${from}..${to}`]);
+  return out ? out.split('\n') : [];
+}
+
+export async function commitMessage(cwd: string, commit: string): Promise<string> {
+  return gitOk(cwd, ['log', '-1', '--format=%B', commit]);
+}
+
+export async function shortCommit(cwd: string, commit: string): Promise<string> {
+  const result = await gitRun(cwd, ['rev-parse', '--short', commit]);
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : commit.slice(0, 7);
+}
+
+/**
+ * `git revert --no-commit commit`. On a conflict the revert is aborted (the
+ * index and tree return to HEAD) and the conflicting paths are returned.
+ */
+export async function revertNoCommit(cwd: string, commit: string): Promise<{ ok: true } | { ok: false; conflicts: string[]; output: string }> {
+  const result = await gitRun(cwd, ['revert', '--no-commit', '--no-edit', commit]);
+  if (result.code === 0) return { ok: true };
+  const conflicted = await gitRun(cwd, ['diff', '--name-only', '-z', '--relative', '--diff-filter=U']);
+  const conflicts = conflicted.code === 0 ? nulList(conflicted.stdout) : [];
+  await abortRevert(cwd);
+  return { ok: false, conflicts, output: result.stderr + result.stdout.toString('utf8') };
+}
+
+/** Abandons an in-progress (conflicted) revert: index and tree return to HEAD for the paths it touched. */
+export async function abortRevert(cwd: string): Promise<void> {
+  if (await revertInProgress(cwd)) await gitRun(cwd, ['revert', '--abort']);
+}
+
+export async function revertInProgress(cwd: string): Promise<boolean> {
+  const result = await gitRun(cwd, ['rev-parse', '-q', '--verify', 'REVERT_HEAD']);
+  return result.code === 0;
+}
+
+/** Moves HEAD back to `commit`, keeping local changes (fails rather than lose any). */
+export async function resetKeep(cwd: string, commit: string): Promise<{ ok: boolean; output: string }> {
+  const result = await gitRun(cwd, ['reset', '-q', '--keep', commit]);
+  return { ok: result.code === 0, output: result.stderr };
+}
+
+/** Unstages `files` (index back to HEAD for them); the working tree is not touched. */
+export async function unstage(cwd: string, files: readonly string[]): Promise<void> {
+  if (!files.length) return;
+  await gitRun(cwd, ['reset', '-q', '--', ...files.map(literalPathspec)]);
+}
+
+/** The diff of one file between two commits (paths from the repository top level), for `applyReverse`. */
+export async function diffOfFile(cwd: string, from: string, to: string, rel: string): Promise<Buffer> {
+  const out = await gitRun(cwd, ['diff', '--binary', '--no-color', '--no-ext-diff', from, to, '--', literalPathspec(rel)]);
+  if (out.code !== 0) throw new GitCommandError(['diff', from, to, rel], out.code, out.stderr);
+  return out.stdout;
+}
+
+/** Applies `patch` (from `diffOfFile`) in reverse to the working tree; atomic: on failure nothing changes. */
+export async function applyReverse(cwd: string, patch: Buffer): Promise<{ ok: boolean; output: string }> {
+  const top = (await gitTopLevel(cwd)) ?? cwd;
+  const result = await gitRun(top, ['apply', '-R', '--whitespace=nowarn', '-'], { input: patch });
+  return { ok: result.code === 0, output: result.stderr };
+}

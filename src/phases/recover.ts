@@ -1,0 +1,135 @@
+/**
+ * Puts the tree back to where an interrupted (or failed) phase or rollback
+ * started, from its journal: HEAD returns to the journal's commit when ssot
+ * had already committed (only commits carrying this journal's trailer are
+ * ever dropped), every journaled file gets its original bytes back, and the
+ * index entries of those files return to HEAD. Content found in a file that
+ * is neither what was there nor what ssot meant to write is someone's edit:
+ * it is copied to `.ssot/recovered/<journal id>/` before the file is restored.
+ *
+ * The same routine undoes an ordinary failure (a red gate) in-process, so the
+ * crash path is the tested path.
+ */
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../core/errors.js';
+import { readIfExists, sha256, SSOT_DIR, writeDurably } from './files.js';
+import { abortRevert, commitMessage, commitsBetween, headCommit, isAncestor, resetKeep, shortCommit, unstage } from './git.js';
+import { clearJournal, JOURNAL_TRAILER, journalOwnerAlive, readJournal, type Journal } from './journal.js';
+import { appendEvent } from './state.js';
+
+export interface RecoverResult {
+  readonly journal: Journal;
+  /** Files whose bytes were put back. */
+  readonly restored: string[];
+  /** Journaled files that were already as they had been. */
+  readonly untouched: string[];
+  /** Files whose unexpected content was saved before restoring: file → copy (relative to root). */
+  readonly savedCopies: { file: string; copy: string }[];
+  /** The commit HEAD was moved back from, when ssot had committed before the interruption. */
+  readonly headReset: string | null;
+}
+
+export async function recoverFromJournal(root: string, journal: Journal): Promise<RecoverResult> {
+  const head = await headCommit(root);
+  // what each file held when recovery began, before HEAD moves: decides "restored" vs "untouched"
+  const found = new Map(journal.files.map((f) => [f.file, readIfExists(path.join(root, f.file))]));
+  let headReset: string | null = null;
+  await abortRevert(root);
+  if (head !== journal.head) {
+    if (!head || !(await isAncestor(root, journal.head, head))) {
+      throw new UserError(
+        `HEAD is no longer a descendant of ${await shortCommit(root, journal.head)}, where \`${journal.command}\` started; not touching anything`,
+        { hint: `check \`git log\` and \`git status\`; the original bytes of the ${journal.files.length} journaled files are in ${path.join(SSOT_DIR, 'journal', journal.id)}` },
+      );
+    }
+    const commits = await commitsBetween(root, journal.head, head);
+    for (const commit of commits) {
+      const message = await commitMessage(root, commit);
+      if (!message.includes(`${JOURNAL_TRAILER}: ${journal.id}`)) {
+        throw new UserError(
+          `commit ${await shortCommit(root, commit)} was made after \`${journal.command}\` was interrupted; not moving HEAD over it`,
+          { hint: `undo or keep it yourself; the original bytes of the journaled files are in ${path.join(SSOT_DIR, 'journal', journal.id)}` },
+        );
+      }
+    }
+    const reset = await resetKeep(root, journal.head);
+    if (!reset.ok) {
+      throw new UserError(`cannot move HEAD back to ${await shortCommit(root, journal.head)}: ${reset.output.trim().split('\n')[0] ?? ''}`, {
+        hint: 'local changes overlap the commits ssot made; commit or stash them and run `ssot recover` again',
+      });
+    }
+    headReset = head;
+  }
+
+  const restored: string[] = [];
+  const untouched: string[] = [];
+  const savedCopies: { file: string; copy: string }[] = [];
+  for (const entry of journal.files) {
+    const target = path.join(root, entry.file);
+    const atStart = found.get(entry.file) ?? null;
+    const current = readIfExists(target);
+    const currentSha = current ? sha256(current) : null;
+    if (currentSha === entry.originalSha256) {
+      if ((atStart ? sha256(atStart) : null) === entry.originalSha256) untouched.push(entry.file);
+      else restored.push(entry.file); // put back by moving HEAD
+      continue;
+    }
+    if (current && currentSha !== entry.plannedSha256) {
+      const copy = path.posix.join(SSOT_DIR, 'recovered', journal.id, entry.file);
+      mkdirSync(path.dirname(path.join(root, copy)), { recursive: true });
+      writeDurably(path.join(root, copy), current);
+      savedCopies.push({ file: entry.file, copy });
+    }
+    const original = entry.backup === null ? null : readBackupBytes(root, journal, entry.backup);
+    if (original === null) {
+      if (existsSync(target)) unlinkSync(target);
+    } else {
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeDurably(target, original, entry.mode ?? undefined);
+      const check = readIfExists(target);
+      if (!check || sha256(check) !== entry.originalSha256) throw new Error(`restoring ${entry.file} did not reproduce its original bytes`);
+    }
+    restored.push(entry.file);
+  }
+  await unstage(
+    root,
+    journal.files.map((f) => f.file),
+  );
+  clearJournal(root, journal);
+  return { journal, restored, untouched, savedCopies, headReset };
+}
+
+function readBackupBytes(root: string, journal: Journal, backup: string): Buffer {
+  const bytes = readIfExists(path.join(root, SSOT_DIR, 'journal', journal.id, backup));
+  if (!bytes) {
+    throw new UserError(`the backup ${backup} of the interruption journal ${journal.id} is missing`, {
+      hint: `restore the files by hand from git (\`git checkout ${journal.head.slice(0, 12)} -- FILE\`), then delete ${path.join(SSOT_DIR, 'journal.json')}`,
+    });
+  }
+  return bytes;
+}
+
+/**
+ * `ssot recover`: undoes the command a journal describes and records that it
+ * did. Null when there is nothing to recover. Refuses while the process that
+ * wrote the journal still runs, unless `force` (its pid may have been reused).
+ */
+export async function recoverInterrupted(root: string, options: { force?: boolean } = {}): Promise<RecoverResult | null> {
+  const journal = readJournal(root);
+  if (!journal) return null;
+  if (journalOwnerAlive(journal) && !options.force) {
+    throw new UserError(`\`${journal.command}\` is still running (pid ${journal.pid}); recovering now would race with it`, {
+      hint: 'wait for it to finish, or stop it; if pid ' + journal.pid + ' is not ssot, run `ssot recover --force`',
+    });
+  }
+  const result = await recoverFromJournal(root, journal);
+  appendEvent(root, {
+    type: 'recovered',
+    at: new Date().toISOString(),
+    interrupted: journal.command,
+    restored: result.restored,
+    headReset: result.headReset,
+  });
+  return result;
+}

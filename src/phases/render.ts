@@ -1,0 +1,331 @@
+/**
+ * Text and Markdown for the phase commands: pure functions of the data the
+ * phase functions return. Colours come in as a parameter (plain for pipes and
+ * tests).
+ */
+import path from 'node:path';
+import type { FileFix, FixRun } from '../fix/types.js';
+import { markdownTable } from '../report/markdown.js';
+import { NO_COLORS, type Colors } from '../report/text.js';
+import { describeGateEnd, type GateResult } from './gates.js';
+import type { PlanResult } from './plan.js';
+import type { RecoverResult } from './recover.js';
+import type { RollbackOutcome } from './rollback.js';
+import type { PhaseOutcome, RunAllResult } from './runPhase.js';
+import type { GateRecord, PhaseState } from './state.js';
+import type { StatusResult } from './status.js';
+import type { VerifyResult } from './verify.js';
+
+/** A table with per-column alignment (text left, numbers right); `headers` null for a bare two-column list. */
+export function table(headers: string[] | null, rows: string[][], align: readonly ('l' | 'r')[], colors: Colors = NO_COLORS): string {
+  const all = headers ? [headers, ...rows] : rows;
+  const widths = all[0]?.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length))) ?? [];
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (align[i] === 'r' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [...(headers ? [colors.bold(line(headers))] : []), ...rows.map(line)].join('\n');
+}
+
+const short = (commit: string | null | undefined): string => (commit ? commit.slice(0, 7) : '—');
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `gate NAME (moment): failed with exit 1 after 2.0s — last N lines:` and the tail, indented. */
+export function renderGateFailure(result: GateResult | GateRecord, colors: Colors = NO_COLORS): string {
+  const tail = result.tail ?? [];
+  const head = `${colors.red(`gate ${result.name}`)} (${result.moment}): ${describeGateEnd({ ...result, tail })}`;
+  if (!tail.length) return `${head} — no output\n`;
+  return `${head} — last ${plural(tail.length, 'line')} of its output:\n${tail.map((l) => `  ${colors.dim('│')} ${l}`).join('\n')}\n`;
+}
+
+/** The end-of-run table of `ssot fix` (no phase): fixed, left manual by reason, files written / refused. */
+export function renderFixSummary(run: FixRun, written: readonly string[] | null, colors: Colors = NO_COLORS): string {
+  const s = run.summary;
+  const rows: string[][] = [
+    ['fixed (safe)', String(s.fixedSafe)],
+    ['fixed (unsafe)', String(s.fixedUnsafe)],
+  ];
+  for (const [reason, n] of Object.entries(s.leftByReason).sort((a, b) => b[1] - a[1])) rows.push([`left: ${reason}`, String(n)]);
+  rows.push([written === null ? 'files that would be written' : 'files written', String(written === null ? s.filesChanged : written.length)]);
+  rows.push(['files refused by validation', String(s.filesRefused)]);
+  const out = [table(null, rows, ['l', 'r'], colors)];
+  const refused = run.files.filter((f: FileFix) => f.status === 'refused');
+  if (refused.length) {
+    out.push('', colors.yellow('refused by validation (left untouched):'));
+    for (const f of refused) out.push(`  ${f.file}: ${oneLine(f.reason ?? 'refused')}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+export function renderPhaseOutcome(outcome: PhaseOutcome, colors: Colors = NO_COLORS): string {
+  const out: string[] = [];
+  const id = outcome.phase.id;
+  const c = outcome.counts;
+  if (outcome.status === 'done') {
+    if (outcome.commitAfter) {
+      out.push(colors.green(`✔ phase ${id} done: commit ${short(outcome.commitAfter)} ${outcome.subject ?? ''}`.trimEnd()));
+    } else {
+      out.push(colors.green(`✔ phase ${id} done: nothing to write, no commit`));
+    }
+    const rows: string[][] = [
+      ['fixes applied', `${c.fixes}${c.unsafe ? ` (${c.safe} safe, ${c.unsafe} unsafe)` : ''}`],
+      ['files written and committed', String(c.files)],
+      ['files refused by validation', String(c.refused)],
+    ];
+    if (c.skipped) rows.push(['files skipped', String(c.skipped)]);
+    rows.push(['findings left for a person', String(c.left)]);
+    out.push(indent(table(null, rows, ['l', 'r'], colors)));
+  } else {
+    const verb = outcome.status === 'interrupted' ? 'interrupted' : 'failed';
+    out.push(colors.red(`✘ phase ${id} ${verb}: ${outcome.reason ?? ''}`));
+    if (outcome.restored.length) out.push(`  restored ${plural(outcome.restored.length, 'file')} byte for byte; HEAD still at ${short(outcome.commitBefore)}`);
+    else out.push(`  no file was changed; HEAD still at ${short(outcome.commitBefore)}`);
+    if (outcome.failedGate) out.push(indent(renderGateFailure(outcome.failedGate, colors).trimEnd()));
+  }
+  if (outcome.refused.length) {
+    out.push(colors.yellow('  refused by validation (left untouched):'));
+    for (const r of outcome.refused) out.push(`    ${r.file}: ${oneLine(r.reason)}`);
+  }
+  if (outcome.skipped.length) {
+    out.push(colors.yellow('  skipped:'));
+    for (const s of outcome.skipped) out.push(`    ${s.file}: ${s.reason}`);
+  }
+  if (outcome.status === 'done' && Object.keys(outcome.leftByReason).length) {
+    out.push(colors.dim('  left for a person:'));
+    for (const [reason, n] of Object.entries(outcome.leftByReason).sort((a, b) => b[1] - a[1])) out.push(colors.dim(`    ${n} × ${reason}`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderRunAll(result: RunAllResult, colors: Colors = NO_COLORS): string {
+  const rows = [
+    ...result.alreadyDone.map((d) => [d.phase, 'done earlier', short(d.commit), '']),
+    ...result.outcomes.map((o) => [
+      o.phase.id,
+      o.status === 'done' ? (o.commitAfter ? 'done' : 'done (nothing to write)') : o.status,
+      short(o.commitAfter),
+      o.status === 'done' ? `${o.counts.fixes} fixes in ${o.counts.files} files` : (o.reason ?? ''),
+    ]),
+    ...result.notReached.map((p) => [p, 'not run (an earlier phase failed)', '—', '']),
+  ];
+  return `${table(['phase', 'result', 'commit', ''], rows, ['l', 'l', 'l', 'l'], colors)}\n`;
+}
+
+function indent(text: string, by = '  '): string {
+  return text
+    .split('\n')
+    .map((l) => (l ? by + l : l))
+    .join('\n');
+}
+
+export function stateLabel(state: PhaseState): string {
+  switch (state.status) {
+    case 'done': {
+      const last = state.applications.at(-1);
+      const partial = state.rolledBackFiles.length ? `, ${plural(state.rolledBackFiles.length, 'file')} rolled back` : '';
+      return `done${last?.commitAfter ? ` (${short(last.commitAfter)})` : ''}${partial}`;
+    }
+    case 'rolled-back':
+      return 'rolled back';
+    default:
+      return state.lastFailure ? `pending (last attempt failed: ${state.lastFailure.stage})` : 'pending';
+  }
+}
+
+export function renderPlanText(plan: PlanResult, colors: Colors = NO_COLORS): string {
+  const rows = plan.phases.map((p) => [
+    p.id,
+    p.risk ?? '—',
+    String(p.files.length),
+    String(p.findings.safe),
+    String(p.findings.unsafe),
+    String(p.findings.manual),
+    gatesCell(p.gates),
+    stateLabel(p.state),
+  ]);
+  if (plan.unassigned.findings.total) {
+    const u = plan.unassigned;
+    rows.push(['(no phase)', '—', String(u.files.length), String(u.findings.safe), String(u.findings.unsafe), String(u.findings.manual), '—', 'not planned']);
+  }
+  const out = [table(['phase', 'risk', 'files', 'safe', 'unsafe', 'manual', 'gates (before → after)', 'state'], rows, ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'l'], colors), ''];
+  const t = plan.totals;
+  out.push(
+    `${plural(t.total, 'finding')} in ${plural(t.files, 'file')}: ${t.safe} safe (fixed by \`ssot fix --phase\`), ${t.unsafe} unsafe (need --unsafe and review), ${t.manual} manual`,
+  );
+  if (plan.unassigned.findings.total) {
+    out.push(colors.yellow(`${plural(plan.unassigned.findings.total, 'finding')} in ${plural(plan.unassigned.files.length, 'file')} belong to no phase; no phase will fix them`));
+  }
+  if (plan.journal) out.push(colors.red(`an interrupted \`${plan.journal.command}\` needs \`ssot recover\` first`));
+  return `${out.join('\n')}\n`;
+}
+
+function gatesCell(gates: { before: string[]; after: string[] }): string {
+  if (!gates.before.length && !gates.after.length) return 'none';
+  return `${gates.before.join(', ') || '—'} → ${gates.after.join(', ') || '—'}`;
+}
+
+/** The stakeholder briefing of seed §8.2: what will change, in which order, what protects it, how to undo it. */
+export function renderPlanMarkdown(plan: PlanResult, toolVersion: string): string {
+  const t = plan.totals;
+  const done = plan.phases.filter((p) => p.state.status === 'done').length;
+  const rolledBack = plan.phases.filter((p) => p.state.status === 'rolled-back').length;
+  const beforeGates = plan.phases[0]?.gates.before ?? [];
+  const afterGates = plan.phases[0]?.gates.after ?? [];
+  const out: string[] = [`# Migration briefing: ${path.basename(plan.root)}`, ''];
+  out.push(`Prepared by ssot ${toolVersion} on ${plan.generatedAt.slice(0, 10)}.`, '');
+  out.push('## What changes', '');
+  for (const rule of plan.rules) {
+    out.push(`- **${rule.id}**: every import of ${rule.deprecated.map((d) => `\`${d}\``).join(', ')} moves to \`${rule.canonical}\`.`);
+  }
+  out.push('');
+  out.push('## Summary', '');
+  out.push(`- ${plural(t.total, 'deprecated use')} in ${plural(t.files, 'file')}, in ${plural(plan.phases.length, 'phase')}.`);
+  out.push(`- ${t.safe} are fixed automatically (safe), ${t.unsafe} are fixed only on request and reviewed (unsafe), ${t.manual} need a person (manual).`);
+  out.push(`- Progress: ${done} of ${plan.phases.length} phases done${rolledBack ? `, ${rolledBack} rolled back` : ''}.`);
+  if (plan.unassigned.findings.total) {
+    out.push(`- ${plural(plan.unassigned.findings.total, 'use')} in ${plural(plan.unassigned.files.length, 'file')} belong to no phase and are not scheduled.`);
+  }
+  out.push('');
+  out.push('## Phases', '');
+  out.push(
+    markdownTable(
+      ['Phase', 'Title', 'Risk', 'Files', 'Safe', 'Unsafe', 'Manual', 'State'],
+      plan.phases.map((p) => [
+        p.id,
+        p.title ?? '',
+        p.risk ?? '—',
+        String(p.files.length),
+        String(p.findings.safe),
+        String(p.findings.unsafe),
+        String(p.findings.manual),
+        stateLabel(p.state),
+      ]),
+    ),
+    '',
+  );
+  out.push('## Safety net', '');
+  out.push(
+    `- **Before each phase** ${beforeGates.length ? `these checks must pass: ${beforeGates.map((g) => `\`${g}\``).join(', ')}` : 'no checks are configured'}; a red baseline stops the phase before anything changes.`,
+  );
+  out.push(
+    `- **After each phase** ${afterGates.length ? `${afterGates.map((g) => `\`${g}\``).join(', ')} run again` : 'no checks run'}; any failure restores every changed file byte for byte and leaves the repository history untouched.`,
+  );
+  out.push('- Each phase is **one commit** listing every file it changed; files that fail validation are left untouched and listed.');
+  out.push('- An interrupted run (Ctrl-C, a crash) is detected by the next command and undone with `ssot recover`.');
+  out.push('');
+  out.push('## Rollback procedures', '');
+  out.push('- One phase: `ssot rollback --phase ID` — a `git revert` of its commit; the checks run again.');
+  out.push('- One file: `ssot rollback --file PATH` — the file as it was before its phase, committed; the checks run again.');
+  out.push('- Everything: `ssot rollback --all` — every done phase reverted, newest first; the checks run again.');
+  out.push('');
+  out.push('## Phase details', '');
+  for (const p of plan.phases) {
+    out.push(`### Phase ${p.id}${p.title ? ` — ${p.title}` : ''}`, '');
+    out.push(`Risk: ${p.risk ?? 'not rated'}. State: ${stateLabel(p.state)}.`);
+    const last = p.state.applications.at(-1);
+    if (p.state.status === 'done' && last) {
+      out.push(`Applied ${last.event.at.slice(0, 16).replace('T', ' ')} UTC: ${last.event.counts.fixes} fixes in ${last.event.counts.files} files${last.commitAfter ? `, commit \`${short(last.commitAfter)}\`` : ''}.`);
+    }
+    out.push('');
+    if (p.files.length) {
+      const shown = p.files.slice(0, 25);
+      for (const f of shown) out.push(`- \`${f}\``);
+      if (p.files.length > shown.length) out.push(`- … and ${p.files.length - shown.length} more`);
+    } else {
+      out.push('No deprecated use left in this phase.');
+    }
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderStatusText(status: StatusResult, colors: Colors = NO_COLORS): string {
+  const out: string[] = [];
+  if (status.journal) {
+    const j = status.journal;
+    out.push(
+      colors.red(
+        j.running
+          ? `\`${j.command}\` is in progress (pid ${j.pid}, started ${j.startedAt})`
+          : `\`${j.command}\` was interrupted (started ${j.startedAt}); run \`ssot recover\` to put the tree back`,
+      ),
+      '',
+    );
+  }
+  const rows = status.phases.map((p) => {
+    const last = p.state.applications.at(-1);
+    return [
+      p.id,
+      stateLabel(p.state),
+      p.state.status === 'done' ? (last?.event.at.slice(0, 16).replace('T', ' ') ?? '') : p.state.status === 'rolled-back' ? (p.state.lastRollback?.at.slice(0, 16).replace('T', ' ') ?? '') : '',
+      p.state.status === 'done' ? String(p.state.applications.reduce((n, a) => n + a.event.counts.fixes, 0)) : '',
+      String(p.remaining),
+    ];
+  });
+  if (status.remaining.unassigned) rows.push(['(no phase)', '', '', '', String(status.remaining.unassigned)]);
+  out.push(table(['phase', 'state', 'when (UTC)', 'fixes', 'remaining'], rows, ['l', 'l', 'l', 'r', 'r'], colors), '');
+  const done = status.phases.filter((p) => p.state.status === 'done').length;
+  out.push(`${done} of ${plural(status.phases.length, 'phase')} done; ${plural(status.remaining.total, 'finding')} remain in ${plural(status.remaining.files, 'file')}`);
+  if (status.lastGates) {
+    const g = status.lastGates;
+    out.push('', `last gate results (${g.event}${g.phase ? ` ${g.phase}` : ''}, ${g.at.slice(0, 16).replace('T', ' ')} UTC):`);
+    for (const r of g.gates) out.push(`  ${r.ok ? colors.green('✔') : colors.red('✘')} ${r.name} (${r.moment}): ${describeGateEnd({ ...r, tail: r.tail ?? [] })}`);
+  } else {
+    out.push('', 'no gate has run yet');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderVerifyText(result: VerifyResult, colors: Colors = NO_COLORS): string {
+  const rows = result.checks.map((c) => [c.kind, c.name, c.ok ? 'pass' : 'FAIL', c.detail]);
+  const out = [table(['check', 'name', 'result', 'detail'], rows, ['l', 'l', 'l', 'l'], colors), ''];
+  for (const c of result.checks) {
+    if (!c.ok && c.tail) {
+      const gate = result.gates.find((g) => g.name === c.name);
+      if (gate) out.push(renderGateFailure(gate, colors).trimEnd());
+    }
+  }
+  const failed = result.checks.filter((c) => !c.ok).length;
+  out.push(result.ok ? colors.green(`verify: all ${result.checks.length} checks pass`) : colors.red(`verify: ${failed} of ${result.checks.length} checks fail`));
+  return `${out.join('\n')}\n`;
+}
+
+export function renderRollbackOutcome(outcome: RollbackOutcome, colors: Colors = NO_COLORS): string {
+  const out: string[] = [];
+  const what =
+    outcome.target.kind === 'phase' ? `phase ${outcome.target.phase}` : outcome.target.kind === 'file' ? outcome.files[0] ?? outcome.target.file : `${plural(outcome.phases.length, 'phase')} (${outcome.phases.join(', ')})`;
+  if (outcome.status === 'done' || outcome.status === 'gates-failed') {
+    const mark = outcome.status === 'done' ? colors.green('✔') : colors.yellow('!');
+    out.push(`${mark} rolled back ${what}`);
+    for (const c of outcome.commits) out.push(`  ${short(c.commit)} undoes ${short(c.undid)} (phase ${c.phase})`);
+    for (const c of outcome.alreadyUndone) out.push(`  ${short(c.commit)} (phase ${c.phase}): nothing left to revert (its changes were undone already)`);
+    if (!outcome.commits.length && !outcome.alreadyUndone.length) out.push('  nothing to revert (those phases made no commit)');
+    for (const g of outcome.gates) out.push(`  ${g.ok ? colors.green('✔') : colors.red('✘')} gate ${g.name}: ${describeGateEnd(g)}`);
+    if (outcome.failedGate) {
+      out.push(colors.red(`  ${outcome.reason}`));
+      out.push(indent(renderGateFailure(outcome.failedGate, colors).trimEnd()));
+    }
+  } else {
+    out.push(colors.red(`✘ rollback of ${what} ${outcome.status === 'interrupted' ? 'interrupted' : 'failed'}: ${outcome.reason ?? ''}`));
+    out.push('  HEAD and every file are as they were before the rollback started');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export function renderRecover(result: RecoverResult | null, colors: Colors = NO_COLORS): string {
+  if (!result) return 'nothing to recover: no interrupted ssot command\n';
+  const out = [colors.green(`✔ undid the interrupted \`${result.journal.command}\` (started ${result.journal.startedAt})`)];
+  if (result.headReset) out.push(`  HEAD moved back from ${short(result.headReset)} to ${short(result.journal.head)} (commits made by the interrupted run)`);
+  out.push(`  restored ${plural(result.restored.length, 'file')} byte for byte${result.untouched.length ? `; ${result.untouched.length} already as before` : ''}`);
+  for (const f of result.restored) out.push(`    ${f}`);
+  for (const s of result.savedCopies) out.push(colors.yellow(`  ${s.file} held other content; kept a copy at ${s.copy}`));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,185 @@
+/**
+ * `ssot verify` — the seed's validation suite (§3.2, §7.1) as one table:
+ *   - compliance: no safe or unsafe finding left in the phases marked done
+ *     (files rolled back one by one are exempt and named; with no phases
+ *     configured, the whole tree must comply);
+ *   - canonical targets resolve: each `canonical` (and `types`) module file
+ *     exists under `sourceRoots` and binds the name at module level (directly,
+ *     through a star import it can follow, or as a submodule);
+ *   - every gate passes.
+ * `ok` only when all hold.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config, Gate, ImportedName } from '../config/compile.js';
+import { computeFixes } from '../fix/engine.js';
+import { moduleContextOf, resolveRelativeModule } from '../languages/python/moduleNames.js';
+import { analyzeScopes } from '../languages/python/scopes.js';
+import { getParser } from '../parsing/treeSitter.js';
+import { checkGates, runGates, type GateMoment, type GateResult } from './gates.js';
+import { requireNoJournal } from './journal.js';
+import type { PhaseProgress } from './runPhase.js';
+import { appendEvent, gateRecords, phaseStates, readState } from './state.js';
+
+export type VerifyCheckKind = 'compliance' | 'canonical' | 'gate';
+
+export interface VerifyCheck {
+  readonly kind: VerifyCheckKind;
+  /** Phase id, canonical statement, or gate name. */
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+  /** For a failing gate: the last lines of its output. */
+  readonly tail?: readonly string[];
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly checks: VerifyCheck[];
+  readonly gates: GateResult[];
+}
+
+export interface VerifyOptions {
+  readonly root: string;
+  readonly config: Config;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: PhaseProgress) => void;
+}
+
+export async function verify(options: VerifyOptions): Promise<VerifyResult> {
+  const { root, config } = options;
+  requireNoJournal(root);
+  checkGates(root, config.gates);
+  const progress = options.onProgress ?? (() => {});
+  const checks: VerifyCheck[] = [];
+
+  progress({ type: 'step', message: 'checking compliance' });
+  checks.push(...(await complianceChecks(root, config)));
+
+  progress({ type: 'step', message: 'resolving canonical targets' });
+  for (const target of canonicalTargets(config)) {
+    const resolved = await resolveCanonical(root, config.sourceRoots, target.module, target.name);
+    checks.push({ kind: 'canonical', name: target.statement, ok: resolved.ok, detail: resolved.detail });
+  }
+
+  const gates = await runGates(root, config.gates, {
+    moment: 'verify',
+    stopOnFailure: false,
+    signal: options.signal,
+    onStart: (gate: Gate, moment: GateMoment) => progress({ type: 'gate-start', gate, moment }),
+    onEnd: (result: GateResult) => progress({ type: 'gate-end', result }),
+  });
+  for (const g of gates) {
+    checks.push({ kind: 'gate', name: g.name, ok: g.ok, detail: gateDetail(g), ...(g.ok ? {} : { tail: g.tail }) });
+  }
+  if (!config.gates.length) checks.push({ kind: 'gate', name: '(none)', ok: true, detail: 'no gates configured' });
+  const ok = checks.every((c) => c.ok);
+  appendEvent(root, { type: 'verified', at: new Date().toISOString(), ok, gates: gateRecords(gates) });
+  return { ok, checks, gates };
+}
+
+function gateDetail(g: GateResult): string {
+  if (g.ok) return `passed in ${(g.durationMs / 1000).toFixed(1)}s`;
+  if (g.interrupted) return 'interrupted';
+  if (g.timedOut) return 'timed out';
+  return g.exitCode === null ? `killed by ${g.signal ?? 'a signal'}` : `exit ${g.exitCode}`;
+}
+
+async function complianceChecks(root: string, config: Config): Promise<VerifyCheck[]> {
+  const run = await computeFixes({ root, config, python: null });
+  const fixable = run.findings.filter((f) => f.fix === 'safe' || f.fix === 'unsafe');
+  const manualOf = (pred: (f: (typeof run.findings)[number]) => boolean) => run.findings.filter((f) => pred(f) && f.fix !== 'safe' && f.fix !== 'unsafe').length;
+  const describe = (left: typeof fixable): string => {
+    const files = [...new Set(left.map((f) => f.file))];
+    const where = left.slice(0, 3).map((f) => `${f.file}:${f.line}`).join(', ');
+    return `${left.length} fixable finding${left.length === 1 ? '' : 's'} left in ${files.length} file${files.length === 1 ? '' : 's'}: ${where}${left.length > 3 ? ', …' : ''}`;
+  };
+  if (!config.phases.length) {
+    const manual = manualOf(() => true);
+    return [
+      {
+        kind: 'compliance',
+        name: '(whole tree)',
+        ok: fixable.length === 0,
+        detail: fixable.length ? describe(fixable) : `no fixable finding left${manual ? `; ${manual} manual` : ''}`,
+      },
+    ];
+  }
+  const states = phaseStates(config, readState(root)).filter((s) => s.status === 'done');
+  if (!states.length) return [{ kind: 'compliance', name: '(no phase done)', ok: true, detail: 'no phase is done yet; nothing to hold to compliance' }];
+  return states.map((state) => {
+    const exempt = new Set(state.rolledBackFiles);
+    const left = fixable.filter((f) => f.phase === state.id && !exempt.has(f.file));
+    const manual = manualOf((f) => f.phase === state.id && !exempt.has(f.file));
+    const notes = [manual ? `${manual} manual` : '', exempt.size ? `rolled back by hand: ${[...exempt].join(', ')}` : ''].filter(Boolean).join('; ');
+    return {
+      kind: 'compliance' as const,
+      name: `phase ${state.id}`,
+      ok: left.length === 0,
+      detail: left.length ? describe(left) : `no fixable finding left${notes ? `; ${notes}` : ''}`,
+    };
+  });
+}
+
+function canonicalTargets(config: Config): (ImportedName & { statement: string })[] {
+  const seen = new Map<string, ImportedName & { statement: string }>();
+  for (const rule of config.rules) {
+    for (const target of [rule.canonical, rule.types]) {
+      if (target && !seen.has(`${target.module}:${target.name}`)) seen.set(`${target.module}:${target.name}`, target);
+    }
+  }
+  return [...seen.values()];
+}
+
+/** The file of a dotted module under the source roots: `m.py`, `m.pyi` or `m/__init__.py`; root-relative posix. */
+export function moduleFile(root: string, sourceRoots: readonly string[], module: string): string | null {
+  const inner = module.split('.').join('/');
+  for (const sr of sourceRoots) {
+    const prefix = sr === '' ? '' : `${sr}/`;
+    for (const candidate of [`${prefix}${inner}.py`, `${prefix}${inner}/__init__.py`, `${prefix}${inner}.pyi`, `${prefix}${inner}/__init__.pyi`]) {
+      if (existsSync(path.join(root, candidate))) return candidate;
+    }
+  }
+  return null;
+}
+
+/** Does `module` bind `name` at module level? Follows star imports up to a few levels. */
+export async function resolveCanonical(
+  root: string,
+  sourceRoots: readonly string[],
+  module: string,
+  name: string,
+  depth = 0,
+): Promise<{ ok: boolean; detail: string }> {
+  const file = moduleFile(root, sourceRoots, module);
+  const roots = sourceRoots.map((s) => s || '.').join(', ');
+  if (!file) return { ok: false, detail: `module ${module} not found under sourceRoots (${roots})` };
+  const parser = await getParser('python');
+  const tree = parser.parse(readFileSync(path.join(root, file), 'utf8'));
+  if (!tree) return { ok: false, detail: `${file}: could not be parsed` };
+  try {
+    const context = moduleContextOf(file, sourceRoots);
+    const scopes = analyzeScopes(tree.rootNode, (level, mod) => resolveRelativeModule(context, level, mod));
+    const bindings = scopes.module.bindings.get(name);
+    if (bindings?.some((b) => b.kind !== 'del')) {
+      const kinds = [...new Set(bindings.map((b) => b.kind))].join('/');
+      return { ok: true, detail: `${file} binds ${name} (${kinds})` };
+    }
+    if (file.endsWith('__init__.py') || file.endsWith('__init__.pyi')) {
+      const sub = moduleFile(root, sourceRoots, `${module}.${name}`);
+      if (sub) return { ok: true, detail: `${name} is the submodule ${sub}` };
+    }
+    const stars = scopes.module.bindings.get('*') ?? [];
+    if (depth < 3) {
+      for (const star of stars) {
+        const from = star.import?.module;
+        if (!from) continue;
+        const through = await resolveCanonical(root, sourceRoots, from, name, depth + 1);
+        if (through.ok) return { ok: true, detail: `${file} re-exports ${name} from ${from} (*)` };
+      }
+    }
+    return { ok: false, detail: `${file} does not bind ${name} at module level${stars.length ? ' (star imports followed)' : ''}` };
+  } finally {
+    tree.delete();
+  }
+}

@@ -24,7 +24,7 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
   const adapter = adapterFor(config.language);
   const grouping = buildGrouping(config);
   const rules = new Map(
-    config.rules.map((r) => [r.id, { id: r.id, canonical: r.canonical, types: r.types }] as const),
+    config.rules.map((r) => [r.id, { id: r.id, canonical: r.canonical, types: r.types, bans: r.bans }] as const),
   );
   const byFile = new Map<string, Finding[]>();
   for (const f of result.findings) {
@@ -34,6 +34,7 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
   }
 
   const files: FileFix[] = [];
+  const fixedByFile = new Map<string, Set<Finding>>(); // findings whose fix is in the file's edits
   const pending: { fix: FileFix; text: string; bom: boolean }[] = [];
   for (const [rel, fileFindings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const original = readFileSync(path.join(root, rel));
@@ -58,12 +59,15 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
     let safe = 0;
     let unsafe = 0;
     const left: FileFix['left'][number][] = [];
+    const fixed = new Set<Finding>();
+    fixedByFile.set(rel, fixed);
     for (const finding of fileFindings) {
       const i = planIndex.get(key(finding.kind, finding.line, finding.column, finding.symbol));
       const how = i === undefined ? { applicability: 'manual' as const, reason: 'not matched by the planner' } : plan.perFinding[i]!;
       finding.fix = how.applicability;
       if (how.reason) finding.reason = how.reason;
       if (i !== undefined && plan.applied[i]) {
+        fixed.add(finding);
         if (how.applicability === 'unsafe') unsafe++;
         else safe++;
       } else {
@@ -79,7 +83,7 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
     const problem = await adapter.validateRewrite({ rel, before: text, after, sourceRoots: config.sourceRoots, placed });
     const applied = { safe, unsafe };
     if (problem) {
-      files.push(refuse(rel, original, problem, fileFindings, left));
+      files.push(refuse(rel, original, problem, fixed, left));
       continue;
     }
     const fix: FileFix = {
@@ -102,8 +106,7 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
     else {
       for (const [rel, message] of errors) {
         const index = files.findIndex((f) => f.file === rel);
-        const fileFindings = byFile.get(rel) ?? [];
-        files[index] = refuse(rel, files[index]!.original, `does not compile: ${message}`, fileFindings, files[index]!.left);
+        files[index] = refuse(rel, files[index]!.original, `does not compile: ${message}`, fixedByFile.get(rel)!, files[index]!.left);
       }
     }
   }
@@ -111,12 +114,13 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
   return { root, files, findings: result.findings, summary: summarizeFixes(files), pythonAvailable };
 }
 
-function refuse(rel: string, original: Buffer, reason: string, fileFindings: Finding[], left: FileFix['left']): FileFix {
-  const all = fileFindings.map((f) => ({
-    line: f.line,
-    applicability: f.fix ?? ('manual' as const),
-    reason: left.find((l) => l.line === f.line)?.reason ?? `refused by validation: ${reason}`,
-  }));
+/** Nothing of a refused file is written: each of its findings is left, the ones that had a fix with the refusal as reason. */
+function refuse(rel: string, original: Buffer, reason: string, fixed: Set<Finding>, left: FileFix['left']): FileFix {
+  for (const f of fixed) {
+    f.fix = 'manual';
+    f.reason = `the fixed file was refused: ${reason}`;
+  }
+  const all = [...left, ...[...fixed].map((f) => ({ line: f.line, applicability: 'manual' as const, reason: f.reason! }))].sort((a, b) => a.line - b.line);
   return { file: rel, status: 'refused', reason, original, updated: null, applied: { safe: 0, unsafe: 0 }, left: all };
 }
 

@@ -29,6 +29,8 @@ export interface FixRuleInfo {
   readonly id: string;
   readonly canonical: FixTarget;
   readonly types: FixTarget | undefined;
+  /** The rule's bans, to map a string reference `<banned path><rest>` to `<canonical path><rest>`. */
+  readonly bans?: readonly Ban[];
 }
 
 /** An edit whose text is one identifier that must resolve to `binds` after the change. */
@@ -67,6 +69,9 @@ export const REASONS = {
   ambiguous: 'the name may refer to another binding here',
   fallback: 'ImportError fallback: rewriting it makes the fallback guard the canonical import',
   keptForManual: 'still used by references that need a manual change',
+  keptForSuppressed: 'still used on lines marked `# ssot: ignore`: suppress this import too, or change those uses',
+  stringAnnotation: 'the name is also used inside a string annotation: change the string by hand, then re-run',
+  reexport: 'listed in `__all__`: importers of this module use the name; move them to the canonical import first',
   declared: 'the name is declared global/nonlocal or deleted elsewhere',
 } as const;
 
@@ -116,6 +121,7 @@ export function planPythonFixes(
     group.bindings.push(binding);
   }
 
+  const stringUses = namesInStrings(root);
   const edits: NamedEdit[] = [];
   const statementPlans = new Map<number, StatementPlan>();
   const reserved = new Map<Scope, Set<string>>(); // names this plan adds per scope
@@ -124,7 +130,13 @@ export function planPythonFixes(
     planGroup(group);
   }
 
-  for (const plan of statementPlans.values()) edits.push(...statementEdits(plan, text));
+  // statements that disappear whole: a block left with none of its statements gets `pass`
+  const vanishing = new Set<number>();
+  for (const plan of statementPlans.values()) {
+    const clauses = clausesOf(plan.statement);
+    if (!plan.additions.length && clauses.length && clauses.every((c) => plan.removeClauses.has(c.id))) vanishing.add(plan.statement.id);
+  }
+  for (const plan of statementPlans.values()) edits.push(...statementEdits(plan, text, vanishing));
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
   return { edits, perFinding, applied };
 
@@ -141,6 +153,10 @@ export function planPythonFixes(
       /** Findings of type-position uses of a binding that already is the `types` class: resolved without an edit. */
       typeUses: number[];
       manualUses: number;
+      /** Uses on lines with `# ssot: ignore`: they keep the import. */
+      suppressedUses: number;
+      /** Why the import stays when it must (its finding is then manual); undefined when it goes or needs nothing. */
+      importKept?: string;
       applicability: Applicability;
     }
     const decisions: BindingDecision[] = [];
@@ -168,6 +184,7 @@ export function planPythonFixes(
         else blocked = other.kind === 'del' ? REASONS.declared : REASONS.rebound;
       }
       if (declaredElsewhere(binding, analysis.scopes.scopes)) blocked = REASONS.declared;
+      if (stringUses.exported.has(binding.name) && binding.scope === analysis.scopes.module) blocked = REASONS.reexport;
       if (blocked) {
         setAll({ applicability: 'manual', reason: blocked });
         continue;
@@ -184,6 +201,7 @@ export function planPythonFixes(
         fallbackRenames: [],
         typeUses: [],
         manualUses: 0,
+        suppressedUses: 0,
         applicability: fallbacks.length ? 'unsafe' : 'safe',
       };
       const isClass = !isModule && isClassName(info.importedName!);
@@ -194,6 +212,7 @@ export function planPythonFixes(
         if (index < 0) {
           // a suppressed use (`# ssot: ignore`) stays as it is, and so must its import
           decision.remove = false;
+          decision.suppressedUses++;
           continue;
         }
         const category = findings[index]!.usage!;
@@ -237,9 +256,15 @@ export function planPythonFixes(
         }
         continue;
       }
-      if (importIndex !== undefined && !decision.remove && decision.manualUses > 0) {
-        perFinding[importIndex] = { applicability: 'manual', reason: REASONS.keptForManual };
+      // a string annotation naming the binding is a use the analysis cannot rewrite: the import stays
+      const inStrings = stringUses.annotations.has(binding.name);
+      if (inStrings) decision.remove = false;
+      if (!decision.remove) {
+        if (decision.manualUses > 0) decision.importKept = REASONS.keptForManual;
+        else if (inStrings) decision.importKept = REASONS.stringAnnotation;
+        else if (decision.suppressedUses > 0) decision.importKept = REASONS.keptForSuppressed;
       }
+      if (importIndex !== undefined && decision.importKept) perFinding[importIndex] = { applicability: 'manual', reason: decision.importKept };
       decisions.push(decision);
     }
     if (!decisions.length) return;
@@ -250,7 +275,7 @@ export function planPythonFixes(
       for (const i of bindingFindings.get(d.binding) ?? []) {
         const finding = findings[i]!;
         const isRewritten =
-          (finding.kind === 'import' && (d.remove || d.manualUses === 0)) ||
+          (finding.kind === 'import' && (d.remove || d.importKept === undefined)) ||
           d.typeUses.includes(i) ||
           d.rewrites.some((r) => r.findingIndex === i) ||
           d.fallbackRenames.some((r) => r.findingIndex === i);
@@ -278,6 +303,7 @@ export function planPythonFixes(
     for (const d of decisions) for (const r of d.rewrites) refScopes.add(scopeOfNode(r.node));
     const canonicalPath = `${rule.canonical.module}.${rule.canonical.name}`;
     const typesPath = rule.types ? `${rule.types.module}.${rule.types.name}` : '';
+    const firstRewrite = Math.min(...decisions.flatMap((d) => d.rewrites.map((r) => r.node.startIndex)), ...decisions.flatMap((d) => d.fallbackRenames.map((f) => f.node.startIndex)));
     const existingCanonical = needCanonical ? visibleImportOf(canonicalPath, refScopes) : undefined;
     const existingTypes = needTypes ? visibleImportOf(typesPath, refScopes) : undefined;
     const taken = reserved.get(scope) ?? new Set<string>();
@@ -286,12 +312,12 @@ export function planPythonFixes(
     const canonicalFallbacks = decisions.filter((d) => d.rewrites.some((r) => r.to === 'canonical') || d.fallbackRenames.length).map((d) => d.binding.name);
     const typesFallbacks = decisions.filter((d) => d.rewrites.some((r) => r.to === 'types')).map((d) => d.binding.name);
     const canonicalLocal = needCanonical
-      ? (existingCanonical ?? chooseName([rule.canonical.local, ...canonicalFallbacks], refScopes, removed, taken))
+      ? (existingCanonical ?? chooseName([rule.canonical.local, ...canonicalFallbacks], canonicalPath, refScopes, removed, taken))
       : '';
     if (needCanonical && !existingCanonical) taken.add(canonicalLocal);
     const typesLocal =
       needTypes && rule.types
-        ? (existingTypes ?? chooseName([rule.types.local, ...typesFallbacks], refScopes, removed, taken))
+        ? (existingTypes ?? chooseName([rule.types.local, ...typesFallbacks], typesPath, refScopes, removed, taken))
         : '';
     if (needTypes && !existingTypes) taken.add(typesLocal);
 
@@ -329,38 +355,46 @@ export function planPythonFixes(
       return ref?.scope ?? scope;
     }
 
-    /** Local name of an existing import of `path` that every reference scope sees as its only binding. */
+    /**
+     * Local name of an existing import of `path` (one that stays) that every
+     * reference scope sees as its only binding, bound before the first rewritten use.
+     */
     function visibleImportOf(path: string, scopes: Set<Scope>): string | undefined {
       for (let s: Scope | null = scope; s; s = s.parent) {
         if (s !== scope && s.kind === 'class') continue;
         for (const [name, bindings] of s.bindings) {
           if (bindings.length !== 1) continue;
           const b = bindings[0]!;
-          if (b.import?.qualifiedName !== path || b.kind !== 'from-import') continue;
-          if (b.node.startIndex > anchorStart()) continue;
+          if (b.import?.qualifiedName !== path || b.kind !== 'from-import' || removed.has(b)) continue;
+          if (b.node.startIndex > firstRewrite) continue;
           if ([...scopes].every((rs) => lookupScope(name, rs, analysis.scopes.module) === s)) return name;
         }
       }
       return undefined;
     }
 
-    function anchorStart(): number {
-      return Math.min(...group.bindings.map((b) => b.import!.statement.startIndex));
-    }
-
     /**
      * The first candidate name that is free: not bound in `scope` except by a
-     * binding being removed, not bound between any reference scope and `scope`,
-     * and not loaded anywhere below `scope` with another meaning.
+     * binding being removed or an import of the same `path`; not bound between
+     * any reference scope and `scope` (class scopes in between are invisible);
+     * not declared `global` (module scope) or `nonlocal` below, where a store
+     * would rebind the new import; and not loaded anywhere below `scope` with
+     * another meaning.
      */
-    function chooseName(candidates: string[], scopes: Set<Scope>, removedBindings: Set<Binding>, takenNames: Set<string>): string {
+    function chooseName(candidates: string[], path: string, scopes: Set<Scope>, removedBindings: Set<Binding>, takenNames: Set<string>): string {
+      const compatible = (b: Binding) => removedBindings.has(b) || (b.kind === 'from-import' && b.import?.qualifiedName === path);
       const isFree = (name: string): boolean => {
         if (takenNames.has(name)) return false;
         const own = scope.bindings.get(name) ?? [];
-        if (own.some((b) => !removedBindings.has(b))) return false;
+        if (own.some((b) => !compatible(b))) return false;
+        for (const s of analysis.scopes.scopes) {
+          if (scope.kind === 'module' && s.globals.has(name)) return false;
+          if (s !== scope && within(s, scope) && s.nonlocals.has(name)) return false;
+        }
         for (const rs of scopes) {
           if (rs === scope) continue;
           for (let s: Scope | null = rs; s && s !== scope; s = s.parent) {
+            if (s !== rs && s.kind === 'class') continue;
             if (s.bindings.has(name) || s.globals.has(name) || s.nonlocals.has(name)) return false;
           }
         }
@@ -368,7 +402,7 @@ export function planPythonFixes(
         for (const ref of analysis.scopes.references) {
           if (ref.name !== name || !within(ref.scope, scope)) continue;
           const resolved = ref.resolvedScope;
-          if (resolved === scope && ref.candidates.every((c) => removedBindings.has(c))) continue;
+          if (resolved === scope && ref.candidates.every(compatible)) continue;
           if (resolved === null || !within(resolved, scope) || resolved === scope) return false;
         }
         return true;
@@ -441,13 +475,25 @@ function unboundFindingPlan(finding: RawFinding, rule: FixRuleInfo | undefined):
   return { applicability: 'manual', reason: REASONS.module };
 }
 
-/** The canonical dotted path to suggest for a string that names a deprecated path. */
-function suggestPath(_value: string, rule: FixRuleInfo): string {
-  return `${rule.canonical.module}.${rule.canonical.name}`;
+/**
+ * The dotted path to suggest for a string naming a deprecated path:
+ * `<banned symbol><rest>` → `<canonical path><rest>`. A string under a banned
+ * *module* has no one-to-one counterpart: no suggestion.
+ */
+export function suggestPath(value: string, rule: FixRuleInfo): string | undefined {
+  const canonical = `${rule.canonical.module}.${rule.canonical.name}`;
+  if (!rule.bans) return canonical;
+  const ban = rule.bans.find((b) => value === b.path || value.startsWith(`${b.path}.`));
+  if (!ban || ban.kind === 'module') return undefined;
+  return canonical + value.slice(ban.path.length);
 }
 
-/** Edits for one import statement: remove clauses (keeping commas and parentheses valid) and add imports. */
-function statementEdits(plan: StatementPlan, text: string): NamedEdit[] {
+/**
+ * Edits for one import statement: remove clauses (keeping commas and
+ * parentheses valid) and add imports. `vanishing`: ids of every statement this
+ * plan removes whole.
+ */
+function statementEdits(plan: StatementPlan, text: string, vanishing: ReadonlySet<number>): NamedEdit[] {
   const { statement } = plan;
   const clauses = clausesOf(statement);
   const removeAll = clauses.length > 0 && clauses.every((c) => plan.removeClauses.has(c.id));
@@ -457,7 +503,7 @@ function statementEdits(plan: StatementPlan, text: string): NamedEdit[] {
     if (plan.additions.length) {
       return [{ start: statement.startIndex, end: statement.endIndex, text: plan.additions.join(newline + indent) }];
     }
-    return [removeStatement(statement, text)];
+    return [removeStatement(statement, text, vanishing)];
   }
   const edits: NamedEdit[] = [];
   let i = 0;
@@ -492,22 +538,90 @@ function indentationAt(text: string, index: number): string {
   return text.slice(start, end);
 }
 
-/** Delete a statement with its line when it is alone on it; `pass` when its block would be empty. */
-function removeStatement(statement: SyntaxNode, text: string): NamedEdit {
+/**
+ * Delete a statement: with its line (and its trailing comment) when it is
+ * alone on it; with its `;` when it shares the line; `pass` in its place when
+ * its block would be left without statements (the first vanishing one).
+ */
+function removeStatement(statement: SyntaxNode, text: string, vanishing: ReadonlySet<number>): NamedEdit {
   const parent = statement.parent;
-  const siblings = parent ? parent.namedChildren.filter((c) => c && c.type !== 'comment') : [];
-  if (parent?.type === 'block' && siblings.length === 1) {
-    return { start: statement.startIndex, end: statement.endIndex, text: 'pass' };
+  if (parent?.type === 'block') {
+    const siblings = parent.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment');
+    if (siblings.every((c) => vanishing.has(c.id)) && siblings[0]?.id === statement.id) {
+      return { start: statement.startIndex, end: statement.endIndex, text: 'pass' };
+    }
   }
-  let start = statement.startIndex;
-  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
-  const atLineStart = start === 0 || text[start - 1] === '\n' || text[start - 1] === '\r';
-  let end = statement.endIndex;
-  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  const isSpace = (c: string | undefined) => c === ' ' || c === '\t';
+  let before = statement.startIndex;
+  while (before > 0 && isSpace(text[before - 1])) before--;
+  let after = statement.endIndex;
+  while (after < text.length && isSpace(text[after])) after++;
+  if (text[after] === ';') {
+    let end = after + 1;
+    while (end < text.length && isSpace(text[end])) end++;
+    return { start: statement.startIndex, end, text: '' };
+  }
+  if (before > 0 && text[before - 1] === ';') return { start: before - 1, end: statement.endIndex, text: '' };
+  const atLineStart = before === 0 || text[before - 1] === '\n' || text[before - 1] === '\r';
+  let end = after;
+  if (text[end] === '#') while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
   if (atLineStart && (end >= text.length || text[end] === '\n' || text[end] === '\r')) {
     if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
     else if (end < text.length) end += 1;
-    return { start, end, text: '' };
+    return { start: before, end, text: '' };
   }
   return { start: statement.startIndex, end: statement.endIndex, text: 'pass' };
+}
+
+/**
+ * Names used inside string literals the analysis does not resolve: string
+ * annotations (`x: "RedisManager"`, `Optional["RedisManager"]`, `cast("T", v)`)
+ * and the strings of `__all__` (re-exports).
+ */
+function namesInStrings(root: SyntaxNode): { annotations: Set<string>; exported: Set<string> } {
+  const annotations = new Set<string>();
+  const exported = new Set<string>();
+  const identifier = /[\p{ID_Start}_][\p{ID_Continue}]*/gu;
+  const contentOf = (node: SyntaxNode) =>
+    node.namedChildren
+      .filter((c): c is SyntaxNode => c !== null && c.type === 'string_content')
+      .map((c) => c.text)
+      .join('');
+  for (const node of root.descendantsOfType('string')) {
+    if (!node) continue;
+    if (isAllEntry(node)) {
+      exported.add(contentOf(node));
+      continue;
+    }
+    if (!inTypePosition(node)) continue;
+    for (const match of contentOf(node).matchAll(identifier)) {
+      // the first name of a dotted path is what must be bound
+      const at = match.index ?? 0;
+      if (at > 0 && contentOf(node)[at - 1] === '.') continue;
+      annotations.add(match[0]);
+    }
+  }
+  return { annotations, exported };
+}
+
+function inTypePosition(node: SyntaxNode): boolean {
+  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) {
+    if (n.type === 'type') return true;
+    if (n.type === 'argument_list') {
+      const fn = n.parent?.childForFieldName('function');
+      const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+      return name === 'cast' || name === 'TypeVar' || name === 'NewType';
+    }
+    if (n.type.endsWith('statement') || n.type === 'block' || n.type === 'lambda') return false;
+  }
+  return false;
+}
+
+/** A string in the list/tuple assigned (or added) to `__all__`. */
+function isAllEntry(node: SyntaxNode): boolean {
+  const sequence = node.parent;
+  if (sequence?.type !== 'list' && sequence?.type !== 'tuple') return false;
+  const assignment = sequence.parent;
+  if (assignment?.type !== 'assignment' && assignment?.type !== 'augmented_assignment') return false;
+  return assignment.childForFieldName('left')?.text === '__all__';
 }

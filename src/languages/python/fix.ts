@@ -121,7 +121,15 @@ export function planPythonFixes(
     group.bindings.push(binding);
   }
 
-  const stringUses = namesInStrings(root);
+  const stringUses = namesInStrings(root, findings);
+  /** The innermost scope whose node contains `index` (for a name inside a string). */
+  const innermostScope = (index: number): Scope => {
+    for (let n: SyntaxNode | null = root.descendantForIndex(index); n; n = n.parent) {
+      const s = analysis.scopes.scopeOfNode(n);
+      if (s) return s;
+    }
+    return analysis.scopes.module;
+  };
   const edits: NamedEdit[] = [];
   const statementPlans = new Map<number, StatementPlan>();
   const reserved = new Map<Scope, Set<string>>(); // names this plan adds per scope
@@ -148,13 +156,16 @@ export function planPythonFixes(
       binding: Binding;
       ban: Ban;
       remove: boolean;
-      rewrites: { node: SyntaxNode; to: 'canonical' | 'types'; findingIndex: number | undefined }[];
+      /** Ranges to replace with the canonical/types name; `inString`: inside a string annotation (no scope reference to check). */
+      rewrites: { start: number; end: number; scope: Scope; to: 'canonical' | 'types'; findingIndex: number | undefined; inString: boolean }[];
       fallbackRenames: { node: SyntaxNode; findingIndex: number | undefined }[];
       /** Findings of type-position uses of a binding that already is the `types` class: resolved without an edit. */
       typeUses: number[];
       manualUses: number;
       /** Uses on lines with `# ssot: ignore`: they keep the import. */
       suppressedUses: number;
+      /** Findings of uses reported with another binding they may also refer to: this one may go only if those are rewritten. */
+      sharedUses: number[];
       /** Why the import stays when it must (its finding is then manual); undefined when it goes or needs nothing. */
       importKept?: string;
       applicability: Applicability;
@@ -202,14 +213,35 @@ export function planPythonFixes(
         typeUses: [],
         manualUses: 0,
         suppressedUses: 0,
+        sharedUses: [],
         applicability: fallbacks.length ? 'unsafe' : 'safe',
       };
       const isClass = !isModule && isClassName(info.importedName!);
       // a binding of the rule's `types` class already is what type positions need
       const isTypesClass = rule.types !== undefined && info.qualifiedName === `${rule.types.module}.${rule.types.name}`;
+      // the uses: scope references, and names inside string annotations (usage findings no reference matches)
+      const uses: { index: number; node: SyntaxNode | null; start: number; end: number; scope: Scope }[] = [];
+      const claimed = new Set<number>();
       for (const ref of refs) {
         const index = findings.findIndex((f, i) => f.kind === 'usage' && f.range.start === ref.node.startIndex && analysis.bindingOf.get(findings[i]!) === binding);
+        if (index >= 0) claimed.add(index);
+        uses.push({ index, node: ref.node, start: ref.node.startIndex, end: ref.node.endIndex, scope: ref.scope });
+      }
+      for (const index of indices) {
+        const finding = findings[index]!;
+        if (claimed.has(index) || finding.kind !== 'usage' || finding.usage !== 'annotation') continue;
+        if (others.some((o) => o.node.startIndex === finding.range.start)) continue; // a rebinding
+        uses.push({ index, node: null, start: finding.range.start, end: finding.range.end, scope: innermostScope(finding.range.start) });
+      }
+      for (const use of uses) {
+        const index = use.index;
         if (index < 0) {
+          // a use that may also reach another deprecated binding is reported (and rewritten) with that one
+          const shared = findings.findIndex((f) => f.kind === 'usage' && f.range.start === use.start);
+          if (shared >= 0) {
+            decision.sharedUses.push(shared);
+            continue;
+          }
           // a suppressed use (`# ssot: ignore`) stays as it is, and so must its import
           decision.remove = false;
           decision.suppressedUses++;
@@ -240,8 +272,15 @@ export function planPythonFixes(
           perFinding[index] = { applicability: 'manual', reason };
           continue;
         }
-        const node = isClass && to === 'canonical' ? ref.node.parent! : ref.node; // `L()` → instance
-        decision.rewrites.push({ node, to, findingIndex: index });
+        const node = use.node && isClass && to === 'canonical' ? use.node.parent! : use.node; // `L()` → instance
+        decision.rewrites.push({
+          start: node?.startIndex ?? use.start,
+          end: node?.endIndex ?? use.end,
+          scope: use.scope,
+          to,
+          findingIndex: index,
+          inString: node === null,
+        });
       }
       for (const fallback of fallbacks) {
         const index = findings.findIndex((f) => f.kind === 'usage' && f.usage === 'assignment-target' && f.range.start === fallback.node.startIndex);
@@ -266,6 +305,16 @@ export function planPythonFixes(
       }
       if (importIndex !== undefined && decision.importKept) perFinding[importIndex] = { applicability: 'manual', reason: decision.importKept };
       decisions.push(decision);
+    }
+    // a binding whose shared uses are not all rewritten (with their owner, in this group) stays
+    for (const d of decisions) {
+      if (!d.remove || !d.sharedUses.length) continue;
+      const rewritten = (i: number) => decisions.some((o) => o.rewrites.some((r) => r.findingIndex === i));
+      if (d.sharedUses.every(rewritten)) continue;
+      d.remove = false;
+      d.importKept = REASONS.keptForManual;
+      const importIndex = (bindingFindings.get(d.binding) ?? []).find((i) => findings[i]!.kind === 'import');
+      if (importIndex !== undefined) perFinding[importIndex] = { applicability: 'manual', reason: d.importKept };
     }
     if (!decisions.length) return;
     const included: BindingDecision[] = [];
@@ -300,10 +349,10 @@ export function planPythonFixes(
       for (const other of scope.bindings.get(d.binding.name) ?? []) if (d.fallbackRenames.some((f) => f.node.startIndex === other.node.startIndex)) removed.add(other);
     }
     const refScopes = new Set<Scope>([scope]);
-    for (const d of decisions) for (const r of d.rewrites) refScopes.add(scopeOfNode(r.node));
+    for (const d of decisions) for (const r of d.rewrites) refScopes.add(r.scope);
     const canonicalPath = `${rule.canonical.module}.${rule.canonical.name}`;
     const typesPath = rule.types ? `${rule.types.module}.${rule.types.name}` : '';
-    const firstRewrite = Math.min(...decisions.flatMap((d) => d.rewrites.map((r) => r.node.startIndex)), ...decisions.flatMap((d) => d.fallbackRenames.map((f) => f.node.startIndex)));
+    const firstRewrite = Math.min(...decisions.flatMap((d) => d.rewrites.map((r) => r.start)), ...decisions.flatMap((d) => d.fallbackRenames.map((f) => f.node.startIndex)));
     const existingCanonical = needCanonical ? visibleImportOf(canonicalPath, refScopes) : undefined;
     const existingTypes = needTypes ? visibleImportOf(typesPath, refScopes) : undefined;
     const taken = reserved.get(scope) ?? new Set<string>();
@@ -324,7 +373,8 @@ export function planPythonFixes(
     for (const d of decisions) {
       for (const r of d.rewrites) {
         const local = r.to === 'types' ? typesLocal : canonicalLocal;
-        edits.push({ start: r.node.startIndex, end: r.node.endIndex, text: local, binds: r.to === 'types' ? typesPath : canonicalPath });
+        const binds = r.to === 'types' ? typesPath : canonicalPath;
+        edits.push(r.inString ? { start: r.start, end: r.end, text: local } : { start: r.start, end: r.end, text: local, binds });
       }
       for (const f of d.fallbackRenames) {
         edits.push({ start: f.node.startIndex, end: f.node.endIndex, text: canonicalLocal });
@@ -333,7 +383,7 @@ export function planPythonFixes(
 
     // the import statements: drop removed clauses; add the canonical import at the first one
     const statements = [...new Set(decisions.map((d) => d.binding.import!.statement))].sort((a, b) => a.startIndex - b.startIndex);
-    const anchor = statements[0]!;
+    const anchors = anchorsOf(statements, scope);
     const additions: string[] = [];
     const sameModule = rule.types && rule.types.module === rule.canonical.module;
     const names: string[] = [];
@@ -347,13 +397,9 @@ export function planPythonFixes(
       let sp = statementPlans.get(statement.id);
       if (!sp) statementPlans.set(statement.id, (sp = { statement, removeClauses: new Set(), additions: [] }));
       for (const d of decisions) if (d.remove && d.binding.import!.statement.id === statement.id) sp.removeClauses.add(d.binding.import!.clause.id);
-      if (statement.id === anchor.id) sp.additions.push(...additions);
+      if (anchors.has(statement.id)) sp.additions.push(...additions);
     }
 
-    function scopeOfNode(node: SyntaxNode): Scope {
-      const ref = analysis.scopes.references.find((r) => r.node.startIndex === node.startIndex || r.node.parent?.id === node.id);
-      return ref?.scope ?? scope;
-    }
 
     /**
      * Local name of an existing import of `path` (one that stays) that every
@@ -415,6 +461,24 @@ export function planPythonFixes(
       }
     }
   }
+}
+
+/**
+ * Where the canonical import goes: at the first of the statements that sits
+ * directly in the scope's body; when all are nested in blocks (`if
+ * TYPE_CHECKING:`, `try:`), at the first one if they share their block, else
+ * at the first one of each block — never only inside a block that some of
+ * the replaced imports were outside of.
+ */
+function anchorsOf(statements: readonly SyntaxNode[], scope: Scope): Set<number> {
+  const topLevel = statements.find((st) => {
+    const parent = st.parent;
+    return parent?.id === scope.node.id || (parent?.type === 'block' && parent.parent?.id === scope.node.id);
+  });
+  if (topLevel) return new Set([topLevel.id]);
+  const firstPerBlock = new Map<number, number>();
+  for (const st of statements) if (!firstPerBlock.has(st.parent?.id ?? -1)) firstPerBlock.set(st.parent?.id ?? -1, st.id);
+  return new Set(firstPerBlock.values());
 }
 
 interface StatementPlan {
@@ -575,10 +639,10 @@ function removeStatement(statement: SyntaxNode, text: string, vanishing: Readonl
 
 /**
  * Names used inside string literals the analysis does not resolve: string
- * annotations (`x: "RedisManager"`, `Optional["RedisManager"]`, `cast("T", v)`)
- * and the strings of `__all__` (re-exports).
+ * annotations it could not read (`cast("T", v)`, `TypeVar("T", bound="C")`,
+ * strings that are not one expression) and the strings of `__all__` (re-exports).
  */
-function namesInStrings(root: SyntaxNode): { annotations: Set<string>; exported: Set<string> } {
+function namesInStrings(root: SyntaxNode, findings: readonly RawFinding[]): { annotations: Set<string>; exported: Set<string> } {
   const annotations = new Set<string>();
   const exported = new Set<string>();
   const identifier = /[\p{ID_Start}_][\p{ID_Continue}]*/gu;
@@ -594,6 +658,8 @@ function namesInStrings(root: SyntaxNode): { annotations: Set<string>; exported:
       continue;
     }
     if (!inTypePosition(node)) continue;
+    // strings the analysis resolved (its usage findings lie inside) are handled as uses
+    if (findings.some((f) => f.kind === 'usage' && f.range.start >= node.startIndex && f.range.end <= node.endIndex)) continue;
     for (const match of contentOf(node).matchAll(identifier)) {
       // the first name of a dotted path is what must be bound
       const at = match.index ?? 0;

@@ -19,7 +19,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> {
   const { config } = options;
-  const result = await scan({ root: options.root, config, phase: options.phase, rule: options.rule });
+  const result = options.scanned ?? (await scan({ root: options.root, config, phase: options.phase, rule: options.rule }));
   const root = result.root;
   const adapter = adapterFor(config.language);
   const grouping = buildGrouping(config);
@@ -122,6 +122,16 @@ function refuse(rel: string, original: Buffer, reason: string, fixed: Set<Findin
   }
   const all = [...left, ...[...fixed].map((f) => ({ line: f.line, applicability: 'manual' as const, reason: f.reason! }))].sort((a, b) => a.line - b.line);
   return { file: rel, status: 'refused', reason, original, updated: null, applied: { safe: 0, unsafe: 0 }, left: all };
+}
+
+/**
+ * Fills `fix` and `reason` of every finding of a scan by planning (not
+ * writing) the fixes of the files that have findings. No compile check: the
+ * applicability is the planner's and the re-parse/name validation's.
+ */
+export async function annotateFixes(scanned: import('../scan/scan.js').ScanResult, config: ComputeFixOptions['config'], rule?: string): Promise<void> {
+  if (!scanned.findings.length) return;
+  await computeFixes({ root: scanned.root, config, rule, python: null, scanned });
 }
 
 export function summarizeFixes(files: readonly FileFix[]): FixSummary {

@@ -67,4 +67,9 @@ export interface ComputeFixOptions {
   readonly unsafe?: boolean;
   /** Interpreter for compile validation; default `python3`; null skips compile validation. */
   readonly python?: string | null;
+  /**
+   * A scan already made of `root` with this config (and phase/rule): it is not
+   * repeated, and its findings are the ones filled with `fix`/`reason`.
+   */
+  readonly scanned?: import('../scan/scan.js').ScanResult;
 }

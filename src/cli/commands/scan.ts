@@ -9,6 +9,7 @@ import { renderMarkdown } from '../../report/markdown.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
 import { scan, type ScanResult } from '../../scan/scan.js';
+import { annotateFixes } from '../../fix/engine.js';
 import { colorsFor, emit, progressBar } from '../io.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
@@ -43,11 +44,15 @@ export async function runScan(pathArg: string | undefined, options: ScanCliOptio
     throw new UserError(`--rule ${options.rule}: no such rule (known: ${config.rules.map((r) => r.id).join(', ')})`);
   }
   const progress = progressBar('scanning');
+  let result: ScanResult;
   try {
-    return await scan({ root, config, phase: options.phase, service: options.service, rule: options.rule, onProgress: progress.update });
+    result = await scan({ root, config, phase: options.phase, service: options.service, rule: options.rule, onProgress: progress.update });
   } finally {
     progress.stop();
   }
+  // each finding says how `ssot fix` would handle it: `fix` and `reason` (the planner reads only files with findings)
+  await annotateFixes(result, config, options.rule);
+  return result;
 }
 
 export function render(result: ScanResult, format: Format, toFile: boolean): string {

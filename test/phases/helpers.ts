@@ -24,7 +24,7 @@ export const GIT_ENV = {
 export function git(cwd: string, ...args: string[]): string {
   const result = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
   if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout.trim();
+  return result.stdout.trimEnd();
 }
 
 export const BASE_CONFIG = `version: 1
@@ -56,15 +56,21 @@ export const GATE = `gates:
     timeout: 60
 `;
 
-export const GATE_PY = `import importlib, os, sys
+export const GATE_PY = `import importlib, os, sys, time
 log = os.environ.get("GATE_LOG")
 moment = os.environ.get("SSOT_GATE_MOMENT", "?")
+phase = os.environ.get("SSOT_PHASE", "-")
 if log:
     with open(log, "a") as f:
-        f.write("%s %s\\n" % (moment, os.environ.get("SSOT_PHASE", "-")))
+        f.write("%s %s\\n" % (moment, phase))
 for name in ["core.a", "core.b", "auth.c", "tests.test_d"]:
     importlib.import_module(name)
-if os.environ.get("FAIL_AT") == moment:
+if os.environ.get("SLOW_AT") == moment:
+    with open(os.environ["GATE_PIDFILE"], "w") as f:
+        f.write(str(os.getpgid(0)))
+    time.sleep(60)
+failing_phase = os.environ.get("FAIL_PHASE")
+if os.environ.get("FAIL_AT") == moment and (not failing_phase or failing_phase == phase):
     for i in range(60):
         print("gate output line %d" % i)
     print("golden path broken at %s" % moment, file=sys.stderr)
@@ -190,4 +196,22 @@ export async function waitFor(predicate: () => boolean, timeoutMs: number, what:
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Live (not zombie) processes of a process group, from /proc: a zombie is dead, it only waits for a reaper. */
+export function liveMembersOf(pgid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp ... — comm may contain spaces, so split after the last ')'
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(entry));
+  }
+  return out;
 }

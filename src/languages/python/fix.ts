@@ -69,6 +69,7 @@ export const REASONS = {
   ambiguous: 'the name may refer to another binding here',
   fallback: 'ImportError fallback: rewriting it makes the fallback guard the canonical import',
   keptForManual: 'still used by references that need a manual change',
+  typesClassKept: 'already the `types` class, fine here; no longer reported once the other uses of this import are fixed',
   keptForSuppressed: 'still used on lines marked `# ssot: ignore`: suppress this import too, or change those uses',
   stringAnnotation: 'the name is also used inside a string annotation: change the string by hand, then re-run',
   reexport: 'listed in `__all__`: importers of this module use the name; move them to the canonical import first',
@@ -325,12 +326,14 @@ export function planPythonFixes(
         const finding = findings[i]!;
         const isRewritten =
           (finding.kind === 'import' && (d.remove || d.importKept === undefined)) ||
-          d.typeUses.includes(i) ||
+          (d.typeUses.includes(i) && d.importKept === undefined) ||
           d.rewrites.some((r) => r.findingIndex === i) ||
           d.fallbackRenames.some((r) => r.findingIndex === i);
         if (isRewritten) {
           perFinding[i] = plan;
           applied[i] = include;
+        } else if (d.typeUses.includes(i)) {
+          perFinding[i] = { applicability: 'manual', reason: REASONS.typesClassKept };
         }
       }
       if (include) included.push(d);

@@ -64,7 +64,10 @@ export function readRawConfig(file: string): LoadedRawConfig {
   }
   const parsed = configSchema.safeParse(data);
   if (!parsed.success) {
-    throw new UserError(describeIssue(display, parsed.error.issues[0]!, lineOf));
+    // a misspelt key also makes its correct spelling "missing": name the unknown key, which is the cause
+    const issues = parsed.error.issues;
+    const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
+    throw new UserError(describeIssue(display, issue, lineOf, data, issues));
   }
   return { file, raw: parsed.data, lineOf };
 }
@@ -73,20 +76,72 @@ function describeIssue(
   display: string,
   issue: z.core.$ZodIssue,
   lineOf: (keyPath: readonly (string | number)[]) => number | undefined,
+  data: unknown,
+  allIssues: readonly z.core.$ZodIssue[],
 ): string {
   const keyPath = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     const full = [...keyPath, key];
     const line = lineOf(full) ?? lineOf(keyPath) ?? 1;
-    return `${display}:${line}: unknown key \`${formatKeyPath(full)}\``;
+    // prefer a required key that is missing here, then any key the schema knows at this level
+    const missing = allIssues
+      .filter((i) => i.code === 'invalid_type' && i.path.length === keyPath.length + 1 && valueAt(data, i.path) === undefined)
+      .filter((i) => i.path.slice(0, -1).every((part, n) => part === keyPath[n]))
+      .map((i) => String(i.path.at(-1)));
+    const present = new Set(Object.keys((valueAt(data, keyPath) as object | undefined) ?? {}));
+    const known = knownKeysAt(keyPath).filter((name) => !present.has(name));
+    const suggestion = [...missing, ...known].find((name) => editDistance(name, key) <= 2);
+    return `${display}:${line}: unknown key \`${formatKeyPath(full)}\`${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}`;
   }
   const line = nearestLine(keyPath, lineOf);
   const where = keyPath.length ? `\`${formatKeyPath(keyPath)}\`` : 'config';
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  // zod does not echo the input: a key is missing when the data has nothing at its path
+  if (issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined) {
     return `${display}:${line}: missing required key ${where}`;
   }
-  return `${display}:${line}: ${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
+  return `${display}:${line}: ${where}: ${plainMessage(issue)}`;
+}
+
+function plainMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'too_small' && issue.origin === 'array' && issue.minimum === 1) return 'must not be empty';
+  if (issue.code === 'invalid_union') return 'expected a string or a list of strings'; // the only union: glob lists
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** Keys the config schema allows in the object at `keyPath` (through arrays, records, defaults and optionals). */
+function knownKeysAt(keyPath: readonly (string | number)[]): string[] {
+  type Def = { type: string; shape?: Record<string, { _zod: { def: Def } }>; innerType?: { _zod: { def: Def } }; element?: { _zod: { def: Def } }; valueType?: { _zod: { def: Def } } };
+  const unwrap = (def: Def): Def => (def.innerType && (def.type === 'default' || def.type === 'optional') ? unwrap(def.innerType._zod.def) : def);
+  let def = unwrap((configSchema as unknown as { _zod: { def: Def } })._zod.def);
+  for (const part of keyPath) {
+    const next = def.type === 'object' ? def.shape?.[String(part)] : def.type === 'array' ? def.element : def.type === 'record' ? def.valueType : undefined;
+    if (!next) return [];
+    def = unwrap(next._zod.def);
+  }
+  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+function valueAt(data: unknown, keyPath: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const part of keyPath) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+/** Levenshtein distance, for "did you mean" on misspelt keys. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 function nearestLine(

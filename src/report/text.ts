@@ -30,7 +30,11 @@ export function renderTable(headers: string[], rows: string[][], colors: Colors 
   return [colors.bold(line(headers)), ...rows.map(line)].join('\n');
 }
 
-export function renderText(result: ScanResult, colors: Colors = NO_COLORS): string {
+/**
+ * `problems: false` leaves out the per-file warning/error lines (the CLI prints
+ * those on stderr when the report goes to a terminal).
+ */
+export function renderText(result: ScanResult, colors: Colors = NO_COLORS, options: { problems?: boolean } = {}): string {
   const out: string[] = [];
   const { findings } = result;
   if (findings.length) {
@@ -54,8 +58,10 @@ export function renderText(result: ScanResult, colors: Colors = NO_COLORS): stri
     }
     out.push('');
   }
-  for (const w of result.warnings) out.push(`${colors.yellow('warning')}: ${w.file}: ${w.message}`);
-  for (const e of result.errors) out.push(`${colors.red('error')}: ${e.file}: ${e.message}`);
+  if (options.problems !== false) {
+    for (const w of result.warnings) out.push(`${colors.yellow('warning')}: ${w.file}: ${w.message}`);
+    for (const e of result.errors) out.push(`${colors.red('error')}: ${e.file}: ${e.message}`);
+  }
   const kinds = Object.entries(result.summary.byKind)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');

@@ -19,7 +19,8 @@ exclude: []
 
 # Service name -> glob or list of globs. A finding belongs to the first service that matches.
 services:
-  # backend: "backend/**"
+  app: "app/**"
+  # tests: ["tests/**", "**/test_*.py"]
 
 # The single sources of truth: id -> \`from module import name\`.
 canonical:

@@ -64,8 +64,18 @@ export function render(result: ScanResult, format: Format, toFile: boolean): str
     case 'markdown':
       return renderMarkdown(result);
     default:
-      return renderText(result, toFile ? colorsFor({ isTTY: false } as NodeJS.WriteStream) : colorsFor(process.stdout));
+      // on a terminal the problems go to stderr (reportProblems); a report file keeps them
+      return toFile
+        ? renderText(result, colorsFor({ isTTY: false } as NodeJS.WriteStream))
+        : renderText(result, colorsFor(process.stdout), { problems: false });
   }
+}
+
+/** One `warning:`/`error:` line per file that was skipped or scanned with caveats, on stderr, whatever the format. */
+export function reportProblems(result: ScanResult): void {
+  const colors = colorsFor(process.stderr);
+  for (const w of result.warnings) process.stderr.write(`${colors.yellow('warning')}: ${w.file}: ${w.message}\n`);
+  for (const e of result.errors) process.stderr.write(`${colors.red('error')}: ${e.file}: ${e.message}\n`);
 }
 
 export function addScanOptions(command: Command): Command {
@@ -84,6 +94,7 @@ export function registerScanCommands(program: Command): void {
     async (pathArg: string, options: ScanCliOptions) => {
       const result = await runScan(pathArg, options);
       emit(render(result, options.format, Boolean(options.output)), options.output);
+      reportProblems(result);
       process.exitCode = 0;
     },
   );
@@ -92,6 +103,7 @@ export function registerScanCommands(program: Command): void {
   ).action(async (pathArg: string, options: ScanCliOptions) => {
     const result = await runScan(pathArg, options);
     emit(render(result, options.format, Boolean(options.output)), options.output);
+    reportProblems(result);
     process.exitCode = result.findings.length ? 1 : 0;
   });
 }

@@ -1,0 +1,127 @@
+/**
+ * The example monorepo end to end: `ssot scan examples/redis-monorepo --format
+ * json` against the committed snapshot test/fixtures/example-scan.json (root
+ * and version normalised; UPDATE_SNAPSHOTS=1 rewrites it — review the diff),
+ * no finding inside a comment or docstring, and the SARIF output valid under
+ * the official SARIF 2.1.0 schema.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { Ajv } from 'ajv';
+import type { Finding } from '../../src/core/model.js';
+import { assertNoFindingInCommentOrDocstring, sourceText } from '../scan/snapshot.js';
+import { exampleRoot, repoRoot, runCli } from './run.js';
+
+const snapshotFile = path.join(repoRoot, 'test/fixtures/example-scan.json');
+const schemaFile = path.join(repoRoot, 'test/fixtures/sarif/sarif-schema-2.1.0.json');
+
+interface JsonReport {
+  tool: string;
+  version: string;
+  root: string;
+  findings: Finding[];
+  summary: { files: number; filesWithFindings: number; byKind: Record<string, number> };
+  errors: unknown[];
+  warnings: unknown[];
+}
+
+let cachedJson: ReturnType<typeof runCli> | undefined;
+/** One run of `scan --format json` on the example, shared by the tests below. */
+function exampleJson(): ReturnType<typeof runCli> {
+  cachedJson ??= runCli(['scan', 'examples/redis-monorepo', '--format', 'json']);
+  return cachedJson;
+}
+
+/**
+ * Root and version vary by machine and release. `fix`/`reason` (the planner's
+ * applicability) are left out: the fix tests own them, this snapshot pins what
+ * the scan finds.
+ */
+function normalise(report: JsonReport): JsonReport {
+  const findings = report.findings.map(({ fix: _fix, reason: _reason, ...finding }) => finding) as Finding[];
+  return { ...report, root: '<root>', version: '<version>', findings };
+}
+
+test('scan --format json of the example matches the committed snapshot', async () => {
+  const result = exampleJson();
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stderr, '');
+  const report = JSON.parse(result.stdout) as JsonReport;
+  assert.equal(report.root, exampleRoot);
+  assert.match(report.version, /^\d+\.\d+\.\d+/);
+  const actual = `${JSON.stringify(normalise(report), null, 2)}\n`;
+  if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(snapshotFile, actual);
+  assert.ok(existsSync(snapshotFile), 'no snapshot (run with UPDATE_SNAPSHOTS=1 and review it)');
+  assert.deepEqual(JSON.parse(actual), JSON.parse(readFileSync(snapshotFile, 'utf8')));
+
+  // the README's account of the example
+  assert.deepEqual(report.summary.byKind, { import: 37, usage: 74, 'string-reference': 1 });
+  assert.equal(report.summary.files, 76);
+  assert.equal(report.summary.filesWithFindings, 32);
+  await assertNoFindingInCommentOrDocstring(exampleRoot, report.findings);
+  // every import finding points at the imported name (or the module path of `import M`)
+  for (const f of report.findings.filter((x) => x.kind === 'import')) {
+    const text = sourceText(path.join(exampleRoot, f.file), f);
+    const last = f.symbol.split('.').pop()!;
+    assert.ok(f.local === '*' ? f.symbol.startsWith(text) : text === last || text === f.symbol, `${f.file}:${f.line}: ${text}`);
+  }
+});
+
+test('the allowIn files and the compliant file give no findings', () => {
+  const report = JSON.parse(exampleJson().stdout) as JsonReport;
+  const files = new Set(report.findings.map((f) => f.file));
+  for (const clean of [
+    'netra_backend/app/redis_manager.py',
+    'netra_backend/app/db/redis_manager.py',
+    'auth_service/auth_core/redis_manager.py',
+    'netra_backend/app/services/already_migrated.py',
+    'netra_backend/app/services/instrumented_redis.py',
+    'netra_backend/tests/test_websocket_manager_unit.py',
+  ]) {
+    assert.ok(!files.has(clean), clean);
+  }
+});
+
+/** The official schema is draft-04 (`id`, draft-04 `$schema`); its keywords mean the same under Ajv's draft-07 core. */
+function sarifValidator() {
+  const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
+  assert.equal(schema.$schema, 'http://json-schema.org/draft-04/schema#');
+  const { $schema: _draft, id, ...rest } = schema;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  // the formats the schema uses (ajv-formats is not a dependency)
+  ajv.addFormat('uri', (value: string) => URL.canParse(value));
+  ajv.addFormat('uri-reference', (value: string) => URL.canParse(value, 'file:///base/') && !/\s/.test(value));
+  ajv.addFormat('date-time', (value: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value));
+  return ajv.compile({ ...rest, $id: String(id) });
+}
+
+test('scan --format sarif is valid SARIF 2.1.0 (official schema) and carries every finding', () => {
+  const validate = sarifValidator();
+  const sarif = runCli(['scan', 'examples/redis-monorepo', '--format', 'sarif']);
+  assert.equal(sarif.status, 0, sarif.stderr);
+  const log = JSON.parse(sarif.stdout) as { version: string; runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[] }[]; columnKind: string }[] };
+  const valid = validate(log);
+  assert.ok(valid, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+  const json = JSON.parse(exampleJson().stdout) as JsonReport;
+  const run = log.runs[0]!;
+  assert.equal(run.columnKind, 'unicodeCodePoints');
+  assert.equal(run.results.length, json.findings.length);
+  run.results.forEach((r, i) => {
+    const f = json.findings[i]!;
+    const loc = r.locations[0]!.physicalLocation;
+    assert.equal(loc.artifactLocation.uri, f.file);
+    assert.deepEqual(loc.region, { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn });
+  });
+});
+
+test('SARIF with file problems (errors, warnings) and odd file names is valid too', () => {
+  const validate = sarifValidator();
+  for (const fixture of ['undecodable-and-binary', 'syntax-error', 'symlinks', 'encodings']) {
+    const sarif = runCli(['scan', `test/fixtures/scan/${fixture}`, '--format', 'sarif']);
+    assert.equal(sarif.status, 0, sarif.stderr);
+    const log = JSON.parse(sarif.stdout) as unknown;
+    assert.ok(validate(log), `${fixture}: ${JSON.stringify(validate.errors?.slice(0, 5), null, 2)}`);
+  }
+});

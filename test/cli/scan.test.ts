@@ -1,0 +1,135 @@
+/**
+ * `ssot scan` / `ssot check` end to end: exit codes, the text layout, the JSON
+ * contract, filters, --output, colours. Each test spawns the built binary.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { assertOneLineError, mainJs, repoRoot, runCli, tempDir } from './run.js';
+
+const EXAMPLE = 'examples/redis-monorepo';
+/** `path:line:col  rule  message`, then the fix applicability in brackets when the planner gave one. */
+const FINDING_LINE = /^(\S+\.pyi?):(\d+):(\d+) {2}(\S+) {2}(.+?)(?: \[(safe|unsafe|manual)\])?$/;
+
+test('scan prints the service × phase table, one path:line:col line per finding, and a total (exit 0)', () => {
+  const result = runCli(['scan', EXAMPLE]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stderr, '');
+  const lines = result.stdout.trimEnd().split('\n');
+  assert.match(lines[0]!, /^service \\ phase +1a +1b +2a +2b +3a +3b +total$/);
+  assert.match(lines[1]!, /^analytics_service /);
+  const totalRow = lines.find((l) => l.startsWith('total '));
+  assert.match(totalRow!, /^total +16 +46 +16 +24 +6 +4 +112$/);
+  const findingLines = lines.filter((l) => FINDING_LINE.test(l));
+  assert.equal(findingLines.length, 112);
+  for (const line of findingLines) assert.equal(FINDING_LINE.exec(line)![4], 'redis-ssot');
+  const shim = findingLines.find((l) => l.startsWith('netra_backend/app/services/legacy_redis_shim.py:9:12  '));
+  assert.equal(
+    FINDING_LINE.exec(shim ?? '')?.[5],
+    '`RedisManager` uses deprecated `netra_backend.app.db.redis_manager.RedisManager` (call-no-args) — Use the shared Redis manager: `from netra_backend.app.redis_manager import redis_manager` (one connection pool per process; issue #226).',
+  );
+  assert.equal(lines.at(-1), '112 findings (37 import, 74 usage, 1 string-reference) in 32 of 76 files');
+  assert.doesNotMatch(result.stdout, /\x1b\[/, 'no colour when stdout is not a TTY');
+});
+
+test('the JSON contract: key order, types, 1-based positions', () => {
+  const result = runCli(['scan', EXAMPLE, '--format', 'json']);
+  assert.equal(result.status, 0, result.stderr);
+  const report = JSON.parse(result.stdout) as Record<string, unknown> & { findings: Record<string, unknown>[]; summary: Record<string, unknown> };
+  assert.deepEqual(Object.keys(report), ['tool', 'version', 'root', 'findings', 'summary', 'errors', 'warnings']);
+  assert.equal(report.tool, 'ssot');
+  assert.equal(report.root, path.join(repoRoot, EXAMPLE));
+  assert.deepEqual(Object.keys(report.summary), ['files', 'filesWithFindings', 'byService', 'byPhase', 'byRule', 'byKind']);
+  const keys = ['rule', 'kind', 'file', 'line', 'column', 'endLine', 'endColumn', 'symbol', 'local', 'usage', 'service', 'phase', 'parseErrors', 'message'];
+  for (const f of report.findings) {
+    // the documented keys in order, then the optional fix applicability and its reason
+    const extra = Object.keys(f).slice(keys.length);
+    assert.deepEqual(Object.keys(f).slice(0, keys.length), keys);
+    assert.ok(['', 'fix', 'fix,reason'].includes(extra.join(',')), extra.join(','));
+    assert.ok(['import', 'usage', 'string-reference'].includes(f.kind as string));
+    for (const k of ['line', 'column', 'endLine', 'endColumn']) assert.ok(Number.isInteger(f[k]) && (f[k] as number) >= 1, `${k} ≥ 1`);
+    assert.equal(typeof f.parseErrors, 'boolean');
+    assert.ok(!(f.file as string).includes('\\') && !path.isAbsolute(f.file as string));
+    assert.equal(f.usage === null, f.kind !== 'usage');
+  }
+  assert.deepEqual(report.errors, []);
+});
+
+test('--phase and --service keep only their files; unknown ids are usage errors', () => {
+  const phase = JSON.parse(runCli(['scan', EXAMPLE, '--format', 'json', '--phase', '1a']).stdout) as { findings: { phase: string }[]; summary: { files: number } };
+  assert.equal(phase.findings.length, 16);
+  assert.ok(phase.findings.every((f) => f.phase === '1a'));
+  assert.equal(phase.summary.files, 4);
+  const service = JSON.parse(runCli(['check', EXAMPLE, '--format', 'json', '--service', 'tests']).stdout) as { findings: { service: string }[] };
+  assert.deepEqual([...new Set(service.findings.map((f) => f.service))], ['tests']);
+  assert.match(assertOneLineError(runCli(['scan', EXAMPLE, '--phase', '9z'])), /^error: --phase 9z: no such phase \(known: 1a, 1b, 2a, 2b, 3a, 3b\)$/);
+  assert.match(assertOneLineError(runCli(['scan', EXAMPLE, '--service', 'nope'])), /^error: --service nope: no such service/);
+});
+
+test('check exits 1 when findings remain, 0 when none; scan exits 0 either way', () => {
+  assert.equal(runCli(['check', EXAMPLE]).status, 1);
+  const clean = runCli(['check', 'test/fixtures/scan/docstrings-and-comments']);
+  assert.equal(clean.status, 0, clean.stderr);
+  assert.equal(clean.stdout, 'no findings in 1 files\n');
+  assert.equal(runCli(['scan', 'test/fixtures/scan/from-import']).status, 0);
+});
+
+test('--output writes the report to the file (atomically), not to stdout', () => {
+  const dir = tempDir('output');
+  try {
+    const out = path.join(dir, 'report.md');
+    const result = runCli(['check', EXAMPLE, '--format', 'markdown', '--output', out]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, '');
+    const text = readFileSync(out, 'utf8');
+    assert.match(text, /^# ssot inventory\n\n112 findings in 32 of 76 files \(37 import, 74 usage, 1 string-reference\)\./);
+    assert.match(text, /\| `netra_backend\/app\/services\/legacy_redis_shim.py` \| netra_backend \| 2b \| 1 \| 1 \| 0 \|/);
+    const bad = runCli(['scan', EXAMPLE, '--output', path.join(dir, 'missing-dir', 'r.txt')]);
+    assert.match(assertOneLineError(bad), /^error: .*r\.txt: cannot write output \(ENOENT\)$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('file problems: one line each on stderr, the scan goes on; a report file keeps them', () => {
+  const result = runCli(['scan', 'test/fixtures/scan/undecodable-and-binary']);
+  assert.equal(result.status, 0);
+  assert.equal(result.stderr, 'error: binary.py: binary file (NUL byte), skipped\nerror: cp1252.py: not valid UTF-8 (byte 2), skipped\n');
+  assert.match(result.stdout, /^good\.py:1:27 {2}r {2}/m);
+  assert.doesNotMatch(result.stdout, /^error:/m);
+  const syntax = runCli(['scan', 'test/fixtures/scan/syntax-error', '--format', 'json']);
+  assert.equal(syntax.stderr, 'warning: app.py: has syntax errors; scanned what tree-sitter recovered\n');
+  const report = JSON.parse(syntax.stdout) as { findings: { parseErrors: boolean }[]; warnings: unknown[] };
+  assert.ok(report.findings.length > 0 && report.findings.every((f) => f.parseErrors));
+  assert.deepEqual(report.warnings, [{ file: 'app.py', message: 'has syntax errors; scanned what tree-sitter recovered' }]);
+  const dir = tempDir('problems');
+  try {
+    const out = path.join(dir, 'report.txt');
+    runCli(['scan', 'test/fixtures/scan/symlinks', '--output', out]);
+    assert.match(readFileSync(out, 'utf8'), /^error: broken\.py: broken symlink, skipped\nerror: outside\.py: symlink leaves the scanned root, not followed$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('colour only on a TTY, and never with NO_COLOR', { skip: !existsSync('/usr/bin/script') && 'needs script(1) for a pseudo-terminal' }, () => {
+  const inTty = (env: Record<string, string | undefined>) => {
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(mainJs)} scan test/fixtures/scan/from-import`;
+    const { NO_COLOR: _drop, ...base } = process.env;
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, encoding: 'utf8', env: { ...base, TERM: 'xterm', ...env } });
+    return result.stdout;
+  };
+  assert.match(inTty({}), /\x1b\[/, 'colour on a TTY');
+  assert.doesNotMatch(inTty({ NO_COLOR: '1' }), /\x1b\[/, 'NO_COLOR turns colour off');
+});
+
+test('usage errors exit 2 without a stack trace', () => {
+  const badFormat = runCli(['scan', EXAMPLE, '--format', 'xml']);
+  assert.equal(badFormat.status, 2);
+  assert.match(badFormat.stderr, /^error: option '-f, --format <format>' argument 'xml' is invalid/);
+  assert.doesNotMatch(badFormat.stderr, /^\s+at /m);
+  assert.match(assertOneLineError(runCli(['scan', 'no/such/dir'])), /^error: no\/such\/dir: no such directory$/);
+  assert.match(assertOneLineError(runCli(['check', 'package.json'])), /^error: package\.json: not a directory$/);
+});

@@ -1,0 +1,97 @@
+/**
+ * Synthetic probes. HTTP: one request, status and body checked, latency from
+ * request to full body. WebSocket: connect, send one message, wait for the
+ * reply; latency is send → reply, and a server close before the reply records
+ * its code (1011 is counted apart by the window). A failed attempt is data,
+ * never an exception.
+ */
+import WebSocket from 'ws';
+import type { Collector, ProbeAttempt, ProbeReading, ProbeSourceSpec } from './types.js';
+
+function describeError(error: unknown): string {
+  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return 'timed out';
+  if (err?.cause?.code) return err.cause.code;
+  return err?.cause?.message ?? err?.message ?? String(error);
+}
+
+export async function probeHttpOnce(spec: ProbeSourceSpec, timeoutMs: number, signal: AbortSignal): Promise<ProbeAttempt> {
+  const started = performance.now();
+  try {
+    const response = await fetch(spec.url, {
+      method: spec.method,
+      headers: spec.headers,
+      redirect: 'manual',
+      signal: AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, timeoutMs))]),
+    });
+    const body = await response.text();
+    const latencyMs = performance.now() - started;
+    const statusOk = spec.expectStatus.length ? spec.expectStatus.includes(response.status) : response.status >= 200 && response.status < 300;
+    if (!statusOk) return { ok: false, latencyMs: null, status: response.status, error: `HTTP ${response.status}` };
+    if (spec.expect && !body.includes(spec.expect)) {
+      return { ok: false, latencyMs: null, status: response.status, error: `body lacks ${JSON.stringify(spec.expect)}` };
+    }
+    return { ok: true, latencyMs, status: response.status };
+  } catch (error) {
+    return { ok: false, latencyMs: null, error: describeError(error) };
+  }
+}
+
+export function probeWebSocketOnce(spec: ProbeSourceSpec, timeoutMs: number, signal: AbortSignal): Promise<ProbeAttempt> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let sentAt = 0;
+    const socket = new WebSocket(spec.url, { headers: spec.headers, handshakeTimeout: Math.max(1, timeoutMs) });
+    const finish = (attempt: ProbeAttempt) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      if (socket.readyState === WebSocket.OPEN) {
+        socket.close(1000);
+        // a peer that never answers the close handshake must not keep us alive
+        setTimeout(() => socket.terminate(), 1000).unref();
+      } else if (socket.readyState === WebSocket.CONNECTING) {
+        socket.terminate();
+      }
+      resolve(attempt);
+    };
+    const onAbort = () => finish({ ok: false, latencyMs: null, error: 'aborted' });
+    const timer = setTimeout(() => finish({ ok: false, latencyMs: null, error: `no reply within ${timeoutMs}ms` }), Math.max(1, timeoutMs));
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.on('open', () => {
+      sentAt = performance.now();
+      socket.send(spec.send);
+    });
+    socket.on('message', (data) => {
+      const latencyMs = performance.now() - sentAt;
+      const text = Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data as ArrayBuffer).toString();
+      if (spec.expect && !text.includes(spec.expect)) finish({ ok: false, latencyMs: null, error: `reply lacks ${JSON.stringify(spec.expect)}` });
+      else finish({ ok: true, latencyMs });
+    });
+    socket.on('close', (code) => finish({ ok: false, latencyMs: null, closeCode: code, error: `closed with ${code} before replying` }));
+    socket.on('unexpected-response', (_request, response) => finish({ ok: false, latencyMs: null, status: response.statusCode, error: `HTTP ${response.statusCode} on upgrade` }));
+    socket.on('error', (error) => finish({ ok: false, latencyMs: null, error: describeError(error) }));
+  });
+}
+
+export class ProbeCollector implements Collector {
+  constructor(readonly spec: ProbeSourceSpec) {}
+
+  async collect(deadlineMs: number, signal: AbortSignal): Promise<ProbeReading> {
+    const attempts: ProbeAttempt[] = [];
+    for (let i = 0; i < this.spec.count; i++) {
+      const remaining = deadlineMs - Date.now();
+      if (signal.aborted || (i > 0 && remaining < Math.min(this.spec.timeoutMs, 50))) break;
+      const timeout = Math.max(1, Math.min(this.spec.timeoutMs, remaining));
+      const attempt =
+        this.spec.protocol === 'ws' ? await probeWebSocketOnce(this.spec, timeout, signal) : await probeHttpOnce(this.spec, timeout, signal);
+      // an attempt cut short by Ctrl-C says nothing about the service
+      if (signal.aborted) break;
+      attempts.push(attempt);
+    }
+    return { kind: 'probe', attempts };
+  }
+
+  async close(): Promise<void> {}
+}

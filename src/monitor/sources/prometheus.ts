@@ -1,0 +1,216 @@
+/**
+ * Prometheus text-format source: scraped with fetch, parsed by
+ * parse-prometheus-text-format, then narrowed by a small typed adapter to the
+ * two things the judge uses — counters (turned into rates by the window) and
+ * histograms (turned into per-interval quantiles).
+ */
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import type { Collector, HistogramSnapshot, MetricSelector, MetricsReading, MetricsSourceSpec } from './types.js';
+
+export type MetricFamily =
+  | { name: string; type: 'counter' | 'gauge' | 'untyped'; samples: Array<{ labels: Record<string, string>; value: number }> }
+  | { name: string; type: 'histogram'; series: Array<{ labels: Record<string, string>; snapshot: HistogramSnapshot }> }
+  | { name: string; type: 'summary'; series: Array<{ labels: Record<string, string>; count: number; sum: number }> };
+
+function toNumber(text: string | undefined): number {
+  if (text === undefined) return Number.NaN;
+  if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
+  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
+  return Number(text);
+}
+
+/** Parses exposition text into typed families. Throws on text the parser rejects. */
+export function parsePrometheusText(text: string): MetricFamily[] {
+  const families: MetricFamily[] = [];
+  for (const raw of parsePrometheusTextFormat(text)) {
+    if (raw.type === 'HISTOGRAM') {
+      families.push({
+        name: raw.name,
+        type: 'histogram',
+        series: raw.metrics.map((metric) => {
+          const buckets = Object.entries(metric.buckets ?? {})
+            .map(([le, count]) => ({ le: toNumber(le), count: toNumber(count) }))
+            .sort((a, b) => a.le - b.le);
+          const count = toNumber(metric.count);
+          if (!buckets.length || buckets[buckets.length - 1]?.le !== Number.POSITIVE_INFINITY) {
+            buckets.push({ le: Number.POSITIVE_INFINITY, count });
+          }
+          return { labels: metric.labels ?? {}, snapshot: { buckets, count, sum: toNumber(metric.sum) } };
+        }),
+      });
+    } else if (raw.type === 'SUMMARY') {
+      families.push({
+        name: raw.name,
+        type: 'summary',
+        series: raw.metrics.map((m) => ({ labels: m.labels ?? {}, count: toNumber(m.count), sum: toNumber(m.sum) })),
+      });
+    } else {
+      families.push({
+        name: raw.name,
+        type: raw.type === 'COUNTER' ? 'counter' : raw.type === 'GAUGE' ? 'gauge' : 'untyped',
+        samples: raw.metrics.map((m) => ({ labels: m.labels ?? {}, value: toNumber(m.value) })),
+      });
+    }
+  }
+  return families;
+}
+
+const SELECTOR_PATTERN = /^\s*([A-Za-z_:][A-Za-z0-9_:]*)\s*(?:\{(.*)\})?\s*$/;
+const LABEL_PATTERN = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/gy;
+
+/** `name{label="value",…}` → selector; undefined when malformed. */
+export function parseSelector(text: string): MetricSelector | undefined {
+  const match = SELECTOR_PATTERN.exec(text);
+  if (!match) return undefined;
+  const labels: Record<string, string> = {};
+  const body = match[2]?.trim() ?? '';
+  LABEL_PATTERN.lastIndex = 0;
+  let consumed = 0;
+  for (let label = LABEL_PATTERN.exec(body); label; label = LABEL_PATTERN.exec(body)) {
+    labels[label[1] as string] = (label[2] as string).replace(/\\(.)/g, '$1');
+    consumed = LABEL_PATTERN.lastIndex;
+  }
+  if (consumed !== body.length) return undefined;
+  return { metric: match[1] as string, labels };
+}
+
+export function formatSelector(selector: MetricSelector): string {
+  const labels = Object.entries(selector.labels).map(([k, v]) => `${k}="${v}"`);
+  return labels.length ? `${selector.metric}{${labels.join(',')}}` : selector.metric;
+}
+
+/** Counter families are named with or without `_total` depending on the client library. */
+function sameMetric(familyName: string, metric: string): boolean {
+  return familyName === metric || familyName === `${metric}_total` || `${familyName}_total` === metric;
+}
+
+const matchesLabels = (labels: Record<string, string>, wanted: Record<string, string>) =>
+  Object.entries(wanted).every(([key, value]) => labels[key] === value);
+
+/**
+ * Sum of the selected counter series; 0 when the family exists but no series
+ * matches yet (a labelled counter appears only on its first increment), null
+ * when the family is absent.
+ */
+export function selectCounter(families: readonly MetricFamily[], selector: MetricSelector): number | null {
+  const family = families.find((f) => f.type !== 'histogram' && f.type !== 'summary' && sameMetric(f.name, selector.metric));
+  if (!family || family.type === 'histogram' || family.type === 'summary') return null;
+  return family.samples.filter((s) => matchesLabels(s.labels, selector.labels)).reduce((sum, s) => sum + s.value, 0);
+}
+
+/** Bucket-wise sum of the selected histogram series; null when absent. */
+export function selectHistogram(families: readonly MetricFamily[], selector: MetricSelector): HistogramSnapshot | null {
+  const family = families.find((f) => f.type === 'histogram' && f.name === selector.metric);
+  if (!family || family.type !== 'histogram') return null;
+  const byBound = new Map<number, number>();
+  let count = 0;
+  let sum = 0;
+  for (const series of family.series) {
+    if (!matchesLabels(series.labels, selector.labels)) continue;
+    for (const bucket of series.snapshot.buckets) byBound.set(bucket.le, (byBound.get(bucket.le) ?? 0) + bucket.count);
+    count += series.snapshot.count;
+    sum += series.snapshot.sum;
+  }
+  const buckets = [...byBound.entries()].map(([le, c]) => ({ le, count: c })).sort((a, b) => a.le - b.le);
+  if (!buckets.length) return { buckets: [{ le: Number.POSITIVE_INFINITY, count: 0 }], count: 0, sum: 0 };
+  return { buckets, count, sum };
+}
+
+/** Bucket counts of `later` minus `earlier` (a reset — any count going down — returns `later` itself). */
+export function histogramDelta(earlier: HistogramSnapshot, later: HistogramSnapshot): HistogramSnapshot {
+  const before = new Map(earlier.buckets.map((b) => [b.le, b.count]));
+  const reset = later.count < earlier.count || later.buckets.some((b) => b.count < (before.get(b.le) ?? 0));
+  if (reset) return later;
+  return {
+    buckets: later.buckets.map((b) => ({ le: b.le, count: b.count - (before.get(b.le) ?? 0) })),
+    count: later.count - earlier.count,
+    sum: later.sum - earlier.sum,
+  };
+}
+
+/**
+ * Prometheus' histogram_quantile: linear interpolation inside the bucket that
+ * holds the rank; a rank in the +Inf bucket returns the highest finite bound.
+ * null when the histogram is empty.
+ */
+export function histogramQuantile(q: number, histogram: HistogramSnapshot): number | null {
+  const { buckets } = histogram;
+  const total = buckets[buckets.length - 1]?.count ?? 0;
+  if (!(total > 0)) return null;
+  const rank = q * total;
+  let previousBound = 0;
+  let previousCount = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    const bucket = buckets[i] as { le: number; count: number };
+    if (bucket.count >= rank) {
+      if (bucket.le === Number.POSITIVE_INFINITY) return i > 0 ? previousBound : null;
+      if (i === 0 && bucket.le <= 0) return bucket.le;
+      const inBucket = bucket.count - previousCount;
+      if (inBucket <= 0) return bucket.le;
+      return previousBound + ((bucket.le - previousBound) * (rank - previousCount)) / inBucket;
+    }
+    previousBound = bucket.le;
+    previousCount = bucket.count;
+  }
+  return previousBound;
+}
+
+const CLOSE_FAMILY = /(ws|websocket).*(close|disconnect)|(close|disconnect).*(ws|websocket)/i;
+const CODE_LABELS = ['code', 'close_code', 'closecode', 'status', 'status_code', 'reason'];
+
+/**
+ * Finds the WebSocket close counter by its name (`ws_closes_total`,
+ * `websocket_close_total`, …) and the label that carries the close code. Found
+ * by name, not by a "1011" series: on a healthy service that series does not
+ * exist yet.
+ */
+export function detectWs1011Selector(families: readonly MetricFamily[]): MetricSelector | undefined {
+  for (const family of families) {
+    if (family.type !== 'counter' && family.type !== 'untyped') continue;
+    if (!CLOSE_FAMILY.test(family.name)) continue;
+    const seen = new Set(family.samples.flatMap((s) => Object.keys(s.labels)));
+    const label = CODE_LABELS.find((candidate) => seen.has(candidate)) ?? 'code';
+    return { metric: family.name, labels: { [label]: '1011' } };
+  }
+  return undefined;
+}
+
+export const WS1011_COUNTER = '__ws1011';
+
+/** A reading from one scrape (pure). */
+export function metricsReadingFrom(spec: MetricsSourceSpec, families: readonly MetricFamily[]): MetricsReading {
+  const counters: Record<string, number | null> = {};
+  let ws1011Resolved: string | null = null;
+  if (spec.ws1011 !== 'off') {
+    const selector = spec.ws1011 === 'auto' ? detectWs1011Selector(families) : spec.ws1011;
+    counters[WS1011_COUNTER] = selector ? selectCounter(families, selector) : null;
+    ws1011Resolved = selector ? formatSelector(selector) : null;
+  }
+  for (const rule of spec.counters) counters[rule.name] = selectCounter(families, rule.selector);
+  const histograms: Record<string, HistogramSnapshot | null> = {};
+  for (const rule of spec.histograms) histograms[rule.name] = selectHistogram(families, rule.selector);
+  return { kind: 'metrics', counters, histograms, ws1011Resolved };
+}
+
+export class PrometheusCollector implements Collector {
+  constructor(readonly spec: MetricsSourceSpec) {}
+
+  async collect(deadlineMs: number, signal: AbortSignal): Promise<MetricsReading> {
+    const timeout = Math.max(1, Math.min(this.spec.timeoutMs, deadlineMs - Date.now()));
+    const response = await fetch(this.spec.url, {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
+      headers: { accept: 'text/plain;version=0.0.4' },
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`HTTP ${response.status} from ${this.spec.url}`);
+    let families: MetricFamily[];
+    try {
+      families = parsePrometheusText(text);
+    } catch (error) {
+      throw new Error(`unparseable metrics: ${(error as Error).message}`);
+    }
+    return metricsReadingFrom(this.spec, families);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -141,18 +141,17 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
   const annotationStrings: SyntaxNode[] = [];
   collectStringsAndComments(root, bans, findings, suppressions, annotationStrings);
   for (const node of annotationStrings) {
-    for (const use of stringAnnotationUses(node, scopes, deprecatedBindings)) {
-      const ban = deprecatedBindings.get(use.binding)!;
+    for (const use of stringAnnotationUses(node, scopes, deprecatedBindings, bans)) {
       const finding: RawFinding = {
-        ruleId: ban.ruleId,
+        ruleId: use.ban.ruleId,
         kind: 'usage',
         range: use.range,
-        symbol: use.binding.import!.qualifiedName!,
-        local: use.binding.name,
+        symbol: use.symbol,
+        local: use.local,
         usage: 'annotation',
       };
       findings.push(finding);
-      usageBinding.set(finding, use.binding);
+      if (use.binding) usageBinding.set(finding, use.binding);
     }
   }
 
@@ -418,22 +417,22 @@ function stringAnnotationUses(
   node: SyntaxNode,
   scopes: ScopeAnalysis,
   deprecatedBindings: Map<Binding, Ban>,
-): { binding: Binding; range: { start: number; end: number } }[] {
+  bans: readonly Ban[],
+): StringAnnotationUse[] {
   const value = plainStringValue(node);
-  if (!value || deprecatedBindings.size === 0) return [];
-  const names = [...deprecatedBindings.keys()].map((b) => b.name);
-  if (!names.some((name) => value.includes(name))) return [];
+  if (!value || !/[\p{ID_Start}_]/u.test(value)) return [];
   if (!annotationParser) {
     annotationParser = new Parser();
     annotationParser.setLanguage(node.tree.language);
   }
   const tree = annotationParser.parse(value);
   if (!tree) return [];
-  const uses: { binding: Binding; range: { start: number; end: number } }[] = [];
+  const uses: StringAnnotationUse[] = [];
   try {
     if (tree.rootNode.hasError) return [];
     const scope = evaluationScope(node, scopes);
     const offset = stringContentStart(node);
+    const rangeIn = (n: SyntaxNode) => ({ start: offset + n.startIndex, end: offset + n.endIndex });
     const visit = (n: SyntaxNode): void => {
       if (n.type === 'identifier') {
         const parent = n.parent;
@@ -441,9 +440,31 @@ function stringAnnotationUses(
         if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id) return;
         if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id) return;
         const target = lookupScope(n.text, scope, scopes.module);
-        const binding = target?.bindings.get(n.text)?.find((b) => deprecatedBindings.has(b));
-        if (binding) uses.push({ binding, range: { start: offset + n.startIndex, end: offset + n.endIndex } });
-        return;
+        const bindings = target?.bindings.get(n.text) ?? [];
+        const binding = bindings.find((b) => deprecatedBindings.has(b));
+        if (binding) {
+          const ban = deprecatedBindings.get(binding)!;
+          uses.push({ binding, ban, range: rangeIn(n), symbol: binding.import!.qualifiedName!, local: binding.name });
+          return;
+        }
+        // `"typing.Optional[int]"` with `import typing`: the attribute chain through an allowed import
+        const base = bindings.find((b) => b.import && b.import.qualifiedName !== null && b.kind !== 'star-import');
+        if (!base) return;
+        let qualified = base.import!.qualifiedName!;
+        let chain: SyntaxNode = n;
+        for (;;) {
+          const up = chain.parent;
+          if (!up || up.type !== 'attribute' || up.childForFieldName('object')?.id !== chain.id) return;
+          const attr = up.childForFieldName('attribute');
+          if (!attr) return;
+          qualified = `${qualified}.${attr.text}`;
+          chain = up;
+          const ban = findBan(bans, qualified);
+          if (ban) {
+            uses.push({ ban, range: rangeIn(chain), symbol: qualified, local: compactText(chain) });
+            return;
+          }
+        }
       }
       if (n.type === 'string') return; // `Literal["x"]` inside the annotation is a value
       for (const child of n.namedChildren) if (child) visit(child);
@@ -453,6 +474,15 @@ function stringAnnotationUses(
     tree.delete();
   }
   return uses;
+}
+
+interface StringAnnotationUse {
+  /** The deprecated binding used, or undefined for an attribute chain through an allowed import. */
+  readonly binding?: Binding;
+  readonly ban: Ban;
+  readonly range: { start: number; end: number };
+  readonly symbol: string;
+  readonly local: string;
 }
 
 /** The scope a node inside an annotation is evaluated in: parameter and return annotations, bases and decorators belong to the enclosing scope. */

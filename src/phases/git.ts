@@ -115,11 +115,14 @@ export async function requireGitWorkTree(root: string, what: string): Promise<st
   return head;
 }
 
-/** Tracked files under `cwd` that differ from HEAD (staged or not), relative to `cwd`. */
+/**
+ * Tracked files under `cwd` that differ from HEAD (staged or not), relative to
+ * `cwd`. ssot's own `.ssot/` never counts, even in a repository that tracks it.
+ */
 export async function trackedChanges(cwd: string): Promise<string[]> {
-  const out = await gitRun(cwd, ['diff', '--name-only', '-z', '--relative', '--no-renames', 'HEAD', '--', '.']);
+  const out = await gitRun(cwd, ['diff', '--name-only', '-z', '--relative', '--no-renames', 'HEAD', '--', '.', ':(exclude).ssot']);
   if (out.code !== 0) throw new GitCommandError(['diff', 'HEAD'], out.code, out.stderr);
-  const unmerged = await gitRun(cwd, ['diff', '--name-only', '-z', '--relative', '--diff-filter=U', '--', '.']);
+  const unmerged = await gitRun(cwd, ['diff', '--name-only', '-z', '--relative', '--diff-filter=U', '--', '.', ':(exclude).ssot']);
   return [...new Set([...nulList(out.stdout), ...(unmerged.code === 0 ? nulList(unmerged.stdout) : [])])].sort();
 }
 

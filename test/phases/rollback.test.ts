@@ -3,11 +3,28 @@
  * commits), gates re-run, recorded; a conflict leaves nothing half-done.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { filesOf, git, gitStatus, hashTree, head, makeRepo, removeRepo, runCli, SOURCES, stateOf, tempFile, treeDiff } from './helpers.js';
+import {
+  CLI,
+  GIT_ENV,
+  filesOf,
+  git,
+  gitStatus,
+  hashTree,
+  head,
+  makeRepo,
+  removeRepo,
+  runCli,
+  SOURCES,
+  stateOf,
+  tempFile,
+  treeDiff,
+  waitFor,
+} from './helpers.js';
 
 const repos: string[] = [];
 after(() => repos.forEach(removeRepo));
@@ -137,6 +154,35 @@ describe('ssot rollback', () => {
     const event = stateOf(dir).events.at(-1)!;
     assert.equal(event.type, 'phase-rolled-back');
     assert.equal((event.gates as { ok: boolean }[])[0]!.ok, false);
+  });
+
+  it('after kill -9 during the rollback gates, `ssot recover` undoes the revert commits too', async () => {
+    const { dir } = await migratedRepo();
+    const top = head(dir);
+    const tree = hashTree(dir);
+    const pidFile = tempFile('gate.pgid');
+    const child = spawn(process.execPath, [CLI, 'rollback', dir, '--phase', '1a'], {
+      env: { ...process.env, ...GIT_ENV, SLOW_AT: 'rollback', GATE_PIDFILE: pidFile },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0, 20_000, 'the rollback gate to start');
+    assert.notEqual(head(dir), top, 'the revert commit exists');
+    child.kill('SIGKILL');
+    await exited;
+    process.kill(-Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+
+    const blocked = await runCli(['rollback', dir, '--phase', '1a']);
+    assert.equal(blocked.code, 2);
+    assert.match(blocked.stderr, /`ssot rollback --phase 1a` was interrupted/);
+    const recovered = await runCli(['recover', dir]);
+    assert.equal(recovered.code, 0, recovered.stderr);
+    assert.match(recovered.stdout, /HEAD moved back from \w{7} to \w{7} \(commits made by the interrupted run\)/);
+    assert.equal(head(dir), top);
+    assert.deepEqual(treeDiff(tree, hashTree(dir)), []);
+    assert.equal(gitStatus(dir), '');
+    const status = await runCli(['status', dir]);
+    assert.match(status.stdout, /^1a\s+done/m, 'the phase is still done');
   });
 
   it('refuses a dirty tree and an unknown target (exit 2)', async () => {

@@ -248,9 +248,14 @@ export async function diffOfFile(cwd: string, from: string, to: string, rel: str
   return out.stdout;
 }
 
-/** Applies `patch` (from `diffOfFile`) in reverse to the working tree; atomic: on failure nothing changes. */
+/**
+ * Applies `patch` (from `diffOfFile`) in reverse with a three-way merge, so
+ * later edits near (not on) the lines it changed do not block it. On a
+ * conflict it returns not ok and leaves conflict markers and an unmerged
+ * index entry: the caller restores the file (recoverFromJournal does).
+ */
 export async function applyReverse(cwd: string, patch: Buffer): Promise<{ ok: boolean; output: string }> {
   const top = (await gitTopLevel(cwd)) ?? cwd;
-  const result = await gitRun(top, ['apply', '-R', '--whitespace=nowarn', '-'], { input: patch });
+  const result = await gitRun(top, ['apply', '-R', '--3way', '--whitespace=nowarn', '-'], { input: patch });
   return { ok: result.code === 0, output: result.stderr };
 }

@@ -103,6 +103,48 @@ describe('ssot rollback', () => {
     assert.match(verified.stdout, /phase 1a\s+pass\s+no fixable finding left; rolled back by hand: core\/a\.py/);
   });
 
+  it('--file keeps later edits near the fixed lines (three-way), and stops on edits of the fixed lines themselves', async () => {
+    const { dir } = await migratedRepo();
+    const a = path.join(dir, 'core/a.py');
+    writeFileSync(a, readFileSync(a, 'utf8').replace('\n\n\ndef ping', '\n\n# helpers\ndef ping'));
+    const b = path.join(dir, 'core/b.py');
+    writeFileSync(b, readFileSync(b, 'utf8').replace('redis_manager.ping()', 'redis_manager.ping(timeout=1)'));
+    git(dir, 'commit', '-qam', 'later edits');
+    const result = await runCli(['rollback', dir, '--file', 'core/a.py']);
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.equal(readFileSync(a, 'utf8'), SOURCES['core/a.py']!.replace('\n\n\ndef ping', '\n\n# helpers\ndef ping'));
+    assert.equal(gitStatus(dir), '');
+
+    const top = head(dir);
+    const tree = hashTree(dir);
+    const conflict = await runCli(['rollback', dir, '--file', 'core/b.py']);
+    assert.equal(conflict.code, 1);
+    assert.match(conflict.stdout, /rollback of core\/b\.py failed: core\/b\.py changed since phase 1a \(\w{7}\) where its fix was; nothing was changed/);
+    assert.equal(head(dir), top);
+    assert.deepEqual(treeDiff(tree, hashTree(dir)), []);
+    assert.equal(gitStatus(dir), '', 'no unmerged entry or conflict marker left');
+  });
+
+  it('works when the ssot root is a subdirectory of the repository', async () => {
+    const inner = makeRepo({ git: false });
+    const outer = mkdtempSync(path.join(os.tmpdir(), 'ssot-outer-'));
+    repos.push(inner, outer);
+    cpSync(inner, path.join(outer, 'services'), { recursive: true });
+    writeFileSync(path.join(outer, 'README'), 'top level\n');
+    git(outer, 'init', '-q', '-b', 'main');
+    git(outer, 'add', '-A');
+    git(outer, 'commit', '-qm', 'baseline');
+    const root = path.join(outer, 'services');
+    const tree = hashTree(outer);
+    assert.equal((await runCli(['fix', root, '--phase', '1a'])).code, 0);
+    assert.deepEqual(filesOf(outer, 'HEAD'), ['services/core/a.py', 'services/core/b.py']);
+    assert.equal((await runCli(['rollback', 'services', '--file', 'core/b.py'], { cwd: outer })).code, 0);
+    assert.deepEqual(filesOf(outer, 'HEAD'), ['services/core/b.py']);
+    assert.equal((await runCli(['rollback', root, '--phase', '1a'])).code, 0);
+    assert.deepEqual(treeDiff(tree, hashTree(outer)), []);
+    assert.equal(gitStatus(outer), '');
+  });
+
   it('--all reverts every phase, newest first, back to the original tree', async () => {
     const { dir, original, baseline } = await migratedRepo();
     const result = await runCli(['rollback', dir, '--all']);

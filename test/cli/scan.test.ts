@@ -58,18 +58,18 @@ test('the JSON contract: key order, types, 1-based positions', () => {
 });
 
 test('--phase and --service keep only their files; unknown ids are usage errors', () => {
-  const phase = JSON.parse(runCli(['scan', EXAMPLE, '--format', 'json', '--phase', '1a']).stdout) as { findings: { phase: string }[]; summary: { files: number } };
-  assert.equal(phase.findings.length, 16);
-  assert.ok(phase.findings.every((f) => f.phase === '1a'));
-  assert.equal(phase.summary.files, 4);
-  const service = JSON.parse(runCli(['check', EXAMPLE, '--format', 'json', '--service', 'tests']).stdout) as { findings: { service: string }[] };
-  assert.deepEqual([...new Set(service.findings.map((f) => f.service))], ['tests']);
+  const grouping = 'test/fixtures/scan/grouping';
+  const phase = JSON.parse(runCli(['scan', grouping, '--format', 'json', '--phase', '2']).stdout) as { findings: { file: string }[]; summary: { files: number } };
+  assert.deepEqual(phase.findings.map((f) => f.file), ['lib/other.py']);
+  assert.equal(phase.summary.files, 1);
+  const service = JSON.parse(runCli(['check', grouping, '--format', 'json', '--service', 'shared']).stdout) as { findings: { file: string }[] };
+  assert.deepEqual(service.findings.map((f) => f.file), ['lib/critical.py', 'lib/other.py']);
   assert.match(assertOneLineError(runCli(['scan', EXAMPLE, '--phase', '9z'])), /^error: --phase 9z: no such phase \(known: 1a, 1b, 2a, 2b, 3a, 3b\)$/);
   assert.match(assertOneLineError(runCli(['scan', EXAMPLE, '--service', 'nope'])), /^error: --service nope: no such service/);
 });
 
 test('check exits 1 when findings remain, 0 when none; scan exits 0 either way', () => {
-  assert.equal(runCli(['check', EXAMPLE]).status, 1);
+  assert.equal(runCli(['check', 'test/fixtures/scan/from-import']).status, 1);
   const clean = runCli(['check', 'test/fixtures/scan/docstrings-and-comments']);
   assert.equal(clean.status, 0, clean.stderr);
   assert.equal(clean.stdout, 'no findings in 1 files\n');
@@ -80,13 +80,14 @@ test('--output writes the report to the file (atomically), not to stdout', () =>
   const dir = tempDir('output');
   try {
     const out = path.join(dir, 'report.md');
-    const result = runCli(['check', EXAMPLE, '--format', 'markdown', '--output', out]);
+    const result = runCli(['check', 'test/fixtures/scan/grouping', '--format', 'markdown', '--output', out]);
     assert.equal(result.status, 1);
     assert.equal(result.stdout, '');
     const text = readFileSync(out, 'utf8');
-    assert.match(text, /^# ssot inventory\n\n112 findings in 32 of 76 files \(37 import, 74 usage, 1 string-reference\)\./);
-    assert.match(text, /\| `netra_backend\/app\/services\/legacy_redis_shim.py` \| netra_backend \| 2b \| 1 \| 1 \| 0 \|/);
-    const bad = runCli(['scan', EXAMPLE, '--output', path.join(dir, 'missing-dir', 'r.txt')]);
+    assert.match(text, /^# ssot inventory\n\n4 findings in 4 of 4 files \(4 import\)\./);
+    assert.match(text, /\| `lib\/critical.py` \| shared \| 1 \| 1 \| 0 \| 0 \|/);
+    assert.match(text, /\| `tools\/t.py` \| \(none\) \| \(none\) \| 1 \| 0 \| 0 \|/);
+    const bad = runCli(['scan', 'test/fixtures/scan/from-import', '--output', path.join(dir, 'missing-dir', 'r.txt')]);
     assert.match(assertOneLineError(bad), /^error: .*r\.txt: cannot write output \(ENOENT\)$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

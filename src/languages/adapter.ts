@@ -54,6 +54,12 @@ export interface LanguageAdapter {
   needles(bans: readonly Ban[]): string[];
   /** True when a file's location alone can make it reach a ban without naming it (e.g. relative imports inside the banned package). */
   alwaysCandidate(rel: string, bans: readonly Ban[], sourceRoots: readonly string[]): boolean;
+  /**
+   * Optional cheap second stage on the raw bytes (valid UTF-8) of a file that
+   * passed `needles`/`alwaysCandidate`: false only when the file provably holds
+   * no finding for `bans` (so it need not be parsed), true when it may.
+   */
+  mayHaveFindings?(input: { readonly rel: string; readonly bytes: Buffer; readonly bans: readonly Ban[]; readonly sourceRoots: readonly string[] }): boolean;
   scanFile(input: FileScanInput): Promise<FileScanOutput>;
   /** Findings plus the edits that fix them (nothing is written). */
   planFile(input: FilePlanInput): Promise<FilePlanOutput>;

@@ -1,17 +1,21 @@
 /**
- * `scan()`: the inventory. Discovers files, runs each through scanFileBytes,
- * attaches service/phase/message, and returns plain data that every reporter
- * (text, JSON, SARIF, Markdown) is a pure function of.
+ * `scan()`: the inventory. Discovers files, runs each through the staged
+ * per-file scan (./scanFile.ts) on all cores (./pool.ts), optionally through
+ * the content-hash cache (./cache.ts), attaches service/phase/message, and
+ * returns plain data that every reporter (text, JSON, SARIF, Markdown) is a
+ * pure function of. Findings come in file order, then position order within
+ * a file, whatever thread scanned them.
  */
-import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Config, Rule } from '../config/compile.js';
 import type { Ban, FileProblem, Finding } from '../core/model.js';
 import { TOOL_VERSION } from '../core/version.js';
-import { adapterFor } from '../languages/registry.js';
 import { discoverFiles } from '../workspace/discover.js';
+import { cacheFileOf, cacheFingerprint, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
 import { buildGrouping } from './grouping.js';
-import { scanFileBytes, type FileFinding } from './scanFile.js';
+import { runScanJob, type ScanJob } from './pool.js';
+import type { FileFinding } from './scanFile.js';
 
 export interface ScanSummary {
   files: number;
@@ -42,62 +46,95 @@ export interface ScanOptions {
   readonly service?: string;
   readonly rule?: string;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Use the content-hash cache in `<root>/.ssot/cache` (default false: the
+   * API does not write into the scanned tree unless asked; the CLI asks
+   * unless `--no-cache`).
+   */
+  readonly cache?: boolean;
+  /**
+   * Worker threads besides the main thread. Default: one per extra core for
+   * runs of at least WORKER_THRESHOLD files, none below; the SSOT_WORKERS
+   * environment variable overrides the default.
+   */
+  readonly workers?: number;
 }
 
 /** Placeholder service/phase key in summaries for findings outside every service/phase. */
 export const UNASSIGNED = '(none)';
 
+/** Below this many files a worker costs more to start than it saves. */
+export const WORKER_THRESHOLD = 400;
+
+/** What the last scan() in this process spent its work on (for `npm run bench`'s report). */
+export const lastScanStats = { files: 0, parsedFiles: 0, parsedBytes: 0, cacheHits: 0, workers: 0 };
+
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const root = path.resolve(options.root);
   const { config } = options;
-  const adapter = adapterFor(config.language);
   const grouping = buildGrouping(config);
   const discovered = await discoverFiles({ root, include: config.include, exclude: config.exclude });
   const rulesById = new Map(config.rules.map((r) => [r.id, r]));
   const activeRules = options.rule ? config.rules.filter((r) => r.id === options.rule) : config.rules;
   const allBans = activeRules.flatMap((r) => r.bans);
+  const rulesWithAllowIn = activeRules.filter((r) => r.allowIn.length);
 
-  // bans per allowIn combination: computed once per distinct set of allowed rules
-  const bansCache = new Map<string, { bans: Ban[]; needles: Buffer[] }>();
-  const bansFor = (rel: string) => {
-    const allowedIds = activeRules.filter((r) => r.allowIn.length && grouping.allowed(r.id, rel)).map((r) => r.id);
+  // one array per distinct set of active bans: workers get each set once, plans are cached per array
+  const banSets: Ban[][] = [];
+  const banSetIds = new Map<string, number>();
+  const banSetFor = (rel: string): number => {
+    const allowedIds = rulesWithAllowIn.filter((r) => grouping.allowed(r.id, rel)).map((r) => r.id);
     const key = allowedIds.join('\0');
-    let entry = bansCache.get(key);
-    if (!entry) {
-      const bans = allowedIds.length ? allBans.filter((b) => !allowedIds.includes(b.ruleId)) : allBans;
-      entry = { bans, needles: adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')) };
-      bansCache.set(key, entry);
+    let id = banSetIds.get(key);
+    if (id === undefined) {
+      id = banSets.length;
+      banSets.push(allowedIds.length ? allBans.filter((b) => !allowedIds.includes(b.ruleId)) : allBans);
+      banSetIds.set(key, id);
     }
-    return entry;
+    return id;
   };
+
+  const files: string[] = [];
+  const services: (string | null)[] = [];
+  const phases: (string | null)[] = [];
+  for (const rel of discovered.files) {
+    const service = grouping.serviceOf(rel);
+    const phase = grouping.phaseOf(rel);
+    if ((options.service && service !== options.service) || (options.phase && phase !== options.phase)) continue;
+    files.push(rel);
+    services.push(service);
+    phases.push(phase);
+  }
+  const banSetOf = new Uint32Array(files.length);
+  for (let i = 0; i < files.length; i++) banSetOf[i] = banSetFor(files[i]!);
+
+  const cacheFile = options.cache ? cacheFileOf(root) : null;
+  const fingerprint = cacheFile ? cacheFingerprint(config.language, config.sourceRoots) : '';
+  const job: ScanJob = {
+    root,
+    files,
+    banSetOf,
+    banSets,
+    sourceRoots: config.sourceRoots,
+    language: config.language,
+    cache: cacheFile ? { file: cacheFile, fingerprint } : null,
+  };
+  const workers = workerCount(options.workers, files.length);
+  const ran = await runScanJob(job, workers, options.onProgress);
+  if (cacheFile) saveCache(cacheFile, fingerprint, ran.cacheEntries, !options.service && !options.phase && !options.rule);
+  Object.assign(lastScanStats, { files: files.length, parsedFiles: ran.parsedFiles, parsedBytes: ran.parsedBytes, cacheHits: ran.cacheHits, workers });
 
   const findings: Finding[] = [];
   const errors: FileProblem[] = [...discovered.problems];
   const warnings: FileProblem[] = [];
-  const total = discovered.files.length;
-  let done = 0;
-  for (const rel of discovered.files) {
-    const service = grouping.serviceOf(rel);
-    const phase = grouping.phaseOf(rel);
-    done++;
-    if ((options.service && service !== options.service) || (options.phase && phase !== options.phase)) continue;
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path.join(root, rel));
-    } catch (error) {
-      errors.push({ file: rel, message: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}), skipped` });
-      continue;
-    }
-    const { bans, needles } = bansFor(rel);
-    const outcome = await scanFileBytes({ rel, bytes, bans, needles, sourceRoots: config.sourceRoots, adapter });
+  for (const [index, outcome] of ran.outcomes) {
+    const rel = files[index]!;
     if (outcome.status === 'skipped') errors.push({ file: rel, message: outcome.reason });
     else if (outcome.status === 'findings') {
       if (outcome.parseErrors) warnings.push({ file: rel, message: 'has syntax errors; scanned what tree-sitter recovered' });
-      for (const f of outcome.findings) findings.push(toFinding(f, rel, service, phase, rulesById.get(f.rule)!));
+      for (const f of outcome.findings) findings.push(toFinding(f, rel, services[index]!, phases[index]!, rulesById.get(f.rule)!));
     }
-    if (options.onProgress && (done & 63) === 0) options.onProgress(done, total);
   }
-  options.onProgress?.(total, total);
   return {
     tool: 'ssot',
     version: TOOL_VERSION,
@@ -107,6 +144,27 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     errors,
     warnings,
   };
+}
+
+function workerCount(requested: number | undefined, files: number): number {
+  if (requested !== undefined) return Math.max(0, Math.floor(requested));
+  const fromEnv = process.env.SSOT_WORKERS;
+  if (fromEnv !== undefined && fromEnv !== '' && Number.isFinite(Number(fromEnv))) return Math.max(0, Math.floor(Number(fromEnv)));
+  if (files < WORKER_THRESHOLD) return 0;
+  return Math.min(availableParallelism() - 1, 7, Math.floor(files / WORKER_THRESHOLD));
+}
+
+/**
+ * Keeps what this run used or created; an unfiltered run drops the rest
+ * (files that changed or stopped needing a parse), a filtered run keeps the
+ * old entries of the files it did not look at.
+ */
+function saveCache(file: string, fingerprint: string, used: readonly [string, CacheEntry][], complete: boolean): void {
+  const previous = readCacheEntries(file, fingerprint);
+  const next = complete ? new Map<string, CacheEntry>() : new Map(previous);
+  for (const [key, entry] of used) next.set(key, entry);
+  if (next.size === previous.size && [...next].every(([key, entry]) => previous.get(key)?.h === entry.h)) return;
+  writeCacheEntries(file, fingerprint, next);
 }
 
 function countScanned(files: string[], grouping: ReturnType<typeof buildGrouping>, options: ScanOptions): number {

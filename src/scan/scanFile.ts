@@ -1,8 +1,9 @@
 /**
  * One file from bytes to findings. Cheap checks first, on raw bytes: binary
- * (NUL), UTF-8 validity, then the needle prefilter; only files that can hold
- * a finding are decoded and parsed. Never throws for a bad file: the outcome
- * says what happened.
+ * (NUL), the needle prefilter, UTF-8 validity, then the adapter's exact
+ * second stage (imports and string values read by a small lexer); only files
+ * that can hold a finding are decoded and parsed. Never throws for a bad
+ * file: the outcome says what happened.
  */
 import { isUtf8 } from 'node:buffer';
 import type { Ban, Finding, RawFinding } from '../core/model.js';
@@ -30,16 +31,42 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export async function scanFileBytes(input: ScanFileInput): Promise<FileOutcome> {
+  const stage = prefilterFileBytes(input);
+  if (stage !== 'parse') return stage;
+  return analyzeFileBytes(input);
+}
+
+const CLEAN: FileOutcome = { status: 'clean' };
+
+/**
+ * The cheap stages, on raw bytes: binary check, needles (and the adapter's
+ * location rule), UTF-8 validity, then the adapter's exact second stage.
+ * Returns the outcome when they settle it, or 'parse' when only a full
+ * analysis can.
+ */
+export function prefilterFileBytes(input: ScanFileInput): FileOutcome | 'parse' {
   const { bytes } = input;
-  if (input.bans.length === 0) return { status: 'clean' };
+  if (input.bans.length === 0) return CLEAN;
   const probe = bytes.length > 8000 ? bytes.subarray(0, 8000) : bytes;
   if (probe.includes(0)) return { status: 'skipped', reason: 'binary file (NUL byte), skipped' };
-  const candidate =
-    input.needles.some((needle) => bytes.includes(needle)) || input.adapter.alwaysCandidate(input.rel, input.bans, input.sourceRoots);
-  if (!candidate) {
-    if (!isUtf8(bytes)) return { status: 'skipped', reason: describeBadUtf8(bytes) };
-    return { status: 'clean' };
+  let candidate = false;
+  for (const needle of input.needles) {
+    if (bytes.includes(needle)) {
+      candidate = true;
+      break;
+    }
   }
+  candidate ||= input.adapter.alwaysCandidate(input.rel, input.bans, input.sourceRoots);
+  if (!isUtf8(bytes)) return { status: 'skipped', reason: describeBadUtf8(bytes) };
+  if (!candidate) return CLEAN;
+  const confirm = input.adapter.mayHaveFindings;
+  if (confirm && !confirm.call(input.adapter, { rel: input.rel, bytes, bans: input.bans, sourceRoots: input.sourceRoots })) return CLEAN;
+  return 'parse';
+}
+
+/** Decode, parse and analyse one file that the cheap stages could not settle. */
+export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): Promise<FileOutcome> {
+  const { bytes } = input;
   let text: string;
   try {
     text = decoder.decode(bytes);
@@ -67,7 +94,7 @@ export async function scanFileBytes(input: ScanFileInput): Promise<FileOutcome> 
       range: raw.range,
     });
   }
-  if (!kept.length && !output.parseErrors) return { status: 'clean' };
+  if (!kept.length && !output.parseErrors) return CLEAN;
   return { status: 'findings', findings: kept, parseErrors: output.parseErrors };
 }
 

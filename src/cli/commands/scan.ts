@@ -22,6 +22,8 @@ export interface ScanCliOptions {
   service?: string;
   rule?: string;
   output?: string;
+  /** False with --no-cache. */
+  cache?: boolean;
 }
 
 export function resolveRoot(pathArg: string | undefined): string {
@@ -46,7 +48,15 @@ export async function runScan(pathArg: string | undefined, options: ScanCliOptio
   const progress = progressBar('scanning');
   let result: ScanResult;
   try {
-    result = await scan({ root, config, phase: options.phase, service: options.service, rule: options.rule, onProgress: progress.update });
+    result = await scan({
+      root,
+      config,
+      phase: options.phase,
+      service: options.service,
+      rule: options.rule,
+      onProgress: progress.update,
+      cache: options.cache !== false,
+    });
   } finally {
     progress.stop();
   }
@@ -86,7 +96,8 @@ export function addScanOptions(command: Command): Command {
     .option('--phase <id>', 'only files of this phase')
     .option('--service <name>', 'only files of this service')
     .option('--rule <id>', 'only this rule')
-    .option('-o, --output <file>', 'write the report to a file instead of stdout');
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--no-cache', 'neither read nor write the content-hash cache in PATH/.ssot/cache');
 }
 
 export function registerScanCommands(program: Command): void {

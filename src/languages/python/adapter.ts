@@ -5,8 +5,12 @@ import type { FilePlanInput, FilePlanOutput, FileScanInput, FileScanOutput, Lang
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
 import { planPythonFixes } from './fix.js';
+import { mayHaveFindings, planPrefilter, type PrefilterPlan } from './importPrefilter.js';
 import { moduleContextOf, resolveRelativeModule } from './moduleNames.js';
 import { analyzeScopes } from './scopes.js';
+
+/** Second-stage plans per ban set (callers reuse one array per set of active bans). */
+const prefilterPlans = new WeakMap<readonly Ban[], PrefilterPlan>();
 
 /** The module a ban lives in: `a.b.M` for symbol `a.b.M.N`, the path itself for a module ban. */
 function banModule(ban: Ban): string {
@@ -28,7 +32,9 @@ export const pythonAdapter: LanguageAdapter = {
       const module = banModule(ban);
       needles.add(module.slice(module.lastIndexOf('.') + 1));
     }
-    return [...needles];
+    // a needle that contains another is implied by it: one search fewer per file
+    const all = [...needles];
+    return all.filter((n) => !all.some((other) => other !== n && n.includes(other)));
   },
 
   alwaysCandidate(rel, bans, sourceRoots) {
@@ -36,6 +42,15 @@ export const pythonAdapter: LanguageAdapter = {
     if (context.package === null || context.package === '') return false;
     // inside the banned package, `from . import N` names neither the package nor its path
     return bans.some((ban) => isAtOrUnder(context.package!, banModule(ban)) || isAtOrUnder(context.package!, ban.path));
+  },
+
+  mayHaveFindings({ rel, bytes, bans, sourceRoots }) {
+    let plan = prefilterPlans.get(bans);
+    if (!plan) {
+      plan = planPrefilter(bans);
+      prefilterPlans.set(bans, plan);
+    }
+    return mayHaveFindings(bytes, rel, sourceRoots, plan);
   },
 
   async scanFile(input: FileScanInput): Promise<FileScanOutput> {

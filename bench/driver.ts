@@ -1,0 +1,15 @@
+/**
+ * Runs `scan()` in-process the way the CLI does (loadConfig → scan →
+ * renderJson) and, with --stats, prints what the scan spent its work on
+ * (files, parsed files and bytes, workers) as one JSON line on stderr — the
+ * funnel in RESULTS.md. Also handy for `node --cpu-prof dist/bench/driver.js ROOT`.
+ */
+import { loadConfig } from '../src/config/compile.js';
+import { renderJson } from '../src/report/json.js';
+import { lastScanStats, scan } from '../src/scan/scan.js';
+
+const root = process.argv[2] ?? '.';
+const config = await loadConfig(root);
+const result = await scan({ root, config });
+process.stdout.write(renderJson(result));
+if (process.argv.includes('--stats')) process.stderr.write(`${JSON.stringify(lastScanStats)}\n`);

@@ -1,0 +1,374 @@
+/**
+ * `npm run bench`: ssot against ruff's TID251 and ripgrep on the same
+ * corpora, side by side, and bench/RESULTS.md from the figures.
+ *
+ *   npm run bench                 full run (pylib, synthetic 1×/2×/4×), writes bench/RESULTS.md
+ *   npm run bench -- --quick      < 1 minute (stdlib, synthetic ¼×), writes bench/.corpora/RESULTS-quick.md
+ *   npm run bench -- --runs 7     more timed runs per tool (default 5; quick: 1)
+ *   npm run bench -- --only synthetic-1x   one corpus
+ *
+ * Exit status: 1 when ssot misses a finding ruff reports (or a tool fails),
+ * 0 otherwise; the targets are reported in RESULTS.md, not enforced, because
+ * wall times on a shared machine are evidence, not a test.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_EXCLUDE, loadConfig } from '../src/config/compile.js';
+import { TOOL_VERSION } from '../src/core/version.js';
+import { adapterFor } from '../src/languages/registry.js';
+import { compareFindings, readRuff, readSsot, type Agreement } from './compare.js';
+import { preparePylib, prepareSynthetic, type Corpus } from './corpora.js';
+import { measure, summarize, type Measurement, type Summary } from './measure.js';
+import { STAGES, stagesOfProfiles } from './profile.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
+const repo = path.resolve(here, '../..');
+const cli = path.join(repo, 'dist/src/cli/main.js');
+const driver = path.join(here, 'driver.js');
+const corporaDir = path.join(repo, 'bench/.corpora');
+const outDir = path.join(corporaDir, 'out');
+
+interface Args {
+  quick: boolean;
+  runs: number;
+  only: string[];
+  profile: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, runs: 0, only: [], profile: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') args.quick = true;
+    else if (a === '--runs') args.runs = Number(argv[++i]);
+    else if (a === '--only') args.only.push(argv[++i]!);
+    else if (a === '--no-profile') args.profile = false;
+    else {
+      process.stderr.write(`bench: unknown argument ${a}\nusage: npm run bench -- [--quick] [--runs N] [--only CORPUS] [--no-profile]\n`);
+      process.exit(2);
+    }
+  }
+  if (!args.runs) args.runs = args.quick ? 1 : 5;
+  if (args.quick) args.profile = false;
+  return args;
+}
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+function toolVersion(command: string, args: string[], hint: string): string {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8' }).split('\n')[0]!.trim();
+  } catch {
+    process.stderr.write(`bench: \`${command}\` not found — ${hint}\n`);
+    process.exit(2);
+  }
+}
+
+type Tool = 'ssot scan' | 'ssot fix --dry-run' | 'ruff TID251' | 'rg -l';
+const TOOLS: Tool[] = ['ssot scan', 'ssot fix --dry-run', 'ruff TID251', 'rg -l'];
+
+interface CorpusResult {
+  readonly corpus: Corpus;
+  readonly needles: string[];
+  readonly rgFiles: number;
+  readonly timings: Map<Tool, Measurement[]>;
+  readonly warm: { ssot: Measurement[]; ruff: Measurement[] } | null;
+  readonly agreement: Agreement;
+  readonly ruffFiles: number;
+  readonly stats: { files: number; parsedFiles: number; parsedBytes: number; workers: number } | null;
+  readonly profile: ReturnType<typeof stagesOfProfiles> | null;
+  readonly failures: string[];
+}
+
+function commandsFor(corpus: Corpus, needles: string[], outPrefix: string): Record<Tool, { cmd: string[]; out: string }> {
+  const rgExcludes = DEFAULT_EXCLUDE.flatMap((glob) => ['-g', `!${glob}`]);
+  return {
+    'ssot scan': { cmd: [process.execPath, cli, 'scan', corpus.root, '--format', 'json', '--no-cache'], out: `${outPrefix}.ssot.json` },
+    'ssot fix --dry-run': { cmd: [process.execPath, cli, 'fix', corpus.root, '--all', '--dry-run'], out: `${outPrefix}.fix.txt` },
+    'ruff TID251': {
+      cmd: ['ruff', 'check', '--config', corpus.ruffConfig, '--no-cache', '--output-format', 'json', '--exit-zero', corpus.root],
+      out: `${outPrefix}.ruff.json`,
+    },
+    'rg -l': {
+      cmd: ['rg', '-l', '-F', '--hidden', '-g', '*.py', '-g', '*.pyi', ...rgExcludes, ...needles.flatMap((n) => ['-e', n]), corpus.root],
+      out: `${outPrefix}.rg.txt`,
+    },
+  };
+}
+
+function okCode(tool: Tool, code: number): boolean {
+  if (tool === 'rg -l') return code === 0 || code === 1; // 1: no match
+  if (tool === 'ssot fix --dry-run') return code === 0 || code === 1;
+  return code === 0;
+}
+
+async function benchCorpus(corpus: Corpus, args: Args): Promise<CorpusResult> {
+  const failures: string[] = [];
+  const config = await loadConfig(corpus.root);
+  const bans = config.rules.flatMap((r) => r.bans);
+  const needles = adapterFor(config.language).needles(bans);
+  const outPrefix = path.join(outDir, corpus.name);
+  const commands = commandsFor(corpus, needles, outPrefix);
+  const env = { ...process.env, CI: '1' }; // no progress bars
+
+  // the same files for both tools, or the comparison means nothing
+  const shown = execFileSync('ruff', ['check', '--config', corpus.ruffConfig, '--show-files', corpus.root], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ruffFiles = shown.split('\n').filter((l) => l.endsWith('.py') || l.endsWith('.pyi')).length;
+
+  log(`${corpus.name}: warm-up (file system cache) …`);
+  for (const tool of TOOLS) {
+    const m = measure(commands[tool].cmd, { cwd: corpus.root, stdoutFile: commands[tool].out, env });
+    if (!okCode(tool, m.code)) failures.push(`${tool} exited with ${m.code}: ${m.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  const timings = new Map<Tool, Measurement[]>(TOOLS.map((t) => [t, []]));
+  for (let run = 0; run < args.runs; run++) {
+    // alternate the order so neither tool always runs right after the other
+    const order = run % 2 === 0 ? TOOLS : [...TOOLS].reverse();
+    for (const tool of order) {
+      const m = measure(commands[tool].cmd, { cwd: corpus.root, stdoutFile: commands[tool].out, env });
+      if (!okCode(tool, m.code)) failures.push(`${tool} exited with ${m.code}: ${m.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      timings.get(tool)!.push(m);
+    }
+    log(`${corpus.name}: run ${run + 1}/${args.runs}: ${order.map((t) => `${t} ${timings.get(t)!.at(-1)!.wall.toFixed(2)} s`).join(', ')}`);
+  }
+
+  const agreement = compareFindings(corpus.root, readRuff(commands['ruff TID251'].out), readSsot(commands['ssot scan'].out));
+  const rgFiles = readFileSync(commands['rg -l'].out, 'utf8').split('\n').filter(Boolean).length;
+  if (agreement.missing.length) failures.push(`ssot misses ${agreement.missing.length} ruff finding(s)`);
+  if (agreement.ssotFiles !== ruffFiles) failures.push(`file sets differ: ssot scanned ${agreement.ssotFiles} files, ruff ${ruffFiles}`);
+
+  let warm: CorpusResult['warm'] = null;
+  if (!args.quick) {
+    // repeated runs: ssot with .ssot/cache, ruff with its cache, both populated by an untimed run first
+    const ruffCache = path.join(corporaDir, 'ruff-cache', corpus.name);
+    rmSync(ruffCache, { recursive: true, force: true });
+    rmSync(path.join(corpus.root, '.ssot'), { recursive: true, force: true });
+    const ssotWarm = [process.execPath, cli, 'scan', corpus.root, '--format', 'json'];
+    const ruffWarm = ['ruff', 'check', '--config', corpus.ruffConfig, '--cache-dir', ruffCache, '--output-format', 'json', '--exit-zero', corpus.root];
+    measure(ssotWarm, { cwd: corpus.root, stdoutFile: `${outPrefix}.ssot-warm.json`, env });
+    measure(ruffWarm, { cwd: corpus.root, stdoutFile: `${outPrefix}.ruff-warm.json`, env });
+    warm = { ssot: [], ruff: [] };
+    for (let run = 0; run < args.runs; run++) {
+      if (run % 2 === 0) {
+        warm.ssot.push(measure(ssotWarm, { cwd: corpus.root, stdoutFile: `${outPrefix}.ssot-warm.json`, env }));
+        warm.ruff.push(measure(ruffWarm, { cwd: corpus.root, stdoutFile: `${outPrefix}.ruff-warm.json`, env }));
+      } else {
+        warm.ruff.push(measure(ruffWarm, { cwd: corpus.root, stdoutFile: `${outPrefix}.ruff-warm.json`, env }));
+        warm.ssot.push(measure(ssotWarm, { cwd: corpus.root, stdoutFile: `${outPrefix}.ssot-warm.json`, env }));
+      }
+    }
+    const cold = readFileSync(commands['ssot scan'].out, 'utf8');
+    const cached = readFileSync(`${outPrefix}.ssot-warm.json`, 'utf8');
+    if (findingsOf(cold) !== findingsOf(cached)) failures.push('ssot findings with the cache differ from a cold run');
+    rmSync(path.join(corpus.root, '.ssot'), { recursive: true, force: true });
+    log(`${corpus.name}: cached: ssot ${summarize(warm.ssot.map((m) => m.wall)).median.toFixed(2)} s, ruff ${summarize(warm.ruff.map((m) => m.wall)).median.toFixed(2)} s`);
+  }
+
+  let stats: CorpusResult['stats'] = null;
+  let profile: CorpusResult['profile'] = null;
+  if (args.profile) {
+    const statsOut = measure([process.execPath, driver, corpus.root, '--stats'], { cwd: corpus.root, stdoutFile: `${outPrefix}.driver.json`, env });
+    try {
+      stats = JSON.parse(statsOut.stderr.trim().split('\n').at(-1)!) as CorpusResult['stats'];
+    } catch {
+      failures.push(`bench driver failed: ${statsOut.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    }
+    // one thread, so the profile is the whole CPU cost in one place
+    const profDir = path.join(outDir, `${corpus.name}.prof`);
+    rmSync(profDir, { recursive: true, force: true });
+    measure([process.execPath, '--cpu-prof', `--cpu-prof-dir=${profDir}`, cli, 'scan', corpus.root, '--format', 'json', '--no-cache'], {
+      cwd: corpus.root,
+      stdoutFile: `${outPrefix}.prof.json`,
+      env: { ...env, SSOT_WORKERS: '0' },
+    });
+    profile = stagesOfProfiles(profDir);
+  }
+  return { corpus, needles, rgFiles, timings, warm, agreement, ruffFiles, stats, profile, failures };
+}
+
+function findingsOf(json: string): string {
+  return JSON.stringify((JSON.parse(json) as { findings: unknown }).findings);
+}
+
+// ---------------------------------------------------------------------------
+// report
+
+const fmt = (s: Summary, digits = 2) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+
+function machine(): string[] {
+  const cpus = os.cpus();
+  let model = cpus[0]?.model ?? 'unknown';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    model = /model name\s*:\s*(.+)/.exec(info)?.[1]?.trim() ?? model;
+  } catch {
+    // not Linux
+  }
+  return [
+    `- cores: ${cpus.length} (available parallelism ${os.availableParallelism()}), CPU: ${model} @ ${cpus[0]?.speed ?? '?'} MHz`,
+    `- memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, OS: ${os.type()} ${os.release()} ${os.arch()}`,
+  ];
+}
+
+function gitHead(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: repo, encoding: 'utf8' }).trim() ? ' + uncommitted changes' : '';
+    return `${head}${dirty}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function renderResults(results: CorpusResult[], args: Args, versions: Record<string, string>, load: { start: number[]; end: number[] }, startedAt: Date, seconds: number): string {
+  const lines: string[] = [];
+  const push = (...l: string[]) => lines.push(...l);
+  push(
+    '# Benchmark results',
+    '',
+    `Generated by \`npm run bench${args.quick ? ' -- --quick' : ''}\` (bench/run.ts) on ${startedAt.toISOString()} in ${Math.round(seconds)} s. Rerun it to reproduce; every figure below comes from that one run.`,
+    '',
+    '## Machine and versions',
+    '',
+    ...machine(),
+    `- load average (1/5/15 min) at start: ${load.start.map((l) => l.toFixed(2)).join(' / ')}, at end: ${load.end.map((l) => l.toFixed(2)).join(' / ')} — the machine is shared; other processes ran during the benchmark`,
+    ...Object.entries(versions).map(([k, v]) => `- ${k}: ${v}`),
+    '',
+    '## Method',
+    '',
+    `- Wall time of one process per timing (spawn to exit), peak RSS of that process (wait4). ${args.runs} timed runs per tool and corpus after one untimed warm-up run of each (so every tool reads from the page cache); the order of the tools alternates between runs. Figures: median (min–max), seconds.`,
+    '- Cold runs: `ssot scan PATH --format json --no-cache`, `ssot fix PATH --all --dry-run` (scans and plans every fix, writes nothing; ssot has no scan cache in fix), `ruff check --select TID251 --no-cache --output-format json --exit-zero` with the equivalent `[lint.flake8-tidy-imports.banned-api]` config (bench/.corpora/<corpus>.ruff.toml), `rg -l -F -e NEEDLE…` with ssot\'s needles (the text-search floor).',
+    '- Same files for all: *.py and *.pyi, ssot\'s default excludes (ruff `exclude` set to the same names), .gitignore honoured; the file counts of ssot and `ruff --show-files` are checked to be equal.',
+    '- Agreement: every ruff TID251 finding (file, line) must be an ssot finding on the same file and line (ssot reports more: usages, string references). A miss fails the run.',
+    '',
+  );
+
+  push('## Cold runs', '', '| corpus | files | MB | ssot scan | ssot fix --dry-run | ruff TID251 | rg -l | scan ÷ ruff (≤ 0.5) | fix ÷ ruff (≤ 1.0) | scan ÷ rg (≤ 5) | ssot peak RSS MB (≤ 400) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const s = (t: Tool) => summarize(r.timings.get(t)!.map((m) => m.wall));
+    const scanS = s('ssot scan');
+    const fixS = s('ssot fix --dry-run');
+    const ruffS = s('ruff TID251');
+    const rgS = s('rg -l');
+    const rss = Math.max(...r.timings.get('ssot scan')!.map((m) => m.maxRssMb), ...r.timings.get('ssot fix --dry-run')!.map((m) => m.maxRssMb));
+    const scanRuff = scanS.median / ruffS.median;
+    const fixRuff = fixS.median / ruffS.median;
+    const scanRg = scanS.median / rgS.median;
+    push(
+      `| ${r.corpus.name} | ${r.corpus.files} | ${(r.corpus.bytes / 1e6).toFixed(1)} | ${fmt(scanS)} | ${fmt(fixS)} | ${fmt(ruffS)} | ${fmt(rgS, 3)} | ${scanRuff.toFixed(2)} ${mark(scanRuff <= 0.5)} | ${fixRuff.toFixed(2)} ${mark(fixRuff <= 1)} | ${scanRg.toFixed(1)} ${mark(scanRg <= 5)} | ${rss.toFixed(0)} ${mark(rss <= 400)} |`,
+    );
+  }
+  push('', 'Peak RSS of the other tools (max over runs): ' + results.map((r) => `${r.corpus.name}: ruff ${Math.max(...r.timings.get('ruff TID251')!.map((m) => m.maxRssMb)).toFixed(0)} MB, rg ${Math.max(...r.timings.get('rg -l')!.map((m) => m.maxRssMb)).toFixed(0)} MB`).join('; ') + '.', '');
+
+  const synthetic = results.filter((r) => r.corpus.scale !== undefined && r.corpus.scale >= 1).sort((a, b) => a.corpus.scale! - b.corpus.scale!);
+  const base = synthetic.find((r) => r.corpus.scale === 1);
+  if (base && synthetic.length > 1) {
+    push('## Linear growth (synthetic corpus)', '', '| scale | files | MB | ssot scan median | × the 1× time | target | ruff median | × the 1× time |', '|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const t1 = summarize(base.timings.get('ssot scan')!.map((m) => m.wall)).median;
+    const r1 = summarize(base.timings.get('ruff TID251')!.map((m) => m.wall)).median;
+    for (const r of synthetic) {
+      const t = summarize(r.timings.get('ssot scan')!.map((m) => m.wall)).median;
+      const rt = summarize(r.timings.get('ruff TID251')!.map((m) => m.wall)).median;
+      const limit = 1.1 * r.corpus.scale!;
+      push(`| ${r.corpus.scale}× | ${r.corpus.files} | ${(r.corpus.bytes / 1e6).toFixed(1)} | ${t.toFixed(2)} | ${(t / t1).toFixed(2)} ${mark(t / t1 <= limit)} | ≤ ${limit.toFixed(1)} | ${rt.toFixed(2)} | ${(rt / r1).toFixed(2)} |`);
+    }
+    push('');
+  }
+
+  const warm = results.filter((r) => r.warm);
+  if (warm.length) {
+    push('## Repeated runs with caches', '', 'ssot with its content-hash cache (`.ssot/cache`, populated by one untimed run) against ruff with its cache (`--cache-dir`, populated the same way). Not part of the targets above, which are cold.', '', '| corpus | ssot scan (cached) | ruff TID251 (cached) | ssot ÷ ruff |', '|---|---:|---:|---:|');
+    for (const r of warm) {
+      const s = summarize(r.warm!.ssot.map((m) => m.wall));
+      const f = summarize(r.warm!.ruff.map((m) => m.wall));
+      push(`| ${r.corpus.name} | ${fmt(s)} | ${fmt(f)} | ${(s.median / f.median).toFixed(2)} |`);
+    }
+    push('');
+  }
+
+  push('## Agreement with ruff', '', '| corpus | ruff TID251 findings | missed by ssot | ssot findings (all kinds) | ssot import findings | ssot import lines ruff does not flag | ruff syntax errors | ssot files / ruff files | ssot errors / warnings |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const a = r.agreement;
+    push(`| ${r.corpus.name} | ${a.ruffFindings} | ${a.missing.length} ${mark(a.missing.length === 0)} | ${a.ssotFindings} | ${a.ssotImportFindings} | ${a.extraImports.length} | ${a.ruffSyntaxErrors} | ${a.ssotFiles} / ${r.ruffFiles} | ${a.ssotErrors} / ${a.ssotWarnings} |`);
+  }
+  push('');
+  for (const r of results) {
+    if (r.agreement.missing.length) {
+      push(`Missed on ${r.corpus.name} (file:line:column — ruff message):`, '', ...r.agreement.missing.slice(0, 50).map((m) => `- \`${m.file}:${m.line}:${m.column}\` — ${m.message}`), '');
+    }
+    if (r.agreement.extraImports.length) {
+      push(`ssot import findings ruff does not report on ${r.corpus.name} (first 10):`, '', ...r.agreement.extraImports.slice(0, 10).map((m) => `- \`${m.file}:${m.line}\` ${m.symbol}`), '');
+    }
+  }
+
+  const profiled = results.filter((r) => r.profile && r.stats);
+  if (profiled.length) {
+    push('## Where the time goes', '', 'Stages of the scan (CPU profile of `ssot scan --no-cache` run in one thread, `SSOT_WORKERS=0 node --cpu-prof`; self time per stage). The timed runs above use the main thread plus one worker per extra core.', '');
+    push(`| stage | ${profiled.map((r) => r.corpus.name).join(' | ')} |`, `|---|${profiled.map(() => '---:').join('|')}|`);
+    for (const stage of STAGES) {
+      push(`| ${stage} | ${profiled.map((r) => `${r.profile!.perStage.get(stage)!.toFixed(0)} ms (${((100 * r.profile!.perStage.get(stage)!) / r.profile!.totalMs).toFixed(0)}%)`).join(' | ')} |`);
+    }
+    push(`| **total** | ${profiled.map((r) => `${r.profile!.totalMs.toFixed(0)} ms`).join(' | ')} |`, '');
+    push('| funnel | ' + profiled.map((r) => r.corpus.name).join(' | ') + ' |', `|---|${profiled.map(() => '---:').join('|')}|`);
+    push(`| files discovered | ${profiled.map((r) => `${r.corpus.files} (${(r.corpus.bytes / 1e6).toFixed(1)} MB)`).join(' | ')} |`);
+    push(`| stage 1: contain a needle (\`rg -l\` count) | ${profiled.map((r) => `${r.rgFiles}`).join(' | ')} |`);
+    push(`| stage 2 → parsed with tree-sitter | ${profiled.map((r) => `${r.stats!.parsedFiles} (${(r.stats!.parsedBytes / 1e6).toFixed(1)} MB)`).join(' | ')} |`);
+    push(`| needles | ${profiled.map((r) => r.needles.map((n) => `\`${n}\``).join(', ')).join(' | ')} |`, '');
+  }
+
+  const failures = results.flatMap((r) => r.failures.map((f) => `${r.corpus.name}: ${f}`));
+  push('## Verdict', '');
+  if (failures.length) push(...failures.map((f) => `- ✗ ${f}`));
+  else push('- ✓ ssot reports every finding ruff reports, on every corpus; no tool failed.');
+  push('');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const startedAt = new Date();
+  const loadStart = os.loadavg();
+  const versions: Record<string, string> = {
+    ssot: `${TOOL_VERSION} (git ${gitHead()})`,
+    node: process.version,
+    ruff: toolVersion('ruff', ['--version'], 'install it with `pip install ruff`'),
+    ripgrep: toolVersion('rg', ['--version'], 'install the Debian package `ripgrep`'),
+    python3: toolVersion('python3', ['--version'], 'the pylib corpus is the python3 library'),
+  };
+  if (!existsSync(cli)) {
+    process.stderr.write(`bench: ${cli} missing — run \`npm run build\` first\n`);
+    process.exit(2);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const corpora: Corpus[] = [];
+  const wanted = (name: string) => !args.only.length || args.only.includes(name);
+  if (args.quick) {
+    if (wanted('stdlib')) corpora.push(preparePylib(corporaDir, true, log));
+    if (wanted('synthetic-quarter')) corpora.push(prepareSynthetic(corporaDir, 0.25, log, 'quarter'));
+  } else {
+    if (wanted('pylib')) corpora.push(preparePylib(corporaDir, false, log));
+    for (const scale of [1, 2, 4]) if (wanted(`synthetic-${scale}x`)) corpora.push(prepareSynthetic(corporaDir, scale, log));
+  }
+  const results: CorpusResult[] = [];
+  for (const corpus of corpora) {
+    log(`${corpus.name}: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(1)} MB`);
+    results.push(await benchCorpus(corpus, args));
+  }
+  const report = renderResults(results, args, versions, { start: loadStart, end: os.loadavg() }, startedAt, (Date.now() - started) / 1000);
+  const target = args.quick || args.only.length ? path.join(corporaDir, args.quick ? 'RESULTS-quick.md' : 'RESULTS-partial.md') : path.join(repo, 'bench/RESULTS.md');
+  writeFileSync(target, report);
+  process.stdout.write(report);
+  log(`wrote ${path.relative(process.cwd(), target) || target}`);
+  const failures = results.flatMap((r) => r.failures);
+  if (failures.length) {
+    for (const r of results) for (const m of r.agreement.missing.slice(0, 20)) log(`MISSED ${r.corpus.name}: ${m.file}:${m.line}:${m.column} ${m.message}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

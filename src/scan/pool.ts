@@ -1,0 +1,179 @@
+/**
+ * Runs the per-file stages of a scan over all cores: the main thread and
+ * `workers` worker threads claim chunks of the file list from one shared
+ * counter (no messages per file), each reads, prefilters and — for the few
+ * files that need it — parses its files, and hands back only what is not
+ * clean. Results are placed by file index, so the output does not depend on
+ * which thread scanned which file.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Ban } from '../core/model.js';
+import type { LanguageAdapter } from '../languages/adapter.js';
+import { adapterFor } from '../languages/registry.js';
+import type { LanguageId } from '../parsing/treeSitter.js';
+import { bansKey, contentHash, entryKey, readCacheEntries, type CacheEntry } from './cache.js';
+import { analyzeFileBytes, prefilterFileBytes, type FileOutcome } from './scanFile.js';
+
+/** Everything a thread needs to scan its share of the files (structured-clonable). */
+export interface ScanJob {
+  /** Absolute scan root. */
+  readonly root: string;
+  /** Posix paths relative to the root, in result order. */
+  readonly files: readonly string[];
+  /** Per file: index into `banSets`. */
+  readonly banSetOf: Uint32Array;
+  /** Distinct sets of active bans (rules minus those allowed in the file). */
+  readonly banSets: readonly (readonly Ban[])[];
+  readonly sourceRoots: readonly string[];
+  readonly language: LanguageId;
+  /** The content-hash cache to consult, or null. */
+  readonly cache: { readonly file: string; readonly fingerprint: string } | null;
+}
+
+export interface JobResult {
+  /** Outcomes that are not clean, by file index. */
+  readonly outcomes: [number, FileOutcome][];
+  /** Cache entries this run used or created (key → entry). */
+  readonly cacheEntries: [string, CacheEntry][];
+  /** Files that went through the full parse, and their bytes (for the report of where time goes). */
+  parsedFiles: number;
+  parsedBytes: number;
+  cacheHits: number;
+}
+
+const CHUNK = 32;
+
+/** Claim protocol state per worker, in shared memory. */
+const NOT_STARTED = 0;
+const STARTED = 1;
+const CANCELLED = 2;
+
+/** Scans files of a job in one thread; shared by the main thread and the workers. */
+export class FileScanner {
+  private readonly adapter: LanguageAdapter;
+  private readonly needles: Buffer[][];
+  private readonly bansKeys: string[];
+  private cacheEntries: Map<string, CacheEntry> | undefined;
+  readonly result: JobResult = { outcomes: [], cacheEntries: [], parsedFiles: 0, parsedBytes: 0, cacheHits: 0 };
+
+  constructor(private readonly job: ScanJob) {
+    this.adapter = adapterFor(job.language);
+    this.needles = job.banSets.map((bans) => this.adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')));
+    this.bansKeys = job.cache ? job.banSets.map(bansKey) : [];
+  }
+
+  async scanRange(from: number, to: number): Promise<void> {
+    for (let index = from; index < to; index++) {
+      const outcome = await this.scanOne(index);
+      if (outcome.status !== 'clean') this.result.outcomes.push([index, outcome]);
+    }
+  }
+
+  private async scanOne(index: number): Promise<FileOutcome> {
+    const { job } = this;
+    const rel = job.files[index]!;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(job.root, rel));
+    } catch (error) {
+      return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}), skipped` };
+    }
+    const set = job.banSetOf[index]!;
+    const input = { rel, bytes, bans: job.banSets[set]!, needles: this.needles[set]!, sourceRoots: job.sourceRoots, adapter: this.adapter };
+    const stage = prefilterFileBytes(input);
+    if (stage !== 'parse') return stage;
+    if (!job.cache) return this.parse(input);
+    this.cacheEntries ??= readCacheEntries(job.cache.file, job.cache.fingerprint);
+    const key = entryKey(this.bansKeys[set]!, rel);
+    const hash = contentHash(bytes);
+    const cached = this.cacheEntries.get(key);
+    if (cached && cached.h === hash) {
+      this.result.cacheHits++;
+      this.result.cacheEntries.push([key, cached]);
+      return cached.o;
+    }
+    const outcome = await this.parse(input);
+    this.result.cacheEntries.push([key, { h: hash, o: outcome }]);
+    return outcome;
+  }
+
+  private parse(input: Parameters<typeof analyzeFileBytes>[0]): Promise<FileOutcome> {
+    this.result.parsedFiles++;
+    this.result.parsedBytes += input.bytes.length;
+    return analyzeFileBytes(input);
+  }
+}
+
+export interface WorkerInit {
+  readonly job: ScanJob;
+  /** Int32Array view: [0] next unclaimed file index, [1] files done, [2 + w] claim state of worker w. */
+  readonly shared: SharedArrayBuffer;
+  readonly worker: number;
+}
+
+/** Claims and scans chunks until none is left. `yieldBetween` lets the main thread breathe. */
+export async function drainJob(scanner: FileScanner, total: number, counters: Int32Array, afterChunk?: () => Promise<void>): Promise<void> {
+  for (;;) {
+    const from = Atomics.add(counters, 0, CHUNK);
+    if (from >= total) return;
+    const to = Math.min(total, from + CHUNK);
+    await scanner.scanRange(from, to);
+    Atomics.add(counters, 1, to - from);
+    if (afterChunk) await afterChunk();
+  }
+}
+
+/**
+ * Scans every file of `job` with the main thread plus `workers` threads.
+ * A worker still starting when the main thread runs out of work is stopped
+ * instead of waited for.
+ */
+export async function runScanJob(job: ScanJob, workers: number, onProgress?: (done: number, total: number) => void): Promise<JobResult> {
+  const total = job.files.length;
+  const shared = new SharedArrayBuffer(4 * (2 + workers));
+  const counters = new Int32Array(shared);
+  const threads: { worker: Worker; result: Promise<JobResult | null> }[] = [];
+  for (let w = 0; w < workers; w++) {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { job, shared, worker: w } satisfies WorkerInit });
+    const result = new Promise<JobResult | null>((resolve, reject) => {
+      worker.once('message', (message: JobResult) => resolve(message));
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        if (Atomics.load(counters, 2 + w) === CANCELLED) resolve(null);
+        else reject(new Error(`scan worker ${w} exited with code ${code} before reporting`));
+      });
+    });
+    threads.push({ worker, result });
+  }
+  const scanner = new FileScanner(job);
+  await drainJob(scanner, total, counters, async () => {
+    onProgress?.(Math.min(total, Atomics.load(counters, 1)), total);
+    if (workers) await new Promise<void>((resolve) => setImmediate(resolve));
+  });
+  const results: JobResult[] = [scanner.result];
+  for (let w = 0; w < threads.length; w++) {
+    const { worker, result } = threads[w]!;
+    if (Atomics.compareExchange(counters, 2 + w, NOT_STARTED, CANCELLED) === NOT_STARTED) {
+      // never claimed anything: its share was done here
+      await worker.terminate();
+      continue;
+    }
+    const done = await result;
+    if (done) results.push(done);
+  }
+  onProgress?.(total, total);
+  return {
+    outcomes: results.flatMap((r) => r.outcomes).sort((a, b) => a[0] - b[0]),
+    cacheEntries: results.flatMap((r) => r.cacheEntries),
+    parsedFiles: results.reduce((sum, r) => sum + r.parsedFiles, 0),
+    parsedBytes: results.reduce((sum, r) => sum + r.parsedBytes, 0),
+    cacheHits: results.reduce((sum, r) => sum + r.cacheHits, 0),
+  };
+}
+
+/** Worker side of the claim protocol: false when the main thread already cancelled this worker. */
+export function startClaiming(counters: Int32Array, worker: number): boolean {
+  return Atomics.compareExchange(counters, 2 + worker, NOT_STARTED, STARTED) === NOT_STARTED;
+}

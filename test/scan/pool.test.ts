@@ -1,0 +1,91 @@
+/**
+ * The worker pool and the content-hash cache change how fast a scan runs,
+ * never what it finds: results with workers, with a warm cache, after an
+ * edit and after deleting the cache all equal a plain single-thread scan.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { writeSyntheticCorpus } from '../../bench/synthetic.js';
+import { loadConfig, type Config } from '../../src/config/compile.js';
+import { cacheFileOf } from '../../src/scan/cache.js';
+import { lastScanStats, scan, type ScanResult } from '../../src/scan/scan.js';
+
+let root: string;
+let config: Config;
+
+before(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'ssot-pool-'));
+  writeSyntheticCorpus(root, 0.02);
+  config = await loadConfig(root);
+});
+
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const plain = () => scan({ root, config, workers: 0 });
+const comparable = (r: ScanResult) => ({ findings: r.findings, errors: r.errors, warnings: r.warnings, summary: r.summary });
+
+test('the corpus has findings to compare', async () => {
+  const result = await plain();
+  assert.ok(result.findings.length > 20, `${result.findings.length} findings`);
+  assert.ok(!existsSync(cacheFileOf(root)), 'no cache unless asked');
+});
+
+test('workers find exactly what one thread finds, in the same order', async () => {
+  const expected = comparable(await plain());
+  for (const workers of [1, 3]) {
+    const result = await scan({ root, config, workers });
+    assert.equal(lastScanStats.workers, workers);
+    assert.deepEqual(comparable(result), expected, `${workers} worker(s)`);
+  }
+});
+
+test('findings are ordered by file, then position', async () => {
+  const { findings } = await scan({ root, config, workers: 2 });
+  for (let i = 1; i < findings.length; i++) {
+    const a = findings[i - 1]!;
+    const b = findings[i]!;
+    const ordered = a.file < b.file || (a.file === b.file && (a.line < b.line || (a.line === b.line && a.column <= b.column)));
+    assert.ok(ordered, `${a.file}:${a.line}:${a.column} before ${b.file}:${b.line}:${b.column}`);
+  }
+});
+
+test('the cache: warm runs, edits and deletion never change the result', async () => {
+  const expected = comparable(await plain());
+  const cold = await scan({ root, config, cache: true, workers: 1 });
+  assert.deepEqual(comparable(cold), expected, 'first run with the cache');
+  assert.ok(existsSync(cacheFileOf(root)), 'cache written');
+  assert.equal(lastScanStats.cacheHits, 0);
+  const parsed = lastScanStats.parsedFiles;
+  assert.ok(parsed > 0);
+
+  const warm = await scan({ root, config, cache: true, workers: 1 });
+  assert.deepEqual(comparable(warm), expected, 'warm run');
+  assert.equal(lastScanStats.parsedFiles, 0, 'nothing parsed on a warm run');
+  assert.equal(lastScanStats.cacheHits, parsed);
+
+  // an edit that adds a finding to a file that had one: only that file is parsed again
+  const file = cold.findings[0]!.file;
+  appendFileSync(path.join(root, file), '\n\nfrom netra_backend.app.redis_manager import RedisManager as _Late\n');
+  const edited = await scan({ root, config, cache: true, workers: 0 });
+  assert.equal(lastScanStats.parsedFiles, 1);
+  assert.deepEqual(comparable(edited), comparable(await plain()), 'after an edit');
+  assert.ok(edited.findings.some((f) => f.file === file && f.local === '_Late'));
+
+  // a corrupt cache is a cold run, not an error
+  writeFileSync(cacheFileOf(root), '{ not json');
+  assert.deepEqual(comparable(await scan({ root, config, cache: true })), comparable(await plain()), 'corrupt cache');
+  rmSync(path.join(root, '.ssot'), { recursive: true, force: true });
+  assert.deepEqual(comparable(await scan({ root, config, cache: true })), comparable(await plain()), 'deleted cache');
+  assert.match(readFileSync(path.join(root, '.ssot/cache/.gitignore'), 'utf8'), /^\*$/m);
+});
+
+test('the cache is keyed by the bans: another rule set does not reuse entries', async () => {
+  await scan({ root, config, cache: true });
+  const rule = config.rules[0]!.id;
+  const filtered = await scan({ root, config, cache: true, rule });
+  assert.equal(lastScanStats.cacheHits, 0, 'different bans, different entries');
+  assert.deepEqual(comparable(filtered), comparable(await scan({ root, config, rule, workers: 0 })));
+});

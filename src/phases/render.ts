@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import type { FileFix, FixRun } from '../fix/types.js';
-import { markdownTable } from '../report/markdown.js';
 import { NO_COLORS, type Colors } from '../report/text.js';
 import { describeGateEnd, type GateResult } from './gates.js';
 import type { PlanResult } from './plan.js';
@@ -26,6 +25,15 @@ export function table(headers: string[] | null, rows: string[][], align: readonl
       .join('  ')
       .trimEnd();
   return [...(headers ? [colors.bold(line(headers))] : []), ...rows.map(line)].join('\n');
+}
+
+function alignedMarkdownTable(headers: string[], align: readonly ('l' | 'r')[], rows: string[][]): string {
+  const esc = (cell: string) => cell.replace(/\|/g, '\\|');
+  return [
+    `| ${headers.map(esc).join(' | ')} |`,
+    `| ${headers.map((_, i) => (align[i] === 'r' ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }
 
 const short = (commit: string | null | undefined): string => (commit ? commit.slice(0, 7) : '—');
@@ -196,8 +204,9 @@ export function renderPlanMarkdown(plan: PlanResult, toolVersion: string): strin
   out.push('');
   out.push('## Phases', '');
   out.push(
-    markdownTable(
+    alignedMarkdownTable(
       ['Phase', 'Title', 'Risk', 'Files', 'Safe', 'Unsafe', 'Manual', 'State'],
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l'],
       plan.phases.map((p) => [
         p.id,
         p.title ?? '',
@@ -305,7 +314,13 @@ export function renderRollbackOutcome(outcome: RollbackOutcome, colors: Colors =
   if (outcome.status === 'done' || outcome.status === 'gates-failed') {
     const mark = outcome.status === 'done' ? colors.green('✔') : colors.yellow('!');
     out.push(`${mark} rolled back ${what}`);
-    for (const c of outcome.commits) out.push(`  ${short(c.commit)} undoes ${short(c.undid)} (phase ${c.phase})`);
+    for (const c of outcome.commits) {
+      out.push(
+        outcome.target.kind === 'file'
+          ? `  ${short(c.commit)} restores ${outcome.files[0]} as it was before ${short(c.undid)} (phase ${c.phase})`
+          : `  ${short(c.commit)} undoes ${short(c.undid)} (phase ${c.phase})`,
+      );
+    }
     for (const c of outcome.alreadyUndone) out.push(`  ${short(c.commit)} (phase ${c.phase}): nothing left to revert (its changes were undone already)`);
     if (!outcome.commits.length && !outcome.alreadyUndone.length) out.push('  nothing to revert (those phases made no commit)');
     for (const g of outcome.gates) out.push(`  ${g.ok ? colors.green('✔') : colors.red('✘')} gate ${g.name}: ${describeGateEnd(g)}`);

@@ -215,7 +215,7 @@ describe('interruptions', () => {
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0, 20_000, 'the after gate to start');
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0, 90_000, 'the after gate to start');
     assert.ok(existsSync(path.join(dir, '.ssot/journal.json')), 'journal on disk while files are changed');
     assert.ok(treeDiff(tree, hashTree(dir)).length > 0, 'files were written');
     child.kill('SIGKILL');
@@ -259,7 +259,7 @@ describe('interruptions', () => {
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0, 20_000, 'the after gate to start');
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0, 90_000, 'the after gate to start');
     const gateGroup = Number(readFileSync(pidFile, 'utf8'));
     child.kill('SIGINT');
     assert.equal(await exited, 130);

@@ -208,7 +208,7 @@ describe('ssot rollback', () => {
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0, 20_000, 'the rollback gate to start');
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').length > 0, 90_000, 'the rollback gate to start');
     assert.notEqual(head(dir), top, 'the revert commit exists');
     child.kill('SIGKILL');
     await exited;

@@ -416,6 +416,8 @@ export interface RunAllResult {
  */
 export async function runAllPhases(options: RunAllOptions): Promise<RunAllResult> {
   const states = phaseStates(options.config, readState(options.root));
+  // a --rule no phase can take is a usage error before any phase runs, not after the first commits
+  for (const phase of options.config.phases) ruleFilterFor(options.config, phase, options.rule);
   const outcomes: PhaseOutcome[] = [];
   const alreadyDone: RunAllResult['alreadyDone'] = [];
   const notReached: string[] = [];

@@ -72,7 +72,6 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
     }
   }
 
-  const rebindingsReported = new Set<Binding>();
   const rebindingFindings = new Map<RawFinding, Binding>();
   for (const ref of scopes.references) {
     if (ref.resolvedScope === null && starSymbols.length) {
@@ -106,9 +105,6 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
       };
       findings.push(finding);
       usageBinding.set(finding, deprecated);
-      for (const other of ref.candidates) {
-        if (!other.import && other.node.startIndex !== ref.node.startIndex) rebindingsReported.add(other);
-      }
       continue;
     }
     const base = imports.find((b) => b.import!.qualifiedName !== null && b.kind !== 'star-import');
@@ -168,10 +164,15 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
     }
   }
 
-  // a deprecated name rebound in its own scope (`except ImportError: X = None`)
+  const rebindingsReported = new Set<Binding>();
+  // a deprecated name rebound in its own scope (`except ImportError: X = None`), or from a
+  // function that declares it `global`
   for (const [binding, ban] of deprecatedBindings) {
-    for (const other of binding.scope.bindings.get(binding.name) ?? []) {
+    const rebinders = [binding.scope];
+    if (binding.scope === scopes.module) rebinders.push(...scopes.scopes.filter((s) => s.globals.has(binding.name)));
+    for (const other of rebinders.flatMap((s) => s.bindings.get(binding.name) ?? [])) {
       if (other === binding || other.import || other.kind === 'del') continue;
+      if (rebindingsReported.has(other)) continue; // several deprecated imports of one name: report the rebinding once
       if (other.kind === 'augmented-assignment') continue; // already a usage
       const finding: RawFinding = {
         ruleId: ban.ruleId,
@@ -291,6 +292,8 @@ export function categorizeUsage(node: SyntaxNode): UsageCategory {
     }
     if (call?.type === 'class_definition' && arg === node) return 'base-class';
   }
+  // `case L(...):` matches by isinstance
+  if (parent.type === 'dotted_name' && parent.parent?.type === 'class_pattern' && parent.namedChildren.length === 1) return 'isinstance';
   if (parent.type === 'keyword_argument' && parent.childForFieldName('value')?.id === node.id) {
     const name = parent.childForFieldName('name')?.text;
     if (name === 'spec' || name === 'spec_set' || name === 'autospec') return 'spec';

@@ -601,10 +601,39 @@ function resolveReference(ref: Reference, moduleScope: Scope): void {
   // loop/branch that could make another binding visible. Conservatively, if a
   // preceding binding exists at the same or an outer block level, take it.
   const at = ref.node.startIndex;
-  const preceding = bindings.filter((b) => b.node.startIndex < at);
+  const preceding = bindings.filter((b) => effectiveStart(b) <= at);
   const last = preceding[preceding.length - 1];
   if (last && sameBranch(last.node, ref.node, target.node)) ref.candidates = [last];
   else ref.candidates = bindings;
+}
+
+/**
+ * Where a binding takes effect: an assignment, augmented assignment or walrus
+ * binds after its value is evaluated (`X = X or None` reads the old X), a for
+ * target after its iterable; everything else where its name is written.
+ */
+function effectiveStart(binding: Binding): number {
+  const { node } = binding;
+  let statement: SyntaxNode | null = node.parent;
+  switch (binding.kind) {
+    case 'assignment':
+    case 'annotation-only':
+    case 'augmented-assignment':
+      while (statement && statement.type !== 'assignment' && statement.type !== 'augmented_assignment') statement = statement.parent;
+      // chained `a = b = value`: the outermost assignment holds the value
+      while (statement?.parent?.type === 'assignment') statement = statement.parent;
+      return statement ? statement.endIndex : node.startIndex;
+    case 'walrus':
+      while (statement && statement.type !== 'named_expression') statement = statement.parent;
+      return statement ? statement.endIndex : node.startIndex;
+    case 'for-target': {
+      while (statement && statement.type !== 'for_statement' && statement.type !== 'for_in_clause') statement = statement.parent;
+      const iterable = statement?.childForFieldName('right');
+      return iterable ? iterable.endIndex : node.startIndex;
+    }
+    default:
+      return node.startIndex;
+  }
 }
 
 /** True when `binding` is in a block that encloses `use` (not a sibling branch or a loop body after which `use` comes). */

@@ -62,7 +62,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   latencyWindow: 2000,
 };
 
-const durationSchema = z.string().refine((text) => (tryParseDuration(text) ?? 0) > 0, { message: 'expected a duration like 500ms, 5s, 2m' });
+const DURATION_MESSAGE = 'expected a duration with a unit, like 500ms, 5s, 2m';
+const durationSchema = z.string({ error: DURATION_MESSAGE }).refine((text) => (tryParseDuration(text) ?? 0) > 0, { message: DURATION_MESSAGE });
 const selectorSchema = z.union([
   z.string().refine((text) => parseSelector(text) !== undefined, { message: 'expected a selector like name{label="value"}' }),
   z.strictObject({ metric: z.string().min(1), labels: z.record(z.string(), z.string()).optional() }),

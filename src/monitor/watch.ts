@@ -110,10 +110,13 @@ export async function runMonitor(options: RunOptions): Promise<RunResult> {
   const { sources, intervalMs, durationMs, thresholds, signal } = options;
   const window = new MonitorWindow(sources, thresholds);
   const collectors = sources.map(createCollector);
-  // One discarded sample per source before the clock starts: connection setup,
-  // TLS and a cold JIT would otherwise make the first interval an outlier.
-  const warmUpDeadline = Date.now() + Math.min(intervalMs, 5000);
-  await Promise.all(collectors.map((collector) => collector.collect(warmUpDeadline, signal).catch(() => undefined)));
+  // One discarded sample per source before the clock starts, each within its own
+  // timeout: connection setup, TLS, lazy loading of fetch and a cold JIT would
+  // otherwise make the first interval an outlier (or a timeout).
+  const warmUpStart = Date.now();
+  await Promise.all(
+    collectors.map((collector) => collector.collect(warmUpStart + Math.min(collector.spec.timeoutMs, 5000), signal).catch(() => undefined)),
+  );
   const start = Date.now();
   const startedAt = new Date(start).toISOString();
   const maxIntervals = Math.floor(durationMs / intervalMs) + 1;

@@ -78,19 +78,17 @@ export function probeWebSocketOnce(spec: ProbeSourceSpec, timeoutMs: number, sig
 export class ProbeCollector implements Collector {
   constructor(readonly spec: ProbeSourceSpec) {}
 
+  /**
+   * `count` attempts run side by side, so a slow target costs one latency per
+   * interval rather than `count` of them (sequential attempts could overrun a
+   * short interval and turn slowness into failures).
+   */
   async collect(deadlineMs: number, signal: AbortSignal): Promise<ProbeReading> {
-    const attempts: ProbeAttempt[] = [];
-    for (let i = 0; i < this.spec.count; i++) {
-      const remaining = deadlineMs - Date.now();
-      if (signal.aborted || (i > 0 && remaining < Math.min(this.spec.timeoutMs, 50))) break;
-      const timeout = Math.max(1, Math.min(this.spec.timeoutMs, remaining));
-      const attempt =
-        this.spec.protocol === 'ws' ? await probeWebSocketOnce(this.spec, timeout, signal) : await probeHttpOnce(this.spec, timeout, signal);
-      // an attempt cut short by Ctrl-C says nothing about the service
-      if (signal.aborted) break;
-      attempts.push(attempt);
-    }
-    return { kind: 'probe', attempts };
+    const timeout = Math.max(1, Math.min(this.spec.timeoutMs, deadlineMs - Date.now()));
+    const once = () => (this.spec.protocol === 'ws' ? probeWebSocketOnce(this.spec, timeout, signal) : probeHttpOnce(this.spec, timeout, signal));
+    const attempts = await Promise.all(Array.from({ length: this.spec.count }, once));
+    // attempts cut short by Ctrl-C say nothing about the service
+    return { kind: 'probe', attempts: signal.aborted ? [] : attempts };
   }
 
   async close(): Promise<void> {}

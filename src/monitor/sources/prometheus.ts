@@ -1,7 +1,7 @@
 /**
  * Prometheus text-format source: scraped with fetch, parsed by
- * parse-prometheus-text-format, then narrowed by a small typed adapter to the
- * two things the judge uses — counters (turned into rates by the window) and
+ * parse-prometheus-text-format (histograms excepted, see parseHistograms), then
+ * narrowed by a small typed adapter to the two things the judge uses — counters (turned into rates by the window) and
  * histograms (turned into per-interval quantiles).
  */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
@@ -19,25 +19,97 @@ function toNumber(text: string | undefined): number {
   return Number(text);
 }
 
-/** Parses exposition text into typed families. Throws on text the parser rejects. */
+/** One `name{labels} value [timestamp]` line of the text format; undefined for anything else. */
+export function parseSampleLine(line: string): { name: string; labels: Record<string, string>; value: number } | undefined {
+  const nameMatch = /^([A-Za-z_:][A-Za-z0-9_:]*)/.exec(line);
+  if (!nameMatch) return undefined;
+  const name = nameMatch[1] as string;
+  let position = name.length;
+  const labels: Record<string, string> = {};
+  if (line[position] === '{') {
+    position++;
+    for (;;) {
+      while (line[position] === ' ' || line[position] === ',') position++;
+      if (line[position] === '}') {
+        position++;
+        break;
+      }
+      const key = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"/.exec(line.slice(position));
+      if (!key) return undefined;
+      position += key[0].length;
+      let value = '';
+      for (; position < line.length && line[position] !== '"'; position++) {
+        if (line[position] === '\\') {
+          position++;
+          const escaped = line[position];
+          value += escaped === 'n' ? '\n' : (escaped ?? '');
+        } else value += line[position];
+      }
+      if (line[position] !== '"') return undefined;
+      position++;
+      labels[key[1] as string] = value;
+    }
+  }
+  const rest = line.slice(position).trim().split(/\s+/);
+  if (!rest[0]) return undefined;
+  return { name, labels, value: toNumber(rest[0]) };
+}
+
+/**
+ * Histogram families straight from the sample lines. parse-prometheus-text-format
+ * drops the labels of histogram series and their _sum/_count (upstream issue #13,
+ * fix in the unmerged PR #8), merging every series of a family into one — so
+ * histograms are grouped here, by family, labels minus `le`.
+ */
+function parseHistograms(text: string, names: ReadonlySet<string>): Map<string, Array<{ labels: Record<string, string>; snapshot: HistogramSnapshot }>> {
+  const families = new Map<string, Map<string, { labels: Record<string, string>; buckets: Map<number, number>; count: number; sum: number }>>();
+  for (const rawLine of text.split('\n')) {
+    const line = rawLine.trim();
+    if (!line || line.startsWith('#')) continue;
+    const sample = parseSampleLine(line);
+    if (!sample) continue;
+    const suffix = /_(bucket|sum|count)$/.exec(sample.name);
+    const family = suffix ? sample.name.slice(0, -suffix[0].length) : '';
+    if (!suffix || !names.has(family)) continue;
+    const { le, ...labels } = sample.labels;
+    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
+    const series = families.get(family) ?? new Map();
+    families.set(family, series);
+    const entry = series.get(key) ?? { labels, buckets: new Map<number, number>(), count: Number.NaN, sum: Number.NaN };
+    series.set(key, entry);
+    if (suffix[1] === 'bucket' && le !== undefined) entry.buckets.set(toNumber(le), sample.value);
+    else if (suffix[1] === 'sum') entry.sum = sample.value;
+    else if (suffix[1] === 'count') entry.count = sample.value;
+  }
+  const out = new Map<string, Array<{ labels: Record<string, string>; snapshot: HistogramSnapshot }>>();
+  for (const [family, series] of families) {
+    out.set(
+      family,
+      [...series.values()].map((entry) => {
+        const buckets = [...entry.buckets.entries()].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
+        const infinite = entry.buckets.get(Number.POSITIVE_INFINITY);
+        const count = Number.isNaN(entry.count) ? (infinite ?? 0) : entry.count;
+        if (infinite === undefined) buckets.push({ le: Number.POSITIVE_INFINITY, count });
+        return { labels: entry.labels, snapshot: { buckets, count, sum: Number.isNaN(entry.sum) ? 0 : entry.sum } };
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * Parses exposition text into typed families: counters, gauges and untyped
+ * samples through parse-prometheus-text-format, histograms by parseHistograms.
+ * Throws on text the parser rejects.
+ */
 export function parsePrometheusText(text: string): MetricFamily[] {
+  const parsed = parsePrometheusTextFormat(text);
+  const histogramNames = new Set(parsed.filter((raw) => raw.type === 'HISTOGRAM').map((raw) => raw.name));
+  const histograms = parseHistograms(text, histogramNames);
   const families: MetricFamily[] = [];
-  for (const raw of parsePrometheusTextFormat(text)) {
+  for (const raw of parsed) {
     if (raw.type === 'HISTOGRAM') {
-      families.push({
-        name: raw.name,
-        type: 'histogram',
-        series: raw.metrics.map((metric) => {
-          const buckets = Object.entries(metric.buckets ?? {})
-            .map(([le, count]) => ({ le: toNumber(le), count: toNumber(count) }))
-            .sort((a, b) => a.le - b.le);
-          const count = toNumber(metric.count);
-          if (!buckets.length || buckets[buckets.length - 1]?.le !== Number.POSITIVE_INFINITY) {
-            buckets.push({ le: Number.POSITIVE_INFINITY, count });
-          }
-          return { labels: metric.labels ?? {}, snapshot: { buckets, count, sum: toNumber(metric.sum) } };
-        }),
-      });
+      families.push({ name: raw.name, type: 'histogram', series: histograms.get(raw.name) ?? [] });
     } else if (raw.type === 'SUMMARY') {
       families.push({
         name: raw.name,

@@ -110,9 +110,17 @@ export class RedisCollector implements Collector {
     // node-redis emits 'error' for socket problems; without a listener Node would crash.
     client.on('error', () => {});
     this.client = client;
+    const connecting = client.connect();
     try {
-      await withDeadline(client.connect(), deadlineMs, 'connect');
+      await withDeadline(connecting, deadlineMs, 'connect');
     } catch (error) {
+      // A connect we stopped waiting for may still succeed later (a loaded
+      // machine, a slow network): close it then, or its socket would keep the
+      // process alive after the watch.
+      connecting.then(
+        () => client.destroy(),
+        () => undefined,
+      );
       this.drop();
       throw error;
     }

@@ -62,7 +62,7 @@ export interface ProbeSourceSpec {
   headers: Record<string, string>;
   /** Per-attempt timeout, ms. */
   timeoutMs: number;
-  /** Sequential attempts per interval (more samples for the latency judge). */
+  /** Attempts per interval, run concurrently (more samples for the latency judge). */
   count: number;
 }
 

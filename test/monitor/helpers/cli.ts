@@ -12,16 +12,30 @@ export interface CliRun {
   durationMs: number;
 }
 
-export function runCli(args: string[], options: { timeoutMs?: number; cwd?: string; onSpawn?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<CliRun> {
+export interface RunCliOptions {
+  /** Hard limit; the child is SIGKILLed after it (generous: a loaded machine starts node slowly). */
+  timeoutMs?: number;
+  cwd?: string;
+  /** Called for every complete stdout line, e.g. to act once the first interval is reported. */
+  onStdoutLine?: (line: string, child: ReturnType<typeof spawn>) => void;
+}
+
+export function runCli(args: string[], options: RunCliOptions = {}): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
+    let pending = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) options.onStdoutLine?.(line, child);
+    });
     child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-    options.onSpawn?.(child);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started });

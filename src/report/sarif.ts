@@ -33,7 +33,7 @@ export function renderSarif(result: ScanResult): string {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(f.file), uriBaseId: 'SRCROOT' },
+                artifactLocation: { uri: relativeUri(f.file), uriBaseId: 'SRCROOT' },
                 region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
               },
             },
@@ -55,7 +55,7 @@ export function renderSarif(result: ScanResult): string {
             toolExecutionNotifications: [...result.errors, ...result.warnings].map((p) => ({
               level: result.errors.includes(p) ? 'error' : 'warning',
               message: { text: p.message },
-              locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(p.file), uriBaseId: 'SRCROOT' } } }],
+              locations: [{ physicalLocation: { artifactLocation: { uri: relativeUri(p.file), uriBaseId: 'SRCROOT' } } }],
             })),
           },
         ],
@@ -63,4 +63,9 @@ export function renderSarif(result: ScanResult): string {
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** A posix relative path as a relative URI reference: each segment percent-encoded (`#`, `?`, `%`, spaces, non-ASCII). */
+function relativeUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
 }

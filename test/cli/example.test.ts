@@ -6,13 +6,13 @@
  * the official SARIF 2.1.0 schema.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Ajv } from 'ajv';
 import type { Finding } from '../../src/core/model.js';
 import { assertNoFindingInCommentOrDocstring, sourceText } from '../scan/snapshot.js';
-import { exampleRoot, repoRoot, runCli } from './run.js';
+import { exampleRoot, repoRoot, runCli, tempDir } from './run.js';
 
 const snapshotFile = path.join(repoRoot, 'test/fixtures/example-scan.json');
 const schemaFile = path.join(repoRoot, 'test/fixtures/sarif/sarif-schema-2.1.0.json');
@@ -123,5 +123,27 @@ test('SARIF with file problems (errors, warnings) and odd file names is valid to
     assert.equal(sarif.status, 0, sarif.stderr);
     const log = JSON.parse(sarif.stdout) as unknown;
     assert.ok(validate(log), `${fixture}: ${JSON.stringify(validate.errors?.slice(0, 5), null, 2)}`);
+  }
+});
+
+test('SARIF artifact URIs are relative URI references that decode to the file path', () => {
+  const validate = sarifValidator();
+  const dir = tempDir('sarif-names');
+  try {
+    const names = ['odd name#1.py', 'q?.py', 'pct%41.py', 'ünï/cödé.py', 'c:drive.py'];
+    writeFileSync(path.join(dir, 'ssot.config.yaml'), readFileSync(path.join(repoRoot, 'test/fixtures/scan/from-import/ssot.config.yaml')));
+    for (const name of names) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), 'from legacy.client import OldClient\n');
+    }
+    const sarif = runCli(['scan', dir, '--format', 'sarif']);
+    assert.equal(sarif.status, 0, sarif.stderr);
+    const log = JSON.parse(sarif.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+    const uris = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    const base = 'file:///root/';
+    assert.deepEqual(uris.map((uri) => decodeURIComponent(new URL(uri, base).pathname.slice('/root/'.length))).sort(), [...names].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

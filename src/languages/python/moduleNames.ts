@@ -32,7 +32,8 @@ export function moduleContextOf(rel: string, sourceRoots: readonly string[]): Mo
 /** Absolute module for `from <level dots><module> import …`, or null when it climbs above the top. */
 export function resolveRelativeModule(context: ModuleContext, level: number, module: string | null): string | null {
   if (level === 0) return module;
-  if (context.package === null) return null;
+  // a top-level module has no parent package: Python refuses its relative imports
+  if (context.package === null || context.package === '') return null;
   const base = context.package === '' ? [] : context.package.split('.');
   if (level - 1 > base.length) return null;
   const anchor = base.slice(0, base.length - (level - 1));

@@ -120,8 +120,12 @@ function pythonPaths(): { version: string; stdlib: string; purelib: string } {
   return JSON.parse(out) as { version: string; stdlib: string; purelib: string };
 }
 
-/** Copies *.py / *.pyi regular files (no symlinks, no __pycache__), skipping `skip` directories. */
-function copyPythonTree(from: string, to: string, skip: ReadonlySet<string>): { files: number; bytes: number } {
+/**
+ * Copies *.py / *.pyi regular files (no symlinks, no __pycache__), skipping
+ * `skip` directories; `keepTop` (when given) limits the copy to top-level
+ * files and the named top-level packages.
+ */
+function copyPythonTree(from: string, to: string, skip: ReadonlySet<string>, keepTop?: ReadonlySet<string>): { files: number; bytes: number } {
   let files = 0;
   let bytes = 0;
   const walk = (dir: string, rel: string) => {
@@ -131,11 +135,13 @@ function copyPythonTree(from: string, to: string, skip: ReadonlySet<string>): { 
     } catch {
       return;
     }
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (entry.name === '__pycache__' || skip.has(full)) continue;
+        if (keepTop && rel === '' && !keepTop.has(entry.name)) continue;
         walk(full, relPath);
       } else if (entry.isFile() && (entry.name.endsWith('.py') || entry.name.endsWith('.pyi'))) {
         const target = path.join(to, relPath);
@@ -150,24 +156,29 @@ function copyPythonTree(from: string, to: string, skip: ReadonlySet<string>): { 
   return { files, bytes };
 }
 
+/** The packages of the quick sample besides the top-level modules: widely used, varied code. */
+const SAMPLE_PACKAGES = new Set(['email', 'json', 'http', 'urllib', 'logging', 'concurrent', 'importlib']);
+
 /**
  * The machine's python3 library as a corpus: `stdlib/` and `site-packages/`.
- * `stdlibOnly` (quick mode) leaves site-packages out.
+ * `sample` (quick mode) takes the top-level standard library modules and a
+ * few of its packages only.
  */
-export function preparePylib(corporaDir: string, stdlibOnly: boolean, log: (line: string) => void): Corpus {
-  const name = stdlibOnly ? 'stdlib' : 'pylib';
+export function preparePylib(corporaDir: string, sample: boolean, log: (line: string) => void): Corpus {
+  const name = sample ? 'stdlib-sample' : 'pylib';
   const root = path.join(corporaDir, name);
   const py = pythonPaths();
-  const roots = stdlibOnly ? ['stdlib'] : ['stdlib', 'site-packages'];
-  const key = { kind: 'pylib', format: 2, python: py.version, stdlib: py.stdlib, purelib: stdlibOnly ? null : py.purelib, config: pylibConfigYaml(roots) };
+  const roots = sample ? ['stdlib'] : ['stdlib', 'site-packages'];
+  const key = { kind: 'pylib', format: 3, python: py.version, stdlib: py.stdlib, purelib: sample ? null : py.purelib, sample: sample ? [...SAMPLE_PACKAGES] : null, config: pylibConfigYaml(roots) };
   let stats = sameStamp(root, key);
   if (!stats) {
-    log(`preparing ${name}: copying *.py / *.pyi from ${py.stdlib}${stdlibOnly ? '' : ` and ${py.purelib}`}`);
+    log(`preparing ${name}: copying *.py / *.pyi from ${py.stdlib}${sample ? ' (sample)' : ` and ${py.purelib}`}`);
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
     // site-packages usually lives inside the stdlib directory: copy it separately
-    const std = copyPythonTree(py.stdlib, path.join(root, 'stdlib'), new Set([py.purelib, path.join(py.stdlib, 'site-packages'), path.join(py.stdlib, 'dist-packages')]));
-    const site = stdlibOnly ? { files: 0, bytes: 0 } : copyPythonTree(py.purelib, path.join(root, 'site-packages'), new Set());
+    const skip = new Set([py.purelib, path.join(py.stdlib, 'site-packages'), path.join(py.stdlib, 'dist-packages')]);
+    const std = copyPythonTree(py.stdlib, path.join(root, 'stdlib'), skip, sample ? SAMPLE_PACKAGES : undefined);
+    const site = sample ? { files: 0, bytes: 0 } : copyPythonTree(py.purelib, path.join(root, 'site-packages'), new Set());
     writeFileSync(path.join(root, 'ssot.config.yaml'), pylibConfigYaml(roots));
     stats = { files: std.files + site.files, bytes: std.bytes + site.bytes };
     writeStamp(root, key, stats.files, stats.bytes);
@@ -179,8 +190,8 @@ export function preparePylib(corporaDir: string, stdlibOnly: boolean, log: (line
     root,
     ruffConfig,
     ...stats,
-    description: stdlibOnly
-      ? `python ${py.version} standard library (${py.stdlib}), *.py/*.pyi`
+    description: sample
+      ? `python ${py.version} standard library sample (${py.stdlib}: top-level modules, ${[...SAMPLE_PACKAGES].join(', ')})`
       : `python ${py.version} standard library + site-packages (${py.purelib}), *.py/*.pyi`,
   };
 }

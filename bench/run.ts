@@ -3,9 +3,10 @@
  * corpora, side by side, and bench/RESULTS.md from the figures.
  *
  *   npm run bench                 full run (pylib, synthetic 1×/2×/4×), writes bench/RESULTS.md
- *   npm run bench -- --quick      < 1 minute (stdlib, synthetic ¼×), writes bench/.corpora/RESULTS-quick.md
+ *   npm run bench -- --quick      < 1 minute (stdlib sample, synthetic 0.1×, one run), writes bench/.corpora/RESULTS-quick.md
  *   npm run bench -- --runs 7     more timed runs per tool (default 5; quick: 1)
- *   npm run bench -- --only synthetic-1x   one corpus
+ *   npm run bench -- --only synthetic-1x   one corpus (writes bench/.corpora/RESULTS-partial.md)
+ *   npm run bench -- --profile-all         CPU profile of every corpus (default: synthetic-1x)
  *
  * Exit status: 1 when ssot misses a finding ruff reports (or a tool fails),
  * 0 otherwise; the targets are reported in RESULTS.md, not enforced, because
@@ -17,6 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_EXCLUDE, loadConfig } from '../src/config/compile.js';
+import { activeBans, buildGrouping } from '../src/scan/grouping.js';
+import { prefilterFileBytes } from '../src/scan/scanFile.js';
+import { discoverFiles } from '../src/workspace/discover.js';
 import { TOOL_VERSION } from '../src/core/version.js';
 import { adapterFor } from '../src/languages/registry.js';
 import { compareFindings, readRuff, readSsot, type Agreement } from './compare.js';
@@ -27,7 +31,6 @@ import { STAGES, stagesOfProfiles } from './profile.js';
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const repo = path.resolve(here, '../..');
 const cli = path.join(repo, 'dist/src/cli/main.js');
-const driver = path.join(here, 'driver.js');
 const corporaDir = path.join(repo, 'bench/.corpora');
 const outDir = path.join(corporaDir, 'out');
 
@@ -36,18 +39,20 @@ interface Args {
   runs: number;
   only: string[];
   profile: boolean;
+  profileAll: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, runs: 0, only: [], profile: true };
+  const args: Args = { quick: false, runs: 0, only: [], profile: true, profileAll: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') args.quick = true;
     else if (a === '--runs') args.runs = Number(argv[++i]);
     else if (a === '--only') args.only.push(argv[++i]!);
     else if (a === '--no-profile') args.profile = false;
+    else if (a === '--profile-all') args.profileAll = true;
     else {
-      process.stderr.write(`bench: unknown argument ${a}\nusage: npm run bench -- [--quick] [--runs N] [--only CORPUS] [--no-profile]\n`);
+      process.stderr.write(`bench: unknown argument ${a}\nusage: npm run bench -- [--quick] [--runs N] [--only CORPUS] [--no-profile] [--profile-all]\n`);
       process.exit(2);
     }
   }
@@ -78,7 +83,7 @@ interface CorpusResult {
   readonly warm: { ssot: Measurement[]; ruff: Measurement[] } | null;
   readonly agreement: Agreement;
   readonly ruffFiles: number;
-  readonly stats: { files: number; parsedFiles: number; parsedBytes: number; workers: number } | null;
+  readonly funnel: Funnel;
   readonly profile: ReturnType<typeof stagesOfProfiles> | null;
   readonly failures: string[];
 }
@@ -118,11 +123,9 @@ async function benchCorpus(corpus: Corpus, args: Args): Promise<CorpusResult> {
   const shown = execFileSync('ruff', ['check', '--config', corpus.ruffConfig, '--show-files', corpus.root], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ruffFiles = shown.split('\n').filter((l) => l.endsWith('.py') || l.endsWith('.pyi')).length;
 
-  log(`${corpus.name}: warm-up (file system cache) …`);
-  for (const tool of TOOLS) {
-    const m = measure(commands[tool].cmd, { cwd: corpus.root, stdoutFile: commands[tool].out, env });
-    if (!okCode(tool, m.code)) failures.push(`${tool} exited with ${m.code}: ${m.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  }
+  // warm the page cache (every tool reads the same files), untimed
+  measure(commands['rg -l'].cmd, { cwd: corpus.root, stdoutFile: commands['rg -l'].out, env });
+  measure(['ruff', 'check', '--config', corpus.ruffConfig, '--no-cache', '--output-format', 'json', '--exit-zero', corpus.root], { cwd: corpus.root, stdoutFile: commands['ruff TID251'].out, env });
   const timings = new Map<Tool, Measurement[]>(TOOLS.map((t) => [t, []]));
   for (let run = 0; run < args.runs; run++) {
     // alternate the order so neither tool always runs right after the other
@@ -167,18 +170,13 @@ async function benchCorpus(corpus: Corpus, args: Args): Promise<CorpusResult> {
     log(`${corpus.name}: cached: ssot ${summarize(warm.ssot.map((m) => m.wall)).median.toFixed(2)} s, ruff ${summarize(warm.ruff.map((m) => m.wall)).median.toFixed(2)} s`);
   }
 
-  let stats: CorpusResult['stats'] = null;
+  const funnel = await funnelOf(corpus);
   let profile: CorpusResult['profile'] = null;
-  if (args.profile) {
-    const statsOut = measure([process.execPath, driver, corpus.root, '--stats'], { cwd: corpus.root, stdoutFile: `${outPrefix}.driver.json`, env });
-    try {
-      stats = JSON.parse(statsOut.stderr.trim().split('\n').at(-1)!) as CorpusResult['stats'];
-    } catch {
-      failures.push(`bench driver failed: ${statsOut.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-    }
+  if (args.profile && (args.profileAll || corpus.name === 'synthetic-1x')) {
     // one thread, so the profile is the whole CPU cost in one place
     const profDir = path.join(outDir, `${corpus.name}.prof`);
     rmSync(profDir, { recursive: true, force: true });
+    log(`${corpus.name}: CPU profile (one thread) …`);
     measure([process.execPath, '--cpu-prof', `--cpu-prof-dir=${profDir}`, cli, 'scan', corpus.root, '--format', 'json', '--no-cache'], {
       cwd: corpus.root,
       stdoutFile: `${outPrefix}.prof.json`,
@@ -186,7 +184,46 @@ async function benchCorpus(corpus: Corpus, args: Args): Promise<CorpusResult> {
     });
     profile = stagesOfProfiles(profDir);
   }
-  return { corpus, needles, rgFiles, timings, warm, agreement, ruffFiles, stats, profile, failures };
+  return { corpus, needles, rgFiles, timings, warm, agreement, ruffFiles, funnel, profile, failures };
+}
+
+interface Funnel {
+  readonly files: number;
+  readonly bytes: number;
+  /** Files that contain a needle (or sit inside a banned package): stage 1. */
+  readonly needleFiles: number;
+  readonly needleBytes: number;
+  /** Files the second stage sends to the parser. */
+  readonly parsedFiles: number;
+  readonly parsedBytes: number;
+}
+
+/** How many files each stage lets through, computed in this process with the scan's own stage functions. */
+async function funnelOf(corpus: Corpus): Promise<Funnel> {
+  const config = await loadConfig(corpus.root);
+  const adapter = adapterFor(config.language);
+  const grouping = buildGrouping(config);
+  const { files } = await discoverFiles({ root: corpus.root, include: config.include, exclude: config.exclude });
+  const needlesOf = new Map<string, Buffer[]>();
+  const out = { files: 0, bytes: 0, needleFiles: 0, needleBytes: 0, parsedFiles: 0, parsedBytes: 0 };
+  const withoutStage2 = { ...adapter, mayHaveFindings: undefined };
+  for (const rel of files) {
+    const bytes = readFileSync(path.join(corpus.root, rel));
+    const bans = activeBans(config, grouping, rel);
+    const key = bans.map((b) => `${b.ruleId}:${b.path}`).join(',');
+    let needles = needlesOf.get(key);
+    if (!needles) needlesOf.set(key, (needles = adapter.needles(bans).map((n) => Buffer.from(n, 'utf8'))));
+    const input = { rel, bytes, bans, needles, sourceRoots: config.sourceRoots, adapter };
+    out.files++;
+    out.bytes += bytes.length;
+    if (prefilterFileBytes({ ...input, adapter: withoutStage2 }) !== 'parse') continue;
+    out.needleFiles++;
+    out.needleBytes += bytes.length;
+    if (prefilterFileBytes(input) !== 'parse') continue;
+    out.parsedFiles++;
+    out.parsedBytes += bytes.length;
+  }
+  return out;
 }
 
 function findingsOf(json: string): string {
@@ -240,7 +277,7 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
     '',
     '## Method',
     '',
-    `- Wall time of one process per timing (spawn to exit), peak RSS of that process (wait4). ${args.runs} timed runs per tool and corpus after one untimed warm-up run of each (so every tool reads from the page cache); the order of the tools alternates between runs. Figures: median (min–max), seconds.`,
+    `- Wall time of one process per timing (spawn to exit), peak RSS of that process (wait4). ${args.runs} timed run(s) per tool and corpus after an untimed rg and ruff run (so every tool reads from the page cache); the order of the tools alternates between runs. Figures: median (min–max), seconds.`,
     '- Cold runs: `ssot scan PATH --format json --no-cache`, `ssot fix PATH --all --dry-run` (scans and plans every fix, writes nothing; ssot has no scan cache in fix), `ruff check --select TID251 --no-cache --output-format json --exit-zero` with the equivalent `[lint.flake8-tidy-imports.banned-api]` config (bench/.corpora/<corpus>.ruff.toml), `rg -l -F -e NEEDLE…` with ssot\'s needles (the text-search floor).',
     '- Same files for all: *.py and *.pyi, ssot\'s default excludes (ruff `exclude` set to the same names), .gitignore honoured; the file counts of ssot and `ruff --show-files` are checked to be equal.',
     '- Agreement: every ruff TID251 finding (file, line) must be an ssot finding on the same file and line (ssot reports more: usages, string references). A miss fails the run.',
@@ -305,19 +342,23 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
     }
   }
 
-  const profiled = results.filter((r) => r.profile && r.stats);
+  push('## Where the time goes', '');
+  push('What each stage lets through (the scan\'s own stage functions, run once in the benchmark process):', '');
+  push('| corpus | files | stage 1: contain a needle | stage 2: parsed with tree-sitter | needles |', '|---|---:|---:|---:|---|');
+  for (const r of results) {
+    const f = r.funnel;
+    const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+    push(`| ${r.corpus.name} | ${f.files} (${mb(f.bytes)}) | ${f.needleFiles} (${mb(f.needleBytes)}) | ${f.parsedFiles} (${mb(f.parsedBytes)}) | ${r.needles.map((n) => `\`${n}\``).join(', ')} |`);
+  }
+  push('');
+  const profiled = results.filter((r) => r.profile);
   if (profiled.length) {
-    push('## Where the time goes', '', 'Stages of the scan (CPU profile of `ssot scan --no-cache` run in one thread, `SSOT_WORKERS=0 node --cpu-prof`; self time per stage). The timed runs above use the main thread plus one worker per extra core.', '');
+    push('CPU profile of `ssot scan --no-cache` in one thread (`SSOT_WORKERS=0 node --cpu-prof`), self time per stage. It includes what the CLI adds to `scan()`: module loading and the fix annotation of every finding (`annotateFixes`: each file with findings is read, parsed and planned again, then its rewrite parsed and checked). The timed runs above use the main thread plus one worker per extra core for `scan()`; the annotation runs in the main thread.', '');
     push(`| stage | ${profiled.map((r) => r.corpus.name).join(' | ')} |`, `|---|${profiled.map(() => '---:').join('|')}|`);
     for (const stage of STAGES) {
       push(`| ${stage} | ${profiled.map((r) => `${r.profile!.perStage.get(stage)!.toFixed(0)} ms (${((100 * r.profile!.perStage.get(stage)!) / r.profile!.totalMs).toFixed(0)}%)`).join(' | ')} |`);
     }
     push(`| **total** | ${profiled.map((r) => `${r.profile!.totalMs.toFixed(0)} ms`).join(' | ')} |`, '');
-    push('| funnel | ' + profiled.map((r) => r.corpus.name).join(' | ') + ' |', `|---|${profiled.map(() => '---:').join('|')}|`);
-    push(`| files discovered | ${profiled.map((r) => `${r.corpus.files} (${(r.corpus.bytes / 1e6).toFixed(1)} MB)`).join(' | ')} |`);
-    push(`| stage 1: contain a needle (\`rg -l\` count) | ${profiled.map((r) => `${r.rgFiles}`).join(' | ')} |`);
-    push(`| stage 2 → parsed with tree-sitter | ${profiled.map((r) => `${r.stats!.parsedFiles} (${(r.stats!.parsedBytes / 1e6).toFixed(1)} MB)`).join(' | ')} |`);
-    push(`| needles | ${profiled.map((r) => r.needles.map((n) => `\`${n}\``).join(', ')).join(' | ')} |`, '');
   }
 
   const failures = results.flatMap((r) => r.failures.map((f) => `${r.corpus.name}: ${f}`));
@@ -348,8 +389,8 @@ async function main(): Promise<void> {
   const corpora: Corpus[] = [];
   const wanted = (name: string) => !args.only.length || args.only.includes(name);
   if (args.quick) {
-    if (wanted('stdlib')) corpora.push(preparePylib(corporaDir, true, log));
-    if (wanted('synthetic-quarter')) corpora.push(prepareSynthetic(corporaDir, 0.25, log, 'quarter'));
+    if (wanted('stdlib-sample')) corpora.push(preparePylib(corporaDir, true, log));
+    if (wanted('synthetic-tenth')) corpora.push(prepareSynthetic(corporaDir, 0.1, log, 'tenth'));
   } else {
     if (wanted('pylib')) corpora.push(preparePylib(corporaDir, false, log));
     for (const scale of [1, 2, 4]) if (wanted(`synthetic-${scale}x`)) corpora.push(prepareSynthetic(corporaDir, scale, log));

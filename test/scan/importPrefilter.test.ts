@@ -71,7 +71,11 @@ const cases: Case[] = [
   { name: 'f-string mentioning the name as text', skip: true, code: 'x = f"redis_manager {y} RedisManager"\n' },
   { name: 'a prefix module imported but the name never used', skip: true, code: 'import pkg\npkg.other.thing()  # RedisManager\n' },
   { name: 'a prefix module imported, the name in a docstring', skip: true, code: 'import pkg\n"""RedisManager was the old way."""\npkg.other()\n' },
-  { name: 'a prefix module imported, the name in a string (could be an annotation)', skip: false, code: 'import pkg\nprint("RedisManager")\n' },
+  { name: 'a prefix module imported, the chain in a string (could be an annotation)', skip: false, code: 'import pkg\nprint("pkg.legacy.redis_manager.RedisManager[int]")\n' },
+  { name: 'a prefix module imported, the last name used on something else', skip: true, code: 'import pkg\nx = sep.RedisManager\n", ".RedisManager()\n' },
+  { name: 'chain with blanks and a line break inside brackets', code: 'import pkg\nx = (pkg.legacy\n     .redis_manager.RedisManager)\n' },
+  { name: 'chain continued past the ban', code: 'import pkg\nx = pkg.legacy.redis_manager.RedisManager.get\n' },
+  { name: 'aliased prefix import', code: 'import pkg.legacy as L\nL.redis_manager.RedisManager()\n' },
   { name: 'unrelated package with the same last segment', skip: true, code: 'from other.redis_manager import RedisManager\nRedisManager()\n' },
   { name: 'string that only starts like the path', skip: true, code: 'x = "pkg.legacy.redis_manager.RedisManagerX"\n' },
 ];

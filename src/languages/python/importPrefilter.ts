@@ -7,11 +7,12 @@
  *
  *  - no import binds a path at or under the ban (no import finding, hence no
  *    usage or rebinding finding either);
- *  - no import binds a proper prefix of the ban (`import a`, `from a.b import
- *    M` for `a.b.M.N`) whose attribute chain could reach it — or, if one does,
- *    the ban's last segment never occurs as a name in code or in a string
- *    that could be an annotation (the analyzer reads `"t.Optional[X]"` as
- *    code; statement-level strings such as docstrings never are annotations);
+ *  - no import binds a proper prefix of the ban (`import os`, `from a.b
+ *    import M` for `a.b.M.N`) — or, if one does, no attribute chain in code
+ *    or in a string that could be an annotation spells the rest of the ban
+ *    from the local name (`os.path.join`, `M.N`; the analyzer reads
+ *    `"t.Optional[X]"` as code; statement-level strings such as docstrings
+ *    never are annotations);
  *  - no star import names a module related to the ban;
  *  - no string literal's value is at or under the ban, and no literal that
  *    could begin one is followed by another (`"a.b." "M.N"` is one value).
@@ -123,10 +124,18 @@ export function mayHaveFindings(bytes: Buffer, rel: string, sourceRoots: readonl
 
 class PrefilterLexer {
   private readonly n: number;
-  /** Per ban: a binding whose attribute chain could reach it exists. */
-  private readonly chainPossible: boolean[];
-  /** Per ban: its last segment occurs as a name in code. */
-  private readonly segmentSeen: boolean[];
+  /** `local.rest` texts an attribute chain must spell to reach a ban through an import of a prefix (`os` + `path.join`). */
+  private readonly chainsNeeded: string[] = [];
+  /** Dotted chains met in code (or in strings that could be annotations) that contain a ban's last segment, whitespace removed. */
+  private readonly chainsSeen: string[] = [];
+  /** A chain with a comment inside: its text is not known, so it matches anything. */
+  private anyChain = false;
+  // the chain being read: [chainStart, chainEnd), its dots, whether a name in it is a ban's last segment
+  private chainStart = -1;
+  private chainEnd = 0;
+  private chainDots = 0;
+  private chainHit = false;
+  private expectName = false;
   /** Bit k set: some segment is k bytes long (a cheap first test for every name). */
   private readonly segmentLengths: number;
   /** The file has a carriage return (then line ends are found byte by byte). */
@@ -140,8 +149,6 @@ class PrefilterLexer {
     private readonly plan: PrefilterPlan,
   ) {
     this.n = b.length;
-    this.chainPossible = plan.paths.map(() => false);
-    this.segmentSeen = plan.paths.map(() => false);
     let lengths = 0;
     for (const s of plan.segments) lengths |= s.length < 31 ? 1 << s.length : 1 << 31;
     this.segmentLengths = lengths;
@@ -166,6 +173,7 @@ class PrefilterLexer {
         if (next === 34 || next === 39) {
           const flags = prefixFlags(b, i, j);
           if (flags !== 0) {
+            this.finishChain();
             if (this.string(j, (flags & 2) !== 0, lineStart && depth === 0 && !bracketsBroken)) return true;
             lineStart = false;
             i = this.stringEnd;
@@ -174,19 +182,22 @@ class PrefilterLexer {
         }
         lineStart = false;
         if (length === 6 && c === 105 && this.isWord(i, 'import')) {
+          this.finishChain();
           if (this.importStatement(j)) return true;
           i = this.statementEnd;
           continue;
         }
         if (length === 4 && c === 102 && this.isWord(i, 'from')) {
+          this.finishChain();
           const outcome = this.fromStatement(j);
           if (outcome === true) return true;
           i = outcome === false ? this.statementEnd : j;
           continue;
         }
-        if ((this.segmentLengths & (length < 31 ? 1 << length : 1 << 31)) !== 0 || c <= 57) this.noteName(i, j);
+        this.feedName(i, j);
         i = j;
       } else if (cls === C_QUOTE) {
+        this.finishChain();
         if (this.string(i, false, lineStart && depth === 0 && !bracketsBroken)) return true;
         lineStart = false;
         i = this.stringEnd;
@@ -202,7 +213,12 @@ class PrefilterLexer {
         if (b[i + 1] === 10) i += 2;
         else if (b[i + 1] === 13) i += b[i + 2] === 10 ? 3 : 2;
         else throw DOUBT;
+      } else if (c === DOT) {
+        this.feedDot();
+        lineStart = false;
+        i++;
       } else {
+        this.finishChain();
         if (c === 40 || c === 91 || c === 123) depth++;
         else if (c === 41 || c === 93 || c === 125) {
           if (--depth < 0) {
@@ -218,8 +234,65 @@ class PrefilterLexer {
         i++;
       }
     }
-    for (let k = 0; k < this.chainPossible.length; k++) if (this.chainPossible[k] && this.segmentSeen[k]) return true;
+    this.finishChain();
+    return this.chainReached();
+  }
+
+  /** Some chain met spells `local.rest` of a needed chain (or continues it: `os.path.join.__doc__`). */
+  private chainReached(): boolean {
+    if (!this.chainsNeeded.length) return false;
+    if (this.anyChain) return true;
+    for (const needed of this.chainsNeeded) {
+      for (const seen of this.chainsSeen) {
+        if (seen === needed || (seen.length > needed.length && seen.startsWith(needed) && seen.charCodeAt(needed.length) === DOT)) return true;
+      }
+    }
     return false;
+  }
+
+  // -- attribute chains (`a.b.c`), read token by token; blanks and comments between tokens do not end one
+
+  private feedName(start: number, end: number): void {
+    const length = end - start;
+    const hit = ((this.segmentLengths & (length < 31 ? 1 << length : 1 << 31)) !== 0 || this.b[start]! <= 57) && this.isSegment(start, end);
+    if (this.chainStart >= 0 && this.expectName) {
+      this.chainEnd = end;
+      this.expectName = false;
+      if (hit) this.chainHit = true;
+      return;
+    }
+    this.finishChain();
+    this.chainStart = start;
+    this.chainEnd = end;
+    this.chainDots = 0;
+    this.chainHit = hit;
+    this.expectName = false;
+  }
+
+  private feedDot(): void {
+    if (this.chainStart >= 0 && !this.expectName) {
+      this.expectName = true;
+      this.chainDots++;
+    } else this.finishChain();
+  }
+
+  private finishChain(): void {
+    if (this.chainStart < 0) return;
+    if (this.chainHit && this.chainDots > 0) {
+      const { b } = this;
+      let text = '';
+      for (let k = this.chainStart; k < this.chainEnd; k++) {
+        const c = b[k]!;
+        if (c === 35) {
+          this.anyChain = true; // a comment inside the chain
+          break;
+        }
+        if (CLASS[c] === C_IDENT || c === DOT) text += String.fromCharCode(c);
+      }
+      this.chainsSeen.push(text);
+    }
+    this.chainStart = -1;
+    this.expectName = false;
   }
 
   private isWord(at: number, word: string): boolean {
@@ -237,24 +310,19 @@ class PrefilterLexer {
     return i;
   }
 
-  /** Records a name [start, end) of code that equals a ban's last segment (leading digits ignored, as a lexer that split `1x` would). */
-  private noteName(start: number, end: number): void {
+  /** The name [start, end) equals a ban's last segment (leading digits ignored, as a lexer that split `1x` would). */
+  private isSegment(start: number, end: number): boolean {
     const { b } = this;
     while (start < end && b[start]! <= 57 && b[start]! >= 48) start++;
     const segments = this.plan.segments;
     const length = end - start;
-    for (let k = 0; k < segments.length; k++) {
+    outer: for (let k = 0; k < segments.length; k++) {
       const s = segments[k]!;
-      if (s.length !== length || this.segmentSeen[k]) continue;
-      let same = true;
-      for (let q = 0; q < length; q++) {
-        if (b[start + q] !== s[q]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) this.segmentSeen[k] = true;
+      if (s.length !== length) continue;
+      for (let q = 0; q < length; q++) if (b[start + q] !== s[q]) continue outer;
+      return true;
     }
+    return false;
   }
 
   // -- strings ---------------------------------------------------------------
@@ -272,6 +340,7 @@ class PrefilterLexer {
     const bodyStart = q0 + (triple ? 3 : 1);
     const close = interpolating ? this.interpolatedClose(bodyStart, quote, triple) : this.plainClose(bodyStart, quote, triple);
     this.stringEnd = close + (triple ? 3 : 1);
+    this.finishChain(); // a chain inside an f-string ends with it
     if (interpolating) return false;
     if (this.valueReachesBan(bodyStart, close)) return true;
     // a string annotation ("t.Optional[X]") is code to the analyzer; a statement-level string never is one
@@ -280,20 +349,24 @@ class PrefilterLexer {
     return this.couldStartBannedPath(bodyStart, close) && this.stringFollows(this.stringEnd);
   }
 
+  /** Reads the attribute chains of a string that could be an annotation (`"t.Optional[X]"`). */
   private noteNamesIn(start: number, end: number): void {
     const { b } = this;
     let i = start;
     while (i < end) {
-      if (CLASS[b[i]!] !== C_IDENT) {
-        i++;
+      const c = b[i]!;
+      if (CLASS[c] === C_IDENT) {
+        let j = i + 1;
+        while (j < end && CLASS[b[j]!] === C_IDENT) j++;
+        this.feedName(i, j);
+        i = j;
         continue;
       }
-      let j = i + 1;
-      while (j < end && CLASS[b[j]!] === C_IDENT) j++;
-      const length = j - i;
-      if ((this.segmentLengths & (length < 31 ? 1 << length : 1 << 31)) !== 0 || b[i]! <= 57) this.noteName(i, j);
-      i = j;
+      if (c === DOT) this.feedDot();
+      else if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) this.finishChain();
+      i++;
     }
+    this.finishChain();
   }
 
   /** The value [start, end) is empty or a proper prefix of a ban path. */
@@ -399,10 +472,16 @@ class PrefilterLexer {
         if (cls === C_IDENT) {
           let j = k + 1;
           while (j < n && CLASS[b[j]!] === C_IDENT) j++;
-          this.noteName(k, j);
+          this.feedName(k, j);
           k = j;
           continue;
         }
+        if (c === DOT) {
+          this.feedDot();
+          k++;
+          continue;
+        }
+        if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) this.finishChain();
         if (cls === C_QUOTE) {
           // a nested string of the other quote: skip it whole (it may hold braces)
           let m = k + 1;
@@ -506,13 +585,14 @@ class PrefilterLexer {
       if (this.token() !== 'name') throw DOUBT;
       const path = this.dotted();
       let t = this.lookahead;
-      let aliased = false;
+      let alias: string | null = null;
       if (t === 'name' && this.name() === 'as') {
         if (this.token() !== 'name') throw DOUBT;
-        aliased = true;
+        alias = this.name();
         t = this.token();
       }
-      if (aliased ? this.binds(path, path) : this.binds(path, path.split('.', 1)[0]!)) return true;
+      const top = path.split('.', 1)[0]!;
+      if (alias !== null ? this.binds(path, path, alias) : this.binds(path, top, top)) return true;
       if (t === COMMA) continue;
       if (t === 'end') break;
       throw DOUBT;
@@ -567,12 +647,14 @@ class PrefilterLexer {
       if (t !== 'name') throw DOUBT;
       const name = this.dotted();
       t = this.lookahead;
+      let local = name.split('.', 1)[0]!;
       if (t === 'name' && this.name() === 'as') {
         if (this.token() !== 'name') throw DOUBT;
+        local = this.name();
         t = this.token();
       }
       const qualified = `${module}.${name}`;
-      if (this.binds(qualified, qualified)) return true;
+      if (this.binds(qualified, qualified, local)) return true;
       if (t === COMMA) {
         t = this.token();
         if (!this.parens && t === 'end') throw DOUBT; // `from m import a,` is a syntax error
@@ -593,15 +675,15 @@ class PrefilterLexer {
 
   /**
    * A binding: `imported` is the path the statement imports, `base` the path
-   * its local name stands for (`import a.b` binds `a`). True on a direct hit;
-   * notes a possible attribute chain otherwise.
+   * its local name `local` stands for (`import a.b` binds `a` to `a`). True
+   * on a direct hit; records the chain text a usage would need otherwise.
    */
-  private binds(imported: string, base: string): boolean {
+  private binds(imported: string, base: string, local: string): boolean {
     const paths = this.plan.paths;
     for (let k = 0; k < paths.length; k++) {
       const p = paths[k]!;
       if (isAtOrUnder(imported, p) || isAtOrUnder(base, p)) return true;
-      if (isAtOrUnder(p, base)) this.chainPossible[k] = true;
+      if (isAtOrUnder(p, base)) this.chainsNeeded.push(`${local}${p.slice(base.length)}`);
     }
     return false;
   }

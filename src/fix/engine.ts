@@ -15,6 +15,13 @@ import { compileWithPython } from './compile.js';
 import type { ComputeFixOptions, FileFix, FixRun, FixSummary } from './types.js';
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Plan-apply rounds per file before giving up on converging (the last result is kept: it was validated). */
+const MAX_ROUNDS = 4;
+
+/** A finding's identity across rounds (positions move as edits land). */
+function findingKey(f: { kind: string; symbol: string; local: string; usage: string | null }): string {
+  return `${f.kind}\0${f.symbol}\0${f.local}\0${f.usage}`;
+}
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> {
@@ -58,7 +65,7 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
     });
     let safe = 0;
     let unsafe = 0;
-    const left: FileFix['left'][number][] = [];
+    const leftOf = new Map<Finding, FileFix['left'][number]>();
     const fixed = new Set<Finding>();
     fixedByFile.set(rel, fixed);
     for (const finding of fileFindings) {
@@ -71,21 +78,52 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
         if (how.applicability === 'unsafe') unsafe++;
         else safe++;
       } else {
-        left.push({ line: finding.line, applicability: how.applicability, reason: how.reason ?? 'unsafe fix not applied (pass --unsafe)' });
+        leftOf.set(finding, { line: finding.line, applicability: how.applicability, reason: how.reason ?? 'unsafe fix not applied (pass --unsafe)' });
       }
     }
     if (!plan.edits.length) {
-      files.push({ file: rel, status: 'unchanged', original, updated: null, applied: { safe: 0, unsafe: 0 }, left });
+      files.push({ file: rel, status: 'unchanged', original, updated: null, applied: { safe: 0, unsafe: 0 }, left: [...leftOf.values()] });
       continue;
     }
-    const { text: after, newStarts } = applyEdits(text, plan.edits);
-    const placed = plan.edits.flatMap((e, i) => (e.binds ? [{ start: newStarts[i]!, name: e.text, binds: e.binds }] : []));
-    const problem = await adapter.validateRewrite({ rel, before: text, after, sourceRoots: config.sourceRoots, placed });
-    const applied = { safe, unsafe };
+    // apply, validate, and plan again on the result until nothing changes (as ruff does): one
+    // change can free the next (an import left for a rebinding that the first round removed)
+    const planInput = { rel, bans: activeBans(config, grouping, rel, options.rule), sourceRoots: config.sourceRoots, rules, unsafe: options.unsafe ?? false };
+    let after = text;
+    let round: typeof plan = plan;
+    let problem: string | null = null;
+    const later: { key: string; applicability: Finding['fix'] }[] = []; // fixes of rounds after the first
+    for (let n = 1; ; n++) {
+      const applied = applyEdits(after, round.edits);
+      const placed = round.edits.flatMap((e, i) => (e.binds ? [{ start: applied.newStarts[i]!, name: e.text, binds: e.binds }] : []));
+      problem = await adapter.validateRewrite({ rel, before: after, after: applied.text, sourceRoots: config.sourceRoots, placed });
+      if (problem) break;
+      after = applied.text;
+      if (n === MAX_ROUNDS) break;
+      round = await adapter.planFile({ ...planInput, text: after });
+      if (!round.edits.length) break;
+      round.findings.forEach((raw, i) => {
+        if (round.applied[i]) later.push({ key: findingKey(raw), applicability: round.perFinding[i]!.applicability });
+      });
+    }
     if (problem) {
-      files.push(refuse(rel, original, problem, fixed, left));
+      files.push(refuse(rel, original, problem, fixed, [...leftOf.values()]));
       continue;
     }
+    // findings left by the first round that a later one fixed
+    for (const finding of fileFindings) {
+      if (fixed.has(finding)) continue;
+      const at = later.findIndex((l) => l.key === findingKey(finding));
+      if (at < 0) continue;
+      const [how] = later.splice(at, 1);
+      finding.fix = how!.applicability;
+      delete finding.reason;
+      fixed.add(finding);
+      if (how!.applicability === 'unsafe') unsafe++;
+      else safe++;
+      leftOf.delete(finding);
+    }
+    const applied = { safe, unsafe };
+    const left = [...leftOf.values()];
     const fix: FileFix = {
       file: rel,
       status: 'changed',

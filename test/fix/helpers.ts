@@ -13,6 +13,21 @@ import { getParser } from '../../src/parsing/treeSitter.js';
 /** The repository root (tests run from dist/test/fix). */
 export const REPO = path.resolve(fileURLToPath(import.meta.url), '../../../..');
 
+/**
+ * The interpreter behind `python3`, resolved once: version-manager shims
+ * (pyenv) cost a shell start per call, which adds up in the property test.
+ */
+export const PYTHON: string = (() => {
+  const result = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.trim() ? result.stdout.trim() : 'python3';
+})();
+
+/** The ruff binary (the one the `ruff` Python package ships, else `ruff` on PATH). */
+export const RUFF: string = (() => {
+  const result = spawnSync(PYTHON, ['-c', 'from ruff.__main__ import find_ruff_bin; print(find_ruff_bin())'], { encoding: 'utf8' });
+  return result.status === 0 && result.stdout.trim() ? result.stdout.trim() : 'ruff';
+})();
+
 /** Every file under `dir`, as posix paths relative to it, sorted. */
 export function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -55,7 +70,7 @@ export function pythonCompileErrors(sources: readonly (readonly [string, string]
     '        out[name] = "%s: %s" % (type(e).__name__, e)',
     'json.dump(out, sys.stdout)',
   ].join('\n');
-  const result = spawnSync('python3', ['-c', checker], { input: JSON.stringify(sources), encoding: 'utf8', maxBuffer: 256 << 20 });
+  const result = spawnSync(PYTHON, ['-c', checker], { input: JSON.stringify(sources), encoding: 'utf8', maxBuffer: 256 << 20 });
   if (result.status !== 0) throw new Error(`python3 failed: ${result.stderr}`);
   return new Map(Object.entries(JSON.parse(result.stdout) as Record<string, string>));
 }
@@ -78,7 +93,7 @@ export function ruffUndefinedNames(cwd: string, files: readonly string[]): RuffF
   // chunks keep the command line short on big trees
   for (let i = 0; i < files.length; i += 500) {
     const result = spawnSync(
-      'ruff',
+      RUFF,
       ['check', '--isolated', '--no-cache', '--select', 'F821,F823', '--output-format', 'json', '--exit-zero', ...files.slice(i, i + 500)],
       { cwd, encoding: 'utf8', maxBuffer: 256 << 20 },
     );

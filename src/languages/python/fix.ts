@@ -201,7 +201,15 @@ export function planPythonFixes(
         setAll({ applicability: 'manual', reason: blocked });
         continue;
       }
-      if (refs.some((r) => r.candidates.some((c) => c !== binding && !fallbacks.includes(c) && !(c.import && analysis.deprecatedBindings.has(c))))) {
+      // a use that may reach another binding is rewritable only when that one is a deprecated import
+      // of this group that is rewritten the same way (class with class, instance with instance)
+      const treatedAlike = (c: Binding) =>
+        c.import !== undefined &&
+        analysis.deprecatedBindings.has(c) &&
+        group.bindings.includes(c) &&
+        (c.import.importedName === null) === (info.importedName === null) &&
+        isClassName(c.import.importedName ?? '') === isClassName(info.importedName ?? '');
+      if (refs.some((r) => r.candidates.some((c) => c !== binding && !fallbacks.includes(c) && !treatedAlike(c)))) {
         setAll({ applicability: 'manual', reason: REASONS.ambiguous });
         continue;
       }
@@ -356,7 +364,9 @@ export function planPythonFixes(
     const canonicalPath = `${rule.canonical.module}.${rule.canonical.name}`;
     const typesPath = rule.types ? `${rule.types.module}.${rule.types.name}` : '';
     const firstRewrite = Math.min(...decisions.flatMap((d) => d.rewrites.map((r) => r.start)), ...decisions.flatMap((d) => d.fallbackRenames.map((f) => f.node.startIndex)));
-    const existingCanonical = needCanonical ? visibleImportOf(canonicalPath, refScopes) : undefined;
+    // an ImportError fallback guards its own import (`X = None` must not rebind an import made elsewhere)
+    const guarded = decisions.some((d) => d.fallbackRenames.length);
+    const existingCanonical = needCanonical && !guarded ? visibleImportOf(canonicalPath, refScopes) : undefined;
     const existingTypes = needTypes ? visibleImportOf(typesPath, refScopes) : undefined;
     const taken = reserved.get(scope) ?? new Set<string>();
     reserved.set(scope, taken);
@@ -364,7 +374,7 @@ export function planPythonFixes(
     const canonicalFallbacks = decisions.filter((d) => d.rewrites.some((r) => r.to === 'canonical') || d.fallbackRenames.length).map((d) => d.binding.name);
     const typesFallbacks = decisions.filter((d) => d.rewrites.some((r) => r.to === 'types')).map((d) => d.binding.name);
     const canonicalLocal = needCanonical
-      ? (existingCanonical ?? chooseName([rule.canonical.local, ...canonicalFallbacks], canonicalPath, refScopes, removed, taken))
+      ? (existingCanonical ?? chooseName([rule.canonical.local, ...canonicalFallbacks], guarded ? null : canonicalPath, refScopes, removed, taken))
       : '';
     if (needCanonical && !existingCanonical) taken.add(canonicalLocal);
     const typesLocal =
@@ -424,18 +434,20 @@ export function planPythonFixes(
 
     /**
      * The first candidate name that is free: not bound in `scope` except by a
-     * binding being removed or an import of the same `path`; not bound between
+     * binding being removed or an import of the same `path` (null: none is); not bound between
      * any reference scope and `scope` (class scopes in between are invisible);
      * not declared `global` (module scope) or `nonlocal` below, where a store
      * would rebind the new import; and not loaded anywhere below `scope` with
      * another meaning.
      */
-    function chooseName(candidates: string[], path: string, scopes: Set<Scope>, removedBindings: Set<Binding>, takenNames: Set<string>): string {
-      const compatible = (b: Binding) => removedBindings.has(b) || (b.kind === 'from-import' && b.import?.qualifiedName === path);
+    function chooseName(candidates: string[], path: string | null, scopes: Set<Scope>, removedBindings: Set<Binding>, takenNames: Set<string>): string {
+      const compatible = (b: Binding) => removedBindings.has(b) || (path !== null && b.kind === 'from-import' && b.import?.qualifiedName === path);
       const isFree = (name: string): boolean => {
         if (takenNames.has(name)) return false;
         const own = scope.bindings.get(name) ?? [];
         if (own.some((b) => !compatible(b))) return false;
+        // declared global/nonlocal here: an import would bind the other scope's name
+        if (scope.globals.has(name) || scope.nonlocals.has(name)) return false;
         for (const s of analysis.scopes.scopes) {
           if (scope.kind === 'module' && s.globals.has(name)) return false;
           if (s !== scope && within(s, scope) && s.nonlocals.has(name)) return false;
@@ -451,7 +463,8 @@ export function planPythonFixes(
         for (const ref of analysis.scopes.references) {
           if (ref.name !== name || !within(ref.scope, scope)) continue;
           const resolved = ref.resolvedScope;
-          if (resolved === scope && ref.candidates.every(compatible)) continue;
+          // (a load of an import of the same path is not one: it may run before the new import binds)
+          if (resolved === scope && ref.candidates.every((c) => removedBindings.has(c))) continue;
           if (resolved === null || !within(resolved, scope) || resolved === scope) return false;
         }
         return true;
@@ -528,8 +541,9 @@ function isNoneFallback(other: Binding, imported: Binding): boolean {
   return names.some((n) => n === 'ImportError' || n === 'ModuleNotFoundError');
 }
 
+/** The name is declared `global`/`nonlocal` somewhere — in its own scope the import then binds another scope's name. */
 function declaredElsewhere(binding: Binding, scopes: readonly Scope[]): boolean {
-  return scopes.some((s) => s !== binding.scope && (s.globals.has(binding.name) || s.nonlocals.has(binding.name)));
+  return scopes.some((s) => s.globals.has(binding.name) || s.nonlocals.has(binding.name));
 }
 
 function unboundFindingPlan(finding: RawFinding, rule: FixRuleInfo | undefined): FindingPlan {

@@ -10,7 +10,7 @@ import { describeAction, runBreachAction, type BreachAction } from './action.js'
 import { BASELINE_VERSION, readBaseline, writeBaseline, type BaselineFile } from './baseline.js';
 import { loadMonitorConfig, publicSpec, resolveSources, resolveThresholds, type MonitorConfig, type Thresholds } from './config.js';
 import { formatDuration, parseDuration } from './duration.js';
-import { jsonLine, renderBaselineSummary, renderLiveTable, renderProgressLine, renderWatchReport, type WatchReport } from './report.js';
+import { jsonLine, renderBaselineSummary, renderLiveTable, renderProgressLine, renderWatchReport, truncateVisible, type WatchReport } from './report.js';
 import type { SourceSpec } from './sources/types.js';
 import { runMonitor, type IntervalProgress } from './watch.js';
 
@@ -60,6 +60,17 @@ function addSourceOptions(command: Command): Command {
     .option('--format <format>', 'text or json (JSON lines)', parseFormat, 'text');
 }
 
+/**
+ * Everything the run opened has been closed by now, but a library may still
+ * hold a handle (a WebSocket close handshake waits up to 30 s for a peer that
+ * never answers). An unref'd timer cannot keep the process alive; if something
+ * else does, it ends the process with the verdict's exit code after a grace
+ * period, so a watch in a rollout script always terminates.
+ */
+function exitSoonIfStuck(): void {
+  setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref();
+}
+
 /** Ctrl-C / SIGTERM abort the run (the verdict so far is printed); a second Ctrl-C exits at once. */
 function interruptible<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
@@ -90,10 +101,16 @@ function timing(flags: SourceFlags, config: MonitorConfig, defaultDuration: stri
 
 const NO_SOURCES_HINT = "give --redis URL, --metrics URL or --probe URL, or a --config file with a 'monitor:' block";
 
+interface ProgressPrinter {
+  onInterval: (progress: IntervalProgress) => void;
+  /** Erases the live view on a TTY so the final report replaces it. */
+  clear: () => void;
+}
+
 /** Where live progress goes: a redrawn table on a TTY, a line per interval on stderr, or JSON lines. */
-function progressPrinter(format: 'text' | 'json', required: number, kind: 'baseline' | 'watch'): (progress: IntervalProgress) => void {
+function progressPrinter(format: 'text' | 'json', required: number, kind: 'baseline' | 'watch'): ProgressPrinter {
   if (format === 'json') {
-    return (progress) =>
+    const onInterval = (progress: IntervalProgress) =>
       process.stdout.write(
         jsonLine({
           type: 'interval',
@@ -103,15 +120,20 @@ function progressPrinter(format: 'text' | 'json', required: number, kind: 'basel
           ...(progress.judgements ? { signals: progress.judgements } : { values: progress.values }),
         }),
       );
+    return { onInterval, clear: () => undefined };
   }
   const tty = Boolean(process.stdout.isTTY);
   let drawnLines = 0;
-  return (progress) => {
+  const clear = () => {
+    if (tty && drawnLines) process.stdout.write(`\r\u001b[${drawnLines}A\u001b[0J`);
+    drawnLines = 0;
+  };
+  const onInterval = (progress: IntervalProgress) => {
     if (!progress.judgements) {
       const answered = progress.health.filter((h) => h.okIntervals > 0).length;
       const text = `[${formatDuration(progress.elapsedMs)} of ${formatDuration(progress.durationMs)}] baseline interval ${progress.interval + 1}: ${answered}/${progress.health.length} sources answering\n`;
       if (tty) {
-        process.stdout.write(`${drawnLines ? `\u001b[${drawnLines}A\u001b[0J` : ''}${text}`);
+        process.stdout.write(`${drawnLines ? `\r\u001b[${drawnLines}A\u001b[0J` : ''}${text}`);
         drawnLines = 1;
       } else process.stderr.write(text);
       return;
@@ -120,7 +142,8 @@ function progressPrinter(format: 'text' | 'json', required: number, kind: 'basel
       process.stderr.write(renderProgressLine({ interval: progress.interval, elapsedMs: progress.elapsedMs, judgements: progress.judgements }));
       return;
     }
-    const table = renderLiveTable(
+    const columns = process.stdout.columns || 200;
+    const rendered = renderLiveTable(
       {
         interval: progress.interval,
         elapsedMs: progress.elapsedMs,
@@ -130,9 +153,14 @@ function progressPrinter(format: 'text' | 'json', required: number, kind: 'basel
       },
       { color: true, required },
     );
-    process.stdout.write(`${drawnLines ? `\u001b[${drawnLines}A\u001b[0J` : ''}${table}`);
+    const table = `${rendered
+      .split('\n')
+      .map((line) => truncateVisible(line, columns))
+      .join('\n')}`;
+    process.stdout.write(`${drawnLines ? `\r\u001b[${drawnLines}A\u001b[0J` : ''}${table}`);
     drawnLines = table.split('\n').length - 1;
   };
+  return { onInterval, clear };
 }
 
 async function baselineCommand(flags: BaselineFlags): Promise<void> {
@@ -141,9 +169,11 @@ async function baselineCommand(flags: BaselineFlags): Promise<void> {
   if (!sources.length) throw new UserError('no sources to sample', { hint: NO_SOURCES_HINT });
   const thresholds = resolveThresholds(config);
   const { intervalMs, durationMs } = timing(flags, config, '2m');
+  const progress = progressPrinter(flags.format, thresholds.consecutive, 'baseline');
   const result = await interruptible((signal) =>
-    runMonitor({ sources, intervalMs, durationMs, thresholds, signal, recordIntervals: true, onInterval: progressPrinter(flags.format, thresholds.consecutive, 'baseline') }),
+    runMonitor({ sources, intervalMs, durationMs, thresholds, signal, recordIntervals: true, onInterval: progress.onInterval }),
   );
+  progress.clear();
   const silent = new Set(result.silentSources);
   const nothingAnswered = result.intervals === 0 || sources.every((s) => silent.has(s.name));
   if (nothingAnswered) {
@@ -151,6 +181,7 @@ async function baselineCommand(flags: BaselineFlags): Promise<void> {
     if (flags.format === 'json') process.stdout.write(jsonLine({ type: 'baseline', outcome: 'no data', exitCode: 3, reason: message, sources: result.health }));
     else process.stderr.write(`ssot monitor baseline: ${message}\n${result.health.map((h) => `  ${h.name}: ${h.lastError ?? 'no answer'}`).join('\n')}\n`);
     process.exitCode = 3;
+    exitSoonIfStuck();
     return;
   }
   const file: BaselineFile = {
@@ -173,7 +204,6 @@ async function baselineCommand(flags: BaselineFlags): Promise<void> {
       jsonLine({ type: 'baseline', outcome: 'written', exitCode: 0, file: flags.out, intervals: result.intervals, elapsedMs: result.elapsedMs, interrupted: result.interrupted, signals: result.summaries, sources: result.health }),
     );
   } else {
-    if (process.stdout.isTTY) process.stdout.write('\u001b[1A\u001b[0J');
     process.stdout.write(
       renderBaselineSummary(
         { file: flags.out, intervals: result.intervals, intervalMs, elapsedMs: result.elapsedMs, interrupted: result.interrupted, signals: result.signals, summaries: result.summaries, health: result.health, silentSources: result.silentSources },
@@ -182,6 +212,7 @@ async function baselineCommand(flags: BaselineFlags): Promise<void> {
     );
   }
   process.exitCode = 0;
+  exitSoonIfStuck();
 }
 
 async function watchCommand(flags: WatchFlags): Promise<void> {
@@ -199,6 +230,7 @@ async function watchCommand(flags: WatchFlags): Promise<void> {
   const thresholds: Thresholds = resolveThresholds(config, flags.consecutive ? { consecutive: flags.consecutive } : {});
   const { intervalMs, durationMs } = timing(flags, config, '10m');
   const strict = Boolean(flags.strict);
+  const progress = progressPrinter(flags.format, thresholds.consecutive, 'watch');
   const result = await interruptible((signal) =>
     runMonitor({
       sources,
@@ -208,9 +240,10 @@ async function watchCommand(flags: WatchFlags): Promise<void> {
       signal,
       baseline: baseline.signals,
       strict,
-      onInterval: progressPrinter(flags.format, thresholds.consecutive, 'watch'),
+      onInterval: progress.onInterval,
     }),
   );
+  progress.clear();
   const verdict = result.verdict;
   if (!verdict) throw new Error('watch produced no verdict');
   const report: WatchReport = {
@@ -253,6 +286,7 @@ async function watchCommand(flags: WatchFlags): Promise<void> {
     process.stdout.write(renderWatchReport(report, { color: Boolean(process.stdout.isTTY), required: thresholds.consecutive }));
   }
   process.exitCode = verdict.exitCode;
+  exitSoonIfStuck();
 }
 
 export function registerMonitorCommand(program: Command): void {

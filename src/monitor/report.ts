@@ -91,6 +91,26 @@ function statusCell(signal: SignalJudgement & Partial<Pick<SignalVerdict, 'confi
 const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').length;
 const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - visible(text)));
 
+/** Cuts a line to `width` visible characters (ANSI escapes kept, colour reset when cut), so a redrawn live table never wraps. */
+export function truncateVisible(line: string, width: number): string {
+  if (visible(line) <= width) return line;
+  let out = '';
+  let shown = 0;
+  for (let i = 0; i < line.length && shown < width - 1; ) {
+    // eslint-disable-next-line no-control-regex
+    const escape = /^\u001b\[[0-9;]*m/.exec(line.slice(i));
+    if (escape) {
+      out += escape[0];
+      i += escape[0].length;
+      continue;
+    }
+    out += line[i];
+    shown++;
+    i++;
+  }
+  return `${out}…\u001b[0m`;
+}
+
 export function renderTable(rows: string[][], p: Palette = plain): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
@@ -207,8 +227,11 @@ export function renderBaselineSummary(
     let samples = '';
     if (s.kind === 'latency') {
       const sorted = [...s.samples].sort((a, b) => a - b);
-      const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))] as number;
-      value = sorted.length ? `median ${sig(q(0.5), 4)} ms, p95 ${sig(q(0.95), 4)} ms` : '—';
+      // nearest-rank p95; the median as the judge computes it (mean of the middle two)
+      const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] as number;
+      const mid = sorted.length >> 1;
+      const median = sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+      value = sorted.length ? `median ${sig(median, 4)} ms, p95 ${sig(p95, 4)} ms` : '—';
       samples = `${s.count} samples${s.count > s.samples.length ? ` (kept last ${s.samples.length})` : ''}`;
     } else if (s.kind === 'rate' || s.kind === 'success') {
       const rate = s.exposure > 0 ? s.events / s.exposure : null;

@@ -219,10 +219,10 @@ describe('ssot monitor (real redis-server, fixture service)', () => {
     const doomed = await startRedisServer();
     const doomedBaseline = join(dir, 'doomed.json');
     try {
-      const recorded = await runCli(['monitor', 'baseline', '--redis', doomed.url, '--duration', '1s', '--interval', '250ms', '--out', doomedBaseline]);
+      const recorded = await runCli(['monitor', 'baseline', '--redis', doomed.url, '--duration', '600ms', '--interval', '200ms', '--out', doomedBaseline]);
       assert.equal(recorded.code, 0, recorded.stderr);
       await doomed.kill();
-      const run = await runCli(['monitor', 'watch', '--baseline', doomedBaseline, '--duration', '1500ms', '--interval', '250ms', '--format', 'json']);
+      const run = await runCli(['monitor', 'watch', '--baseline', doomedBaseline, '--duration', '1s', '--interval', '250ms', '--format', 'json']);
       const verdict = verdictOf(run);
       assert.equal(run.code, 3, verdict.reason);
       assert.equal(verdict.outcome, 'no data');

@@ -119,12 +119,18 @@ const thresholdsSchema = z.strictObject({
 
 /** The `monitor:` block as written in YAML. */
 export const monitorConfigSchema = z.strictObject({
-  interval: durationSchema.optional(),
-  duration: durationSchema.optional(),
-  redis: z.array(redisEntrySchema).optional(),
-  metrics: z.array(metricsEntrySchema).optional(),
-  probes: z.array(probeEntrySchema).optional(),
-  thresholds: thresholdsSchema.optional(),
+  interval: durationSchema.optional().describe('Time between samples (default 5s).'),
+  duration: durationSchema.optional().describe('Default length of a run (baseline 2m, watch 10m when unset).'),
+  redis: z.array(redisEntrySchema).optional().describe('Redis servers sampled with INFO and CLIENT LIST: a URL, or { url, name, timeout }.'),
+  metrics: z
+    .array(metricsEntrySchema)
+    .optional()
+    .describe('Prometheus text endpoints: a URL, or { url, name, timeout, ws1011, counters, histograms }.'),
+  probes: z
+    .array(probeEntrySchema)
+    .optional()
+    .describe('Synthetic probes: an http(s):// or ws(s):// URL, or { url, name, method, expectStatus, expect, send, headers, timeout, count }.'),
+  thresholds: thresholdsSchema.optional().describe('Judge settings; every one has a default (see DEFAULT_THRESHOLDS).'),
 });
 export type MonitorConfig = z.infer<typeof monitorConfigSchema>;
 

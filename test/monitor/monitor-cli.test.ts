@@ -244,13 +244,15 @@ describe('ssot monitor (real redis-server, fixture service)', () => {
   it('baseline file missing or corrupt → clear error, exit 2', async () => {
     const corrupt = join(dir, 'corrupt.json');
     writeFileSync(corrupt, '{"version": 1, "signals": {');
-    const [missing, broken] = await Promise.all([
+    const [missing, broken, bothActions] = await Promise.all([
       runCli(['monitor', 'watch', '--baseline', join(dir, 'nope.json'), '--redis', redis.url]),
       runCli(['monitor', 'watch', '--baseline', corrupt, '--redis', redis.url]),
+      runCli(['monitor', 'watch', '--baseline', baselineFile, '--on-breach', 'true', '--rollback-phase', '1a']),
     ]);
     for (const [run, message] of [
       [missing, /^error: baseline file not found: .*nope\.json$/m],
       [broken, /^error: baseline .*corrupt\.json is not valid JSON/m],
+      [bothActions, /^error: --on-breach and --rollback-phase are alternatives; give one$/m],
     ] as const) {
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, message);

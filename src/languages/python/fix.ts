@@ -687,14 +687,16 @@ function namesInStrings(root: SyntaxNode, findings: readonly RawFinding[]): { an
   return { annotations, exported };
 }
 
+/** Annotations, `cast`/`TypeVar`/`NewType` arguments, the value of `X: TypeAlias = …` and of `type X = …`. */
 function inTypePosition(node: SyntaxNode): boolean {
   for (let n: SyntaxNode | null = node.parent; n; n = n.parent) {
-    if (n.type === 'type') return true;
+    if (n.type === 'type' || n.type === 'type_alias_statement') return true;
     if (n.type === 'argument_list') {
       const fn = n.parent?.childForFieldName('function');
       const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
-      return name === 'cast' || name === 'TypeVar' || name === 'NewType';
+      return name === 'cast' || name === 'TypeVar' || name === 'NewType' || name === 'TypeAliasType';
     }
+    if (n.type === 'assignment') return /(^|\.)TypeAlias$/.test(n.childForFieldName('type')?.text ?? '');
     if (n.type.endsWith('statement') || n.type === 'block' || n.type === 'lambda') return false;
   }
   return false;

@@ -71,7 +71,8 @@ export const pythonAdapter: LanguageAdapter = {
     if (!tree) throw new Error(`tree-sitter returned no tree for ${input.rel}`);
     try {
       const analysis = analyzePythonFile(tree.rootNode, moduleContextOf(input.rel, input.sourceRoots), input.bans);
-      const plan = planPythonFixes(tree.rootNode, input.text, analysis, input.rules, { unsafe: input.unsafe });
+      const packageInit = input.rel === '__init__.py' || input.rel.endsWith('/__init__.py');
+      const plan = planPythonFixes(tree.rootNode, input.text, analysis, input.rules, { unsafe: input.unsafe, packageInit });
       return { ...scanOutput(tree.rootNode, analysis), edits: plan.edits, perFinding: plan.perFinding, applied: plan.applied };
     } finally {
       tree.delete();

@@ -10,7 +10,15 @@
  *
  * Fix safety: renames and `L()` → instance are safe; rewriting a
  * `try: import … except ImportError: X = None` fallback is unsafe (the fallback
- * then guards the canonical import, which may not be what the author meant).
+ * then guards the canonical import, which may not be what the author meant);
+ * removing an unused deprecated import from a package `__init__.py` is unsafe
+ * (other modules may import the name from the package). Names re-exported
+ * through `__all__` or `import N as N` are left to a person.
+ *
+ * Class or instance: a deprecated name whose last segment starts with an
+ * upper-case letter (CapWords, `_Private` too) is treated as a class —
+ * `L()` becomes the canonical instance and other value uses are manual; any
+ * other name is an instance and every reference is renamed.
  */
 import type { Applicability, Ban, RawFinding, UsageCategory } from '../../core/model.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
@@ -72,7 +80,8 @@ export const REASONS = {
   typesClassKept: 'already the `types` class, fine here; no longer reported once the other uses of this import are fixed',
   keptForSuppressed: 'still used on lines marked `# ssot: ignore`: suppress this import too, or change those uses',
   stringAnnotation: 'the name is also used inside a string annotation: change the string by hand, then re-run',
-  reexport: 'listed in `__all__`: importers of this module use the name; move them to the canonical import first',
+  reexport: 're-exported (listed in `__all__`, or imported `as` itself): importers of this module use the name; move them to the canonical import first',
+  packageExport: 'unused here, but this is a package `__init__`: other modules may import the name from it',
   declared: 'the name is declared global/nonlocal or deleted elsewhere',
 } as const;
 
@@ -87,7 +96,8 @@ export function planPythonFixes(
   text: string,
   analysis: PythonFileAnalysis,
   rules: ReadonlyMap<string, FixRuleInfo>,
-  options: { unsafe: boolean },
+  /** `packageInit`: the file is a package's `__init__.py` (its unused imports may be re-exports). */
+  options: { unsafe: boolean; packageInit?: boolean },
 ): PythonFixPlan {
   const { findings } = analysis;
   const perFinding: FindingPlan[] = findings.map(() => ({ applicability: 'manual', reason: REASONS.ambiguous }));
@@ -170,6 +180,8 @@ export function planPythonFixes(
       /** Why the import stays when it must (its finding is then manual); undefined when it goes or needs nothing. */
       importKept?: string;
       applicability: Applicability;
+      /** Why an unsafe decision is unsafe. */
+      unsafeReason: string | undefined;
     }
     const decisions: BindingDecision[] = [];
     for (const binding of group.bindings) {
@@ -197,6 +209,8 @@ export function planPythonFixes(
       }
       if (declaredElsewhere(binding, analysis.scopes.scopes)) blocked = REASONS.declared;
       if (stringUses.exported.has(binding.name) && binding.scope === analysis.scopes.module) blocked = REASONS.reexport;
+      // `from M import N as N` is the explicit re-export form (PEP 484)
+      if (info.alias !== null && info.alias === info.importedName && binding.scope === analysis.scopes.module) blocked = REASONS.reexport;
       if (blocked) {
         setAll({ applicability: 'manual', reason: blocked });
         continue;
@@ -224,6 +238,7 @@ export function planPythonFixes(
         suppressedUses: 0,
         sharedUses: [],
         applicability: fallbacks.length ? 'unsafe' : 'safe',
+        unsafeReason: fallbacks.length ? REASONS.fallback : undefined,
       };
       const isClass = !isModule && isClassName(info.importedName!);
       // a binding of the rule's `types` class already is what type positions need
@@ -291,6 +306,11 @@ export function planPythonFixes(
           inString: node === null,
         });
       }
+      if (!uses.length && !fallbacks.length && options.packageInit && binding.scope === analysis.scopes.module) {
+        // unused here, but a package's names are its interface
+        decision.applicability = 'unsafe';
+        decision.unsafeReason = REASONS.packageExport;
+      }
       for (const fallback of fallbacks) {
         const index = findings.findIndex((f) => f.kind === 'usage' && f.usage === 'assignment-target' && f.range.start === fallback.node.startIndex);
         decision.fallbackRenames.push({ node: fallback.node, findingIndex: index >= 0 ? index : undefined });
@@ -329,7 +349,7 @@ export function planPythonFixes(
     const included: BindingDecision[] = [];
     for (const d of decisions) {
       const include = d.applicability === 'safe' || options.unsafe;
-      const plan: FindingPlan = d.applicability === 'safe' ? { applicability: 'safe' } : { applicability: 'unsafe', reason: REASONS.fallback };
+      const plan: FindingPlan = d.applicability === 'safe' ? { applicability: 'safe' } : { applicability: 'unsafe', reason: d.unsafeReason ?? REASONS.fallback };
       for (const i of bindingFindings.get(d.binding) ?? []) {
         const finding = findings[i]!;
         const isRewritten =

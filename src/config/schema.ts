@@ -5,6 +5,7 @@
  * schema/ssot.config.schema.json from this file (see ./jsonSchema.ts).
  */
 import { z } from 'zod';
+import { monitorConfigSchema } from '../monitor/config.js';
 
 const globList = z.union([z.string(), z.array(z.string())]);
 
@@ -63,7 +64,7 @@ export const configSchema = z
     rules: z.array(ruleSchema).min(1),
     phases: z.array(phaseSchema).default([]),
     gates: z.array(gateSchema).default([]),
-    monitor: z.unknown().optional().describe('Sources and thresholds for `ssot monitor` (see the monitor docs).'),
+    monitor: monitorConfigSchema.optional().describe('Sources and thresholds for `ssot monitor` (see the README).'),
   })
   .strict();
 

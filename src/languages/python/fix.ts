@@ -569,7 +569,7 @@ function declaredElsewhere(binding: Binding, scopes: readonly Scope[]): boolean 
 function unboundFindingPlan(finding: RawFinding, rule: FixRuleInfo | undefined): FindingPlan {
   if (finding.kind === 'string-reference') {
     const target = rule ? suggestPath(finding.symbol, rule) : undefined;
-    return { applicability: 'manual', reason: target ? `${REASONS.string}: change it to "${target}"` : REASONS.string };
+    return { applicability: 'manual', reason: target ? `${REASONS.string}: change it to "${target}"` : `${REASONS.string} into a deprecated module: point it at what replaces it` };
   }
   if (finding.local === '*') return { applicability: 'manual', reason: REASONS.star };
   if (finding.kind === 'usage') return { applicability: 'manual', reason: REASONS.chain };
@@ -578,15 +578,19 @@ function unboundFindingPlan(finding: RawFinding, rule: FixRuleInfo | undefined):
 
 /**
  * The dotted path to suggest for a string naming a deprecated path:
- * `<banned symbol><rest>` → `<canonical path><rest>`. A string under a banned
- * *module* has no one-to-one counterpart: no suggestion.
+ * `<banned symbol><rest>` → `<canonical path><rest>`, or `<types class><rest>`
+ * for an attribute of a deprecated class when the rule has `types`. A string
+ * under a banned *module* has no one-to-one counterpart: no suggestion.
  */
 export function suggestPath(value: string, rule: FixRuleInfo): string | undefined {
   const canonical = `${rule.canonical.module}.${rule.canonical.name}`;
   if (!rule.bans) return canonical;
   const ban = rule.bans.find((b) => value === b.path || value.startsWith(`${b.path}.`));
   if (!ban || ban.kind === 'module') return undefined;
-  return canonical + value.slice(ban.path.length);
+  const rest = value.slice(ban.path.length);
+  // `<Class>.method` names something of the class: the `types` class has it, the instance may not
+  if (rest && rule.types && isClassName(ban.path)) return `${rule.types.module}.${rule.types.name}${rest}`;
+  return canonical + rest;
 }
 
 /**

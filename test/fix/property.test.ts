@@ -102,6 +102,8 @@ const PRELUDE = [
   '    return _d(spec)',
   '',
   '',
+  'from typing import TYPE_CHECKING',
+  '',
 ].join('\n');
 
 // ---------------------------------------------------------------------------
@@ -121,6 +123,7 @@ interface Expr {
 }
 type Stmt =
   | { kind: 'import'; form: ImportForm }
+  | { kind: 'typecheck'; form: ImportForm }
   | { kind: 'assign'; name: Name; value: Expr | null }
   | { kind: 'lambda'; param: Name; body: Expr }
   | { kind: 'comprehension'; target: Name; body: Expr }
@@ -128,11 +131,14 @@ type Stmt =
 interface Func {
   params: Name[];
   annotation: Name | null;
+  /** The annotation as a string (a forward reference). */
+  quoted: boolean;
   globals: Name[];
   body: Stmt[];
   returns: Expr[];
 }
 interface Klass {
+  imports: ImportForm[];
   base: Name | null;
   attrs: { name: Name; value: Expr }[];
   method: Expr[];
@@ -177,6 +183,7 @@ const importArb: fc.Arbitrary<ImportForm> = fc.oneof(
 );
 const stmtArb: fc.Arbitrary<Stmt> = fc.oneof(
   { weight: 3, arbitrary: importArb.map((form) => ({ kind: 'import' as const, form })) },
+  { weight: 1, arbitrary: importArb.map((form) => ({ kind: 'typecheck' as const, form })) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant<'assign'>('assign'), name: nameArb, value: fc.option(exprArb, { nil: null }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant<'lambda'>('lambda'), param: nameArb, body: exprArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant<'comprehension'>('comprehension'), target: nameArb, body: exprArb }) },
@@ -185,6 +192,7 @@ const stmtArb: fc.Arbitrary<Stmt> = fc.oneof(
 const funcArb: fc.Arbitrary<Func> = fc.record({
   params: fc.uniqueArray(nameArb, { maxLength: 2 }),
   annotation: fc.option(nameArb, { nil: null, freq: 3 }),
+  quoted: fc.boolean(),
   globals: fc.uniqueArray(nameArb, { maxLength: 1 }),
   body: fc.array(stmtArb, { maxLength: 4 }),
   returns: fc.array(exprArb, { minLength: 1, maxLength: 3 }),
@@ -195,6 +203,7 @@ const programArb: fc.Arbitrary<Program> = fc.record({
   imports: fc.array(importArb, { minLength: 1, maxLength: 3 }),
   topLevel: fc.array(
     fc.oneof(
+      { weight: 1, arbitrary: importArb.map((form) => ({ kind: 'typecheck' as const, form })) },
       { weight: 3, arbitrary: fc.record({ kind: fc.constant<'assign'>('assign'), name: nameArb, value: fc.option(exprArb, { nil: null }) }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant<'comprehension'>('comprehension'), target: nameArb, body: exprArb }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant<'lambda'>('lambda'), param: nameArb, body: exprArb }) },
@@ -204,6 +213,7 @@ const programArb: fc.Arbitrary<Program> = fc.record({
   funcs: fc.array(funcArb, { minLength: 1, maxLength: 3 }),
   klass: fc.option(
     fc.record({
+      imports: fc.array(importArb, { maxLength: 1 }),
       base: fc.option(fc.constantFrom<Name>('RedisManager', 'CacheManager'), { nil: null, freq: 3 }),
       attrs: fc.array(fc.record({ name: nameArb, value: exprArb }), { maxLength: 2 }),
       method: fc.array(exprArb, { minLength: 1, maxLength: 2 }),
@@ -270,6 +280,8 @@ function renderStmt(s: Stmt, indent: string, inFunction: boolean): string[] {
   switch (s.kind) {
     case 'import':
       return renderImport(s.form, indent);
+    case 'typecheck':
+      return [`${indent}if TYPE_CHECKING:`, ...renderImport(s.form, `${indent}    `)];
     case 'assign':
       return [`${indent}${s.name} = ${s.value ? renderExpr(s.value) : '"local"'}`];
     case 'lambda':
@@ -300,10 +312,11 @@ function renderProgram(p: Program): string {
   // module-level code runs guarded, so one NameError does not hide the rest of the trace
   for (const s of p.topLevel) lines.push(...guard(`top_v${counter}`, renderStmt(s, '    ', false), ''));
   p.funcs.forEach((f, i) => {
-    const params = [...f.params.map((n) => `${n}=None`), ...(f.annotation ? [`p: ${f.annotation} = None`] : [])];
+    const annotation = f.annotation && (f.quoted ? `"${f.annotation}"` : f.annotation);
+    const params = [...f.params.map((n) => `${n}=None`), ...(annotation ? [`p: ${annotation} = None`] : [])];
     // annotations are evaluated when the def runs (without the __future__ import)
     const indent = f.annotation ? '    ' : '';
-    const def = [`${indent}def f${i}(${params.join(', ')})${f.annotation ? ` -> ${f.annotation}` : ''}:`];
+    const def = [`${indent}def f${i}(${params.join(', ')})${annotation ? ` -> ${annotation}` : ''}:`];
     const globals = f.globals.filter((g) => !f.params.includes(g) && !f.body.some((s) => s.kind === 'nonlocal' && s.name === g));
     if (globals.length) def.push(`${indent}    global ${globals.join(', ')}`);
     for (const s of f.body) def.push(...renderStmt(s, `${indent}    `, true));
@@ -313,6 +326,7 @@ function renderProgram(p: Program): string {
   if (p.klass) {
     const k = p.klass;
     const body = [`    class C${k.base ? `(${k.base})` : ''}:`];
+    for (const form of k.imports) body.push(...renderImport(form, '        '));
     for (const a of k.attrs) body.push(...guard(`C.${a.name}`, [`            ${a.name} = ${renderExpr(a.value)}`], '        '));
     body.push('', '        def m(self):', `            return (${k.method.map(renderExpr).join(', ')},)`);
     lines.push('', '', ...guard('class_C', body, ''));

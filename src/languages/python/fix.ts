@@ -24,7 +24,7 @@ import type { Applicability, Ban, RawFinding, UsageCategory } from '../../core/m
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
 import type { Edit } from '../../fix/types.js';
 import type { PythonFileAnalysis } from './analyze.js';
-import { lookupScope, type Binding, type Scope } from './scopes.js';
+import { lookupScope, type Binding, type Reference, type Scope } from './scopes.js';
 
 export interface FixTarget {
   readonly module: string;
@@ -83,6 +83,7 @@ export const REASONS = {
   reexport: 're-exported (listed in `__all__`, or imported `as` itself): importers of this module use the name; move them to the canonical import first',
   packageExport: 'unused here, but this is a package `__init__`: other modules may import the name from it',
   declared: 'the name is declared global/nonlocal or deleted elsewhere',
+  classRead: 'a class body reads the name before assigning its own (that read sees this binding)',
 } as const;
 
 interface Group {
@@ -208,6 +209,9 @@ export function planPythonFixes(
         else blocked = other.kind === 'del' ? REASONS.declared : REASONS.rebound;
       }
       if (declaredElsewhere(binding, analysis.scopes.scopes)) blocked = REASONS.declared;
+      if (binding.scope === analysis.scopes.module && analysis.scopes.references.some((r) => r.name === binding.name && classReadsGlobal(r))) {
+        blocked = REASONS.classRead;
+      }
       if (stringUses.exported.has(binding.name) && binding.scope === analysis.scopes.module) blocked = REASONS.reexport;
       // `from M import N as N` is the explicit re-export form (PEP 484)
       if (info.alias !== null && info.alias === info.importedName && binding.scope === analysis.scopes.module) blocked = REASONS.reexport;
@@ -482,6 +486,7 @@ export function planPythonFixes(
         // existing loads of `name` in this scope's subtree must not change meaning
         for (const ref of analysis.scopes.references) {
           if (ref.name !== name || !within(ref.scope, scope)) continue;
+          if (classReadsGlobal(ref)) return false;
           const resolved = ref.resolvedScope;
           // (a load of an import of the same path is not one: it may run before the new import binds)
           if (resolved === scope && ref.candidates.every((c) => removedBindings.has(c))) continue;
@@ -559,6 +564,24 @@ function isNoneFallback(other: Binding, imported: Binding): boolean {
   if (!caught) return true; // bare except
   const names = caught.type === 'tuple' ? caught.namedChildren.map((c) => c?.text) : [caught.text];
   return names.some((n) => n === 'ImportError' || n === 'ModuleNotFoundError');
+}
+
+/**
+ * A load in a class body that runs before the class binds the name itself:
+ * Python then reads the global (LOAD_NAME), not the class's binding the scope
+ * analysis resolves it to (`class C: x = x`). Unsure cases count as reads.
+ */
+function classReadsGlobal(ref: Reference): boolean {
+  if (ref.scope.kind !== 'class' || ref.resolvedScope !== ref.scope) return false;
+  const at = ref.node.startIndex;
+  return !(ref.scope.bindings.get(ref.name) ?? []).some((b) => statementOf(b.node, ref.scope.node).endIndex <= at);
+}
+
+/** The statement directly in `scopeNode`'s body that contains `node`. */
+function statementOf(node: SyntaxNode, scopeNode: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (n.parent && n.parent.type !== 'block' && n.parent.id !== scopeNode.id) n = n.parent;
+  return n;
 }
 
 /** The name is declared `global`/`nonlocal` somewhere — in its own scope the import then binds another scope's name. */

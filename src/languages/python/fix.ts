@@ -450,6 +450,8 @@ export function planPythonFixes(
           const b = bindings[0]!;
           if (b.import?.qualifiedName !== path || b.kind !== 'from-import' || removed.has(b)) continue;
           if (b.node.startIndex > firstRewrite) continue;
+          // an import inside `if TYPE_CHECKING:` / `try:` may not have run
+          if (!isTopLevelIn(b.import.statement, s)) continue;
           if ([...scopes].every((rs) => lookupScope(name, rs, analysis.scopes.module) === s)) return name;
         }
       }
@@ -512,14 +514,17 @@ export function planPythonFixes(
  * the replaced imports were outside of.
  */
 function anchorsOf(statements: readonly SyntaxNode[], scope: Scope): Set<number> {
-  const topLevel = statements.find((st) => {
-    const parent = st.parent;
-    return parent?.id === scope.node.id || (parent?.type === 'block' && parent.parent?.id === scope.node.id);
-  });
+  const topLevel = statements.find((st) => isTopLevelIn(st, scope));
   if (topLevel) return new Set([topLevel.id]);
   const firstPerBlock = new Map<number, number>();
   for (const st of statements) if (!firstPerBlock.has(st.parent?.id ?? -1)) firstPerBlock.set(st.parent?.id ?? -1, st.id);
   return new Set(firstPerBlock.values());
+}
+
+/** A statement directly in the scope's body (not nested in `if`/`try`/`with`/loops). */
+function isTopLevelIn(statement: SyntaxNode, scope: Scope): boolean {
+  const parent = statement.parent;
+  return parent?.id === scope.node.id || (parent?.type === 'block' && parent.parent?.id === scope.node.id);
 }
 
 interface StatementPlan {

@@ -98,7 +98,7 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
       problem = await adapter.validateRewrite({ rel, before: after, after: applied.text, sourceRoots: config.sourceRoots, placed });
       if (problem) break;
       after = applied.text;
-      if (n === MAX_ROUNDS) break;
+      if (n === (options.rounds ?? MAX_ROUNDS)) break;
       round = await adapter.planFile({ ...planInput, text: after });
       if (!round.edits.length) break;
       round.findings.forEach((raw, i) => {
@@ -164,12 +164,14 @@ function refuse(rel: string, original: Buffer, reason: string, fixed: Set<Findin
 
 /**
  * Fills `fix` and `reason` of every finding of a scan by planning (not
- * writing) the fixes of the files that have findings. No compile check: the
- * applicability is the planner's and the re-parse/name validation's.
+ * writing) the fixes of the files that have findings. One round, no compile
+ * check: the applicability is the planner's and the re-parse/name
+ * validation's (a finding only a later round of `ssot fix` resolves stays
+ * manual here).
  */
 export async function annotateFixes(scanned: import('../scan/scan.js').ScanResult, config: ComputeFixOptions['config'], rule?: string): Promise<void> {
   if (!scanned.findings.length) return;
-  await computeFixes({ root: scanned.root, config, rule, python: null, scanned });
+  await computeFixes({ root: scanned.root, config, rule, python: null, scanned, rounds: 1 });
 }
 
 export function summarizeFixes(files: readonly FileFix[]): FixSummary {

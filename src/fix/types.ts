@@ -72,4 +72,9 @@ export interface ComputeFixOptions {
    * repeated, and its findings are the ones filled with `fix`/`reason`.
    */
   readonly scanned?: import('../scan/scan.js').ScanResult;
+  /**
+   * Plan-apply rounds per file (default 4: plan again on the result until
+   * nothing changes). 1 is enough to say how each finding would be fixed.
+   */
+  readonly rounds?: number;
 }

@@ -636,7 +636,8 @@ function statementEdits(plan: StatementPlan, text: string, vanishing: ReadonlySe
     if (plan.additions.length) {
       return [{ start: statement.startIndex, end: statement.endIndex, text: plan.additions.join(newline + indent) }];
     }
-    return [removeStatement(statement, text, vanishing)];
+    const edit = removeStatement(statement, text, vanishing);
+    return edit ? [edit] : [];
   }
   const edits: NamedEdit[] = [];
   let i = 0;
@@ -676,12 +677,17 @@ function indentationAt(text: string, index: number): string {
  * alone on it; with its `;` when it shares the line; `pass` in its place when
  * its block would be left without statements (the first vanishing one).
  */
-function removeStatement(statement: SyntaxNode, text: string, vanishing: ReadonlySet<number>): NamedEdit {
+function removeStatement(statement: SyntaxNode, text: string, vanishing: ReadonlySet<number>): NamedEdit | null {
   const parent = statement.parent;
   if (parent?.type === 'block') {
     const siblings = parent.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment');
-    if (siblings.every((c) => vanishing.has(c.id)) && siblings[0]?.id === statement.id) {
-      return { start: statement.startIndex, end: statement.endIndex, text: 'pass' };
+    if (siblings.every((c) => vanishing.has(c.id))) {
+      // an `if TYPE_CHECKING:` left empty goes as a whole (with the first of its statements)
+      const guard = parent.parent;
+      if (guard && isTypeCheckingGuard(guard, parent)) {
+        return siblings[0]?.id === statement.id ? removeStatement(guard, text, new Set([...vanishing, guard.id])) : null;
+      }
+      if (siblings[0]?.id === statement.id) return { start: statement.startIndex, end: statement.endIndex, text: 'pass' };
     }
   }
   const isSpace = (c: string | undefined) => c === ' ' || c === '\t';
@@ -704,6 +710,13 @@ function removeStatement(statement: SyntaxNode, text: string, vanishing: Readonl
     return { start: before, end, text: '' };
   }
   return { start: statement.startIndex, end: statement.endIndex, text: 'pass' };
+}
+
+/** `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`) with `body` as its only branch. */
+function isTypeCheckingGuard(node: SyntaxNode, body: SyntaxNode): boolean {
+  if (node.type !== 'if_statement' || node.childForFieldName('consequence')?.id !== body.id) return false;
+  if (node.childrenForFieldName('alternative').some((c) => c !== null)) return false;
+  return /^(typing\.|t\.)?TYPE_CHECKING$/.test(node.childForFieldName('condition')?.text ?? '');
 }
 
 /**

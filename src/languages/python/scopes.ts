@@ -330,7 +330,7 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver): 
     for (const child of node.namedChildren) {
       if (!child) continue;
       if (child.type === 'for_in_clause' || child.type === 'if_clause') clauses.push(child);
-      else body = child;
+      else if (child.type !== 'line_continuation' && child.type !== 'comment') body ??= child; // extras are not the body
     }
     for (const clause of clauses) {
       if (clause.type === 'for_in_clause') {

@@ -162,18 +162,6 @@ function refuse(rel: string, original: Buffer, reason: string, fixed: Set<Findin
   return { file: rel, status: 'refused', reason, original, updated: null, applied: { safe: 0, unsafe: 0 }, left: all };
 }
 
-/**
- * Fills `fix` and `reason` of every finding of a scan by planning (not
- * writing) the fixes of the files that have findings. One round, no compile
- * check: the applicability is the planner's and the re-parse/name
- * validation's (a finding only a later round of `ssot fix` resolves stays
- * manual here).
- */
-export async function annotateFixes(scanned: import('../scan/scan.js').ScanResult, config: ComputeFixOptions['config'], rule?: string): Promise<void> {
-  if (!scanned.findings.length) return;
-  await computeFixes({ root: scanned.root, config, rule, python: null, scanned, rounds: 1 });
-}
-
 export function summarizeFixes(files: readonly FileFix[]): FixSummary {
   const summary: FixSummary = { fixedSafe: 0, fixedUnsafe: 0, leftByReason: {}, filesChanged: 0, filesRefused: 0 };
   for (const file of files) {

@@ -13,6 +13,12 @@ export interface FileScanInput {
   /** Bans active in this file (rules whose allowIn matches it are left out). */
   readonly bans: readonly Ban[];
   readonly sourceRoots: readonly string[];
+  /**
+   * Also plan the fixes (nothing is written) from the same parse and
+   * analysis, so a scan can say how each finding would be fixed without
+   * parsing the file again.
+   */
+  readonly plan?: { readonly rules: FilePlanInput['rules']; readonly unsafe: boolean };
 }
 
 export interface FileScanOutput {
@@ -22,6 +28,8 @@ export interface FileScanOutput {
   readonly suppressions: Map<number, Set<string> | null>;
   /** Ranges of the import statements findings belong to, for suppression on any of their lines. */
   readonly statementRanges: Map<RawFinding, { start: number; end: number }>;
+  /** With `plan` in the input: the fixes, as planFile returns them. */
+  readonly fixes?: Pick<FilePlanOutput, 'edits' | 'perFinding' | 'applied'>;
 }
 
 /** A canonical (or types) import target, for planning fixes. */
@@ -32,7 +40,7 @@ export interface FixTargetInfo {
 }
 
 export interface FilePlanInput extends FileScanInput {
-  readonly rules: ReadonlyMap<string, { id: string; canonical: FixTargetInfo; types: FixTargetInfo | undefined }>;
+  readonly rules: ReadonlyMap<string, { id: string; canonical: FixTargetInfo; types: FixTargetInfo | undefined; bans?: readonly Ban[] }>;
   readonly unsafe: boolean;
 }
 

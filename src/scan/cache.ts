@@ -70,9 +70,11 @@ function packageVersion(name: string): string {
 }
 
 /** Everything besides a file's bytes and bans that its outcome depends on. */
-export function cacheFingerprint(language: string, sourceRoots: readonly string[]): string {
+export function cacheFingerprint(language: string, sourceRoots: readonly string[], fixRules: unknown = null): string {
   return createHash('sha256')
-    .update(JSON.stringify([FORMAT, TOOL_VERSION, hashOfBuild(), packageVersion('web-tree-sitter'), packageVersion('tree-sitter-python'), language, sourceRoots]))
+    .update(
+      JSON.stringify([FORMAT, TOOL_VERSION, hashOfBuild(), packageVersion('web-tree-sitter'), packageVersion('tree-sitter-python'), language, sourceRoots, fixRules]),
+    )
     .digest('base64');
 }
 

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Ban } from '../core/model.js';
-import type { LanguageAdapter } from '../languages/adapter.js';
+import type { FilePlanInput, LanguageAdapter } from '../languages/adapter.js';
 import { adapterFor } from '../languages/registry.js';
 import type { LanguageId } from '../parsing/treeSitter.js';
 import { bansKey, contentHash, entryKey, readCacheEntries, type CacheEntry } from './cache.js';
@@ -28,6 +28,8 @@ export interface ScanJob {
   readonly banSets: readonly (readonly Ban[])[];
   readonly sourceRoots: readonly string[];
   readonly language: LanguageId;
+  /** Rules to plan fixes with (by id), so findings say how they would be fixed; null: findings only. */
+  readonly fixRules: readonly (readonly [string, FilePlanInput['rules'] extends ReadonlyMap<string, infer R> ? R : never])[] | null;
   /** The content-hash cache to consult, or null. */
   readonly cache: { readonly file: string; readonly fingerprint: string } | null;
 }
@@ -56,12 +58,14 @@ export class FileScanner {
   private readonly needles: Buffer[][];
   private readonly bansKeys: string[];
   private cacheEntries: Map<string, CacheEntry> | undefined;
+  private readonly plan: { rules: FilePlanInput['rules']; unsafe: boolean } | undefined;
   readonly result: JobResult = { outcomes: [], cacheEntries: [], parsedFiles: 0, parsedBytes: 0, cacheHits: 0 };
 
   constructor(private readonly job: ScanJob) {
     this.adapter = adapterFor(job.language);
     this.needles = job.banSets.map((bans) => this.adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')));
     this.bansKeys = job.cache ? job.banSets.map(bansKey) : [];
+    this.plan = job.fixRules ? { rules: new Map(job.fixRules), unsafe: false } : undefined;
   }
 
   async scanRange(from: number, to: number): Promise<void> {
@@ -102,7 +106,7 @@ export class FileScanner {
   private parse(input: Parameters<typeof analyzeFileBytes>[0]): Promise<FileOutcome> {
     this.result.parsedFiles++;
     this.result.parsedBytes += input.bytes.length;
-    return analyzeFileBytes(input);
+    return analyzeFileBytes(this.plan ? { ...input, plan: this.plan } : input);
   }
 }
 

@@ -53,6 +53,12 @@ export interface ScanOptions {
    */
   readonly cache?: boolean;
   /**
+   * Fill each finding's `fix` and `reason` (how `ssot fix` would handle it:
+   * one plan-apply-validate round, no compile check), planned from the same
+   * parse as the findings and cached with them. Default false.
+   */
+  readonly annotate?: boolean;
+  /**
    * Worker threads besides the main thread. Default: one per extra core for
    * runs of at least WORKER_THRESHOLD files, none below; the SSOT_WORKERS
    * environment variable overrides the default.
@@ -108,8 +114,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const banSetOf = new Uint32Array(files.length);
   for (let i = 0; i < files.length; i++) banSetOf[i] = banSetFor(files[i]!);
 
+  const fixRules = options.annotate
+    ? config.rules.map((r) => [r.id, { id: r.id, canonical: fixTarget(r.canonical), types: r.types && fixTarget(r.types), bans: r.bans }] as const)
+    : null;
   const cacheFile = options.cache ? cacheFileOf(root) : null;
-  const fingerprint = cacheFile ? cacheFingerprint(config.language, config.sourceRoots) : '';
+  const fingerprint = cacheFile ? cacheFingerprint(config.language, config.sourceRoots, fixRules) : '';
   const job: ScanJob = {
     root,
     files,
@@ -117,6 +126,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     banSets,
     sourceRoots: config.sourceRoots,
     language: config.language,
+    fixRules,
     cache: cacheFile ? { file: cacheFile, fingerprint } : null,
   };
   const workers = workerCount(options.workers, files.length);
@@ -144,6 +154,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     errors,
     warnings,
   };
+}
+
+/** The plain-data part of a canonical/types target that planning reads (the job is cloned to workers). */
+function fixTarget(target: { module: string; name: string; local: string }): { module: string; name: string; local: string } {
+  return { module: target.module, name: target.name, local: target.local };
 }
 
 function workerCount(requested: number | undefined, files: number): number {
@@ -191,6 +206,8 @@ function toFinding(f: FileFinding, rel: string, service: string | null, phase: s
     phase,
     parseErrors: rest.parseErrors,
     message: messageFor(f, rule),
+    ...(rest.fix === undefined ? {} : { fix: rest.fix }),
+    ...(rest.reason === undefined ? {} : { reason: rest.reason }),
   };
 }
 

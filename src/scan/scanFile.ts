@@ -8,7 +8,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { Ban, Finding, RawFinding } from '../core/model.js';
 import { LineIndex } from '../core/positions.js';
-import type { LanguageAdapter } from '../languages/adapter.js';
+import type { FileScanInput, LanguageAdapter } from '../languages/adapter.js';
+import { applyEdits } from '../fix/apply.js';
 
 export type FileOutcome =
   | { readonly status: 'clean' }
@@ -25,6 +26,8 @@ export interface ScanFileInput {
   readonly needles: readonly Buffer[];
   readonly sourceRoots: readonly string[];
   readonly adapter: LanguageAdapter;
+  /** Fill each finding's `fix`/`reason` from a plan made on the same parse (see annotate in ./scan.ts). */
+  readonly plan?: FileScanInput['plan'];
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -73,13 +76,23 @@ export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): P
   } catch {
     return { status: 'skipped', reason: describeBadUtf8(bytes) };
   }
-  const output = await input.adapter.scanFile({ rel: input.rel, text, bans: input.bans, sourceRoots: input.sourceRoots });
+  const output = await input.adapter.scanFile({ rel: input.rel, text, bans: input.bans, sourceRoots: input.sourceRoots, plan: input.plan });
+  const refused = output.fixes ? await validatePlan(input, text, output.fixes) : null;
   const lines = new LineIndex(text);
   const kept: FileFinding[] = [];
-  for (const raw of output.findings) {
+  for (const [i, raw] of output.findings.entries()) {
     if (isSuppressed(raw, lines, output.suppressions, output.statementRanges.get(raw))) continue;
     const start = lines.position(raw.range.start);
     const end = lines.position(raw.range.end);
+    const how = output.fixes?.perFinding[i];
+    const fix =
+      how === undefined
+        ? {}
+        : refused !== null && output.fixes!.applied[i]
+          ? { fix: 'manual' as const, reason: `the fixed file was refused: ${refused}` }
+          : how.reason
+            ? { fix: how.applicability, reason: how.reason }
+            : { fix: how.applicability };
     kept.push({
       rule: raw.ruleId,
       kind: raw.kind,
@@ -92,10 +105,22 @@ export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): P
       usage: raw.usage,
       parseErrors: output.parseErrors,
       range: raw.range,
+      ...fix,
     });
   }
   if (!kept.length && !output.parseErrors) return CLEAN;
   return { status: 'findings', findings: kept, parseErrors: output.parseErrors };
+}
+
+/**
+ * One plan-apply-validate round, as `ssot fix` does first (nothing is
+ * written): the problem that makes the rewrite unacceptable, or null.
+ */
+async function validatePlan(input: Omit<ScanFileInput, 'needles'>, text: string, fixes: NonNullable<Awaited<ReturnType<LanguageAdapter['scanFile']>>['fixes']>): Promise<string | null> {
+  if (!fixes.edits.length) return null;
+  const applied = applyEdits(text, fixes.edits);
+  const placed = fixes.edits.flatMap((e, i) => (e.binds ? [{ start: applied.newStarts[i]!, name: e.text, binds: e.binds }] : []));
+  return input.adapter.validateRewrite({ rel: input.rel, before: text, after: applied.text, sourceRoots: input.sourceRoots, placed });
 }
 
 function isSuppressed(

@@ -12,9 +12,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/compile.js';
 import { applyEdits } from '../../src/fix/apply.js';
-import { annotateFixes, computeFixes, writeFileFixes } from '../../src/fix/engine.js';
+import { computeFixes, writeFileFixes } from '../../src/fix/engine.js';
 import { pythonAdapter } from '../../src/languages/python/adapter.js';
 import { scan } from '../../src/scan/scan.js';
+import { analyzeFileBytes } from '../../src/scan/scanFile.js';
 import { PYTHON } from './helpers.js';
 
 const CONFIG = `version: 1
@@ -93,15 +94,14 @@ describe('computeFixes and writeFileFixes', () => {
   });
 });
 
-describe('annotateFixes', () => {
-  test('fills fix and reason of every finding of a scan', async () => {
+describe('scan with annotate', () => {
+  test('fills fix and reason of every finding from the scan\'s own parse', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'ssot-annotate-'));
     try {
       writeFileSync(path.join(root, 'ssot.config.yaml'), CONFIG);
       writeFileSync(path.join(root, 'm.py'), 'from legacy.redis import RedisManager\n\na = RedisManager()\nb = RedisManager(db=1)\nc = "legacy.redis.RedisManager"\n');
       const config = await loadConfig(root);
-      const result = await scan({ root, config });
-      await annotateFixes(result, config);
+      const result = await scan({ root, config, annotate: true });
       assert.deepEqual(
         result.findings.map((f) => [f.line, f.kind, f.fix, f.reason ?? null]),
         [
@@ -114,5 +114,31 @@ describe('annotateFixes', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  test('when validation refuses the rewrite, the findings it would have fixed are manual with the refusal as reason', async () => {
+    const refusing = { ...pythonAdapter, validateRewrite: async () => 'the result does not parse' };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ssot-refused-'));
+    writeFileSync(path.join(dir, 'ssot.config.yaml'), CONFIG);
+    const config = await loadConfig(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+    const bans = config.rules.flatMap((r) => r.bans);
+    const rules = new Map(config.rules.map((r) => [r.id, { id: r.id, canonical: r.canonical, types: r.types, bans: r.bans }]));
+    const outcome = await analyzeFileBytes({
+      rel: 'm.py',
+      bytes: Buffer.from('from legacy.redis import RedisManager\n\na = RedisManager()\nb = RedisManager(db=1)\n'),
+      bans,
+      sourceRoots: [''],
+      adapter: refusing,
+      plan: { rules, unsafe: false },
+    });
+    assert.equal(outcome.status, 'findings');
+    assert.deepEqual(
+      outcome.status === 'findings' && outcome.findings.map((f) => [f.line, f.fix, f.reason ?? null]),
+      [
+        [1, 'manual', 'still used by references that need a manual change'],
+        [3, 'manual', 'the fixed file was refused: the result does not parse'],
+        [4, 'manual', 'arguments would be dropped: the canonical instance is not constructed'],
+      ],
+    );
   });
 });

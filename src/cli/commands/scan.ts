@@ -9,7 +9,6 @@ import { renderMarkdown } from '../../report/markdown.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
 import { scan, type ScanResult } from '../../scan/scan.js';
-import { annotateFixes } from '../../fix/engine.js';
 import { colorsFor, emit, progressBar } from '../io.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
@@ -56,12 +55,12 @@ export async function runScan(pathArg: string | undefined, options: ScanCliOptio
       rule: options.rule,
       onProgress: progress.update,
       cache: options.cache !== false,
+      // each finding says how `ssot fix` would handle it (`fix`, `reason`), planned from the scan's own parse
+      annotate: true,
     });
   } finally {
     progress.stop();
   }
-  // each finding says how `ssot fix` would handle it: `fix` and `reason` (the planner reads only files with findings)
-  await annotateFixes(result, config, options.rule);
   return result;
 }
 

@@ -59,24 +59,20 @@ export const pythonAdapter: LanguageAdapter = {
     if (!tree) throw new Error(`tree-sitter returned no tree for ${input.rel}`);
     try {
       const analysis = analyzePythonFile(tree.rootNode, moduleContextOf(input.rel, input.sourceRoots), input.bans);
-      return scanOutput(tree.rootNode, analysis);
+      const output = scanOutput(tree.rootNode, analysis);
+      if (!input.plan || !analysis.findings.length) return output;
+      const packageInit = input.rel === '__init__.py' || input.rel.endsWith('/__init__.py');
+      const plan = planPythonFixes(tree.rootNode, input.text, analysis, input.plan.rules, { unsafe: input.plan.unsafe, packageInit });
+      return { ...output, fixes: { edits: plan.edits, perFinding: plan.perFinding, applied: plan.applied } };
     } finally {
       tree.delete();
     }
   },
 
   async planFile(input: FilePlanInput): Promise<FilePlanOutput> {
-    const parser = await getParser('python');
-    const tree = parser.parse(input.text);
-    if (!tree) throw new Error(`tree-sitter returned no tree for ${input.rel}`);
-    try {
-      const analysis = analyzePythonFile(tree.rootNode, moduleContextOf(input.rel, input.sourceRoots), input.bans);
-      const packageInit = input.rel === '__init__.py' || input.rel.endsWith('/__init__.py');
-      const plan = planPythonFixes(tree.rootNode, input.text, analysis, input.rules, { unsafe: input.unsafe, packageInit });
-      return { ...scanOutput(tree.rootNode, analysis), edits: plan.edits, perFinding: plan.perFinding, applied: plan.applied };
-    } finally {
-      tree.delete();
-    }
+    const output = await this.scanFile({ ...input, plan: { rules: input.rules, unsafe: input.unsafe } });
+    const fixes = output.fixes ?? { edits: [], perFinding: [], applied: [] };
+    return { ...output, edits: fixes.edits, perFinding: fixes.perFinding, applied: fixes.applied };
   },
 
   async validateRewrite({ rel, before, after, sourceRoots, placed }) {

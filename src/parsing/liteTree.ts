@@ -1,144 +1,86 @@
 /**
- * A plain-JavaScript copy of a tree-sitter tree, made in one cursor walk.
+ * A plain-JavaScript mirror of a tree-sitter tree, built lazily: a node's
+ * children are copied from the wasm tree the first time they are asked for,
+ * then every access is a JS property read.
  *
- * Why: every property access on a web-tree-sitter Node crosses into wasm and
- * allocates (and `parent` re-descends from the root), which made analysis
- * cost more than parsing. Copying once through a TreeCursor and analysing the
- * copy is several times faster and lets the wasm tree be freed at once.
+ * Why: each property read on a web-tree-sitter Node crosses into wasm and
+ * allocates (and `parent` re-descends from the root) — analysing a tree that
+ * way cost twice its parse. With the mirror, an analysis pays only for the
+ * nodes it visits, so skipping the statements that cannot matter (see
+ * `relevantRanges` in languages/python/analyze.ts) skips their copying too.
+ *
  * LiteNode implements the subset of the Node API the analyses use, with the
- * same meaning (indices are UTF-16 string indices, rows 0-based).
+ * same meaning (indices are UTF-16 string indices, rows 0-based). The wasm
+ * tree must stay alive while nodes are still being materialised: call
+ * `dispose()` (or delete the tree) only when the analysis is done.
  */
-import type { Tree } from 'web-tree-sitter';
+import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
 
 export interface Point {
   readonly row: number;
   readonly column: number;
 }
 
-export class LiteNode {
-  readonly children: LiteNode[] = [];
-  parent: LiteNode | null = null;
-  private named?: LiteNode[];
-  private errorFlag: boolean | undefined;
+export class LiteTree {
+  readonly root: LiteNode;
+  readonly language: Language;
+  private cursor: TreeCursor | null;
+  private readonly types: string[];
+  private readonly fields: (string | null)[];
+  private lineStarts: number[] | undefined;
 
   constructor(
-    private readonly source: string,
-    readonly id: number,
-    readonly type: string,
-    readonly isNamed: boolean,
-    readonly isMissing: boolean,
-    readonly fieldName: string | null,
-    readonly startIndex: number,
-    readonly endIndex: number,
-    private readonly lines: RowIndex,
-  ) {}
-
-  /** Row (0-based) and column (UTF-16 units from the line start) of startIndex. */
-  get startPosition(): Point {
-    return this.lines.point(this.startIndex);
+    tree: Tree,
+    readonly source: string,
+  ) {
+    this.language = tree.language;
+    this.types = tree.language.types;
+    this.fields = tree.language.fields;
+    this.cursor = tree.walk();
+    const cursor = this.cursor;
+    this.root = new LiteNode(this, null, 0, cursor.nodeType, true, false, null, cursor.startIndex, cursor.endIndex);
+    this.root.setError(tree.rootNode.hasError);
   }
 
-  get endPosition(): Point {
-    return this.lines.point(this.endIndex);
+  /** Frees the wasm cursor; the tree itself belongs to the caller. Nodes not yet materialised cannot be afterwards. */
+  dispose(): void {
+    this.cursor?.delete();
+    this.cursor = null;
   }
 
-  get text(): string {
-    return this.source.slice(this.startIndex, this.endIndex);
+  /** Copies the children of `node` out of the wasm tree (once per node). */
+  materialize(node: LiteNode): LiteNode[] {
+    const cursor = this.cursor;
+    if (!cursor) throw new Error('internal: syntax tree read after it was disposed');
+    cursor.gotoDescendant(node.id);
+    const children: LiteNode[] = [];
+    if (!cursor.gotoFirstChild()) return children;
+    const withFields = node.isNamed; // anonymous nodes have no fields
+    do {
+      const typeId = cursor.nodeTypeId;
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      const fieldId = withFields ? cursor.currentFieldId : 0;
+      const missing = start === end && cursor.nodeIsMissing;
+      children.push(
+        new LiteNode(
+          this,
+          node,
+          cursor.currentDescendantIndex,
+          this.types[typeId] ?? 'ERROR',
+          cursor.nodeIsNamed,
+          missing,
+          fieldId ? (this.fields[fieldId] ?? null) : null,
+          start,
+          end,
+        ),
+      );
+    } while (cursor.gotoNextSibling());
+    return children;
   }
 
-  get namedChildren(): LiteNode[] {
-    return (this.named ??= this.children.filter((c) => c.isNamed));
-  }
-
-  get namedChildCount(): number {
-    return this.namedChildren.length;
-  }
-
-  get childCount(): number {
-    return this.children.length;
-  }
-
-  get hasError(): boolean {
-    if (this.errorFlag === undefined) {
-      this.errorFlag = this.type === 'ERROR' || this.isMissing || this.children.some((c) => c.hasError);
-    }
-    return this.errorFlag;
-  }
-
-  childForFieldName(field: string): LiteNode | null {
-    for (const child of this.children) if (child.fieldName === field) return child;
-    return null;
-  }
-
-  childrenForFieldName(field: string): LiteNode[] {
-    return this.children.filter((c) => c.fieldName === field);
-  }
-
-  /** The smallest node that contains [index, index] (as tree-sitter's descendantForIndex). */
-  descendantForIndex(index: number): LiteNode {
-    let node: LiteNode = this;
-    for (;;) {
-      const next: LiteNode | undefined = node.children.find((c) => c.startIndex <= index && index < c.endIndex) ??
-        node.children.find((c) => c.startIndex <= index && index <= c.endIndex && c.startIndex !== c.endIndex);
-      if (!next) return node;
-      node = next;
-    }
-  }
-
-  /** A cursor over this subtree with the TreeCursor calls the analyses use. */
-  walk(): LiteCursor {
-    return new LiteCursor(this);
-  }
-}
-
-export class LiteCursor {
-  private node: LiteNode;
-  constructor(private readonly root: LiteNode) {
-    this.node = root;
-  }
-  get currentNode(): LiteNode {
-    return this.node;
-  }
-  get nodeType(): string {
-    return this.node.type;
-  }
-  get nodeText(): string {
-    return this.node.text;
-  }
-  get startPosition(): Point {
-    return this.node.startPosition;
-  }
-  get startIndex(): number {
-    return this.node.startIndex;
-  }
-  gotoFirstChild(): boolean {
-    const first = this.node.children[0];
-    if (!first) return false;
-    this.node = first;
-    return true;
-  }
-  gotoNextSibling(): boolean {
-    if (this.node === this.root || !this.node.parent) return false;
-    const siblings = this.node.parent.children;
-    const next = siblings[siblings.indexOf(this.node) + 1];
-    if (!next) return false;
-    this.node = next;
-    return true;
-  }
-  gotoParent(): boolean {
-    if (this.node === this.root || !this.node.parent) return false;
-    this.node = this.node.parent;
-    return true;
-  }
-  delete(): void {}
-}
-
-/** Line starts of a source, built on first use (most trees never need a row). */
-class RowIndex {
-  private starts: number[] | undefined;
-  constructor(private readonly source: string) {}
   point(index: number): Point {
-    const starts = (this.starts ??= lineStarts(this.source));
+    const starts = (this.lineStarts ??= lineStartsOf(this.source));
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -150,8 +92,116 @@ class RowIndex {
   }
 }
 
+export class LiteNode {
+  private kids: LiteNode[] | undefined;
+  private named: LiteNode[] | undefined;
+  private errorFlag: boolean | undefined;
+
+  constructor(
+    private readonly owner: LiteTree,
+    readonly parent: LiteNode | null,
+    /** Unique in its tree: the node's pre-order index (tree-sitter's descendant index). */
+    readonly id: number,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly isMissing: boolean,
+    /** The field this node fills in its parent, or null. */
+    readonly fieldName: string | null,
+    readonly startIndex: number,
+    readonly endIndex: number,
+  ) {}
+
+  /** The tree this node belongs to (for its language). */
+  get tree(): LiteTree {
+    return this.owner;
+  }
+
+  get children(): LiteNode[] {
+    return (this.kids ??= this.owner.materialize(this));
+  }
+
+  get namedChildren(): LiteNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  get text(): string {
+    return this.owner.source.slice(this.startIndex, this.endIndex);
+  }
+
+  get startPosition(): Point {
+    return this.owner.point(this.startIndex);
+  }
+
+  get endPosition(): Point {
+    return this.owner.point(this.endIndex);
+  }
+
+  get hasError(): boolean {
+    this.errorFlag ??= this.type === 'ERROR' || this.isMissing || this.children.some((c) => c.hasError);
+    return this.errorFlag;
+  }
+
+  /** @internal Set from the wasm tree for the root (where it is one call instead of a walk). */
+  setError(value: boolean): void {
+    this.errorFlag = value;
+  }
+
+  childForFieldName(field: string): LiteNode | null {
+    for (const child of this.children) if (child.fieldName === field) return child;
+    return null;
+  }
+
+  childrenForFieldName(field: string): LiteNode[] {
+    return this.children.filter((c) => c.fieldName === field);
+  }
+
+  /**
+   * The smallest node that contains `index`, anonymous nodes included — as
+   * tree-sitter's descendantForIndex: descend into the first child that ends
+   * after `index`, when it starts at or before it.
+   */
+  descendantForIndex(index: number): LiteNode {
+    let node: LiteNode = this;
+    for (;;) {
+      let next: LiteNode | undefined;
+      for (const child of node.children) {
+        if (child.endIndex <= index) continue;
+        if (child.startIndex <= index) next = child;
+        break;
+      }
+      if (!next) return node;
+      node = next;
+    }
+  }
+
+  /**
+   * Named descendants of `type` in document order. `skip(node)` true leaves
+   * a subtree out (it is then never copied out of the wasm tree).
+   */
+  descendantsOfType(type: string, skip?: (node: LiteNode) => boolean): LiteNode[] {
+    const out: LiteNode[] = [];
+    const visit = (node: LiteNode): void => {
+      for (const child of node.children) {
+        if (skip?.(child)) continue;
+        if (child.type === type) out.push(child);
+        visit(child);
+      }
+    };
+    visit(this);
+    return out;
+  }
+}
+
 /** Rows as tree-sitter counts them: a new row after each \n. */
-function lineStarts(source: string): number[] {
+function lineStartsOf(source: string): number[] {
   const starts = [0];
   let at = source.indexOf('\n');
   while (at >= 0) {
@@ -161,49 +211,15 @@ function lineStarts(source: string): number[] {
   return starts;
 }
 
-/** Copies `tree` (parsed from `source`) into LiteNodes. The caller may delete `tree` afterwards. */
-export function toLiteTree(tree: Tree, source: string): LiteNode {
-  const cursor = tree.walk();
-  const types = tree.language.types;
-  const fields = tree.language.fields;
-  const lines = new RowIndex(source);
-  let nextId = 0;
-  const make = (parent: LiteNode | null): LiteNode => {
-    const typeId = cursor.nodeTypeId;
-    const fieldId = parent ? cursor.currentFieldId : 0;
-    const node = new LiteNode(
-      source,
-      nextId++,
-      types[typeId] ?? 'ERROR',
-      cursor.nodeIsNamed,
-      false,
-      fieldId ? (fields[fieldId] ?? null) : null,
-      cursor.startIndex,
-      cursor.endIndex,
-      lines,
-    );
-    node.parent = parent;
-    return node;
-  };
-  const root = make(null);
-  let current = root;
+/**
+ * Parses-and-mirrors helper: runs `use` on the mirror of `tree` and frees the
+ * cursor afterwards (the caller still owns and deletes `tree`).
+ */
+export function withLiteTree<T>(tree: Tree, source: string, use: (root: LiteNode) => T): T {
+  const lite = new LiteTree(tree, source);
   try {
-    if (cursor.gotoFirstChild()) {
-      for (;;) {
-        const node = make(current);
-        current.children.push(node);
-        if (cursor.gotoFirstChild()) {
-          current = node;
-          continue;
-        }
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent() || cursor.currentDepth === 0) return root;
-          current = current.parent!;
-        }
-      }
-    }
-    return root;
+    return use(lite.root);
   } finally {
-    cursor.delete();
+    lite.dispose();
   }
 }

@@ -34,4 +34,6 @@ export function getParser(language: LanguageId): Promise<Parser> {
   return parser;
 }
 
-export type { Node as SyntaxNode, Tree } from 'web-tree-sitter';
+export type { Node as WasmNode, Tree } from 'web-tree-sitter';
+/** What the analyses read: the lazily built plain-JS mirror of a tree (./liteTree.ts). */
+export type { LiteNode as SyntaxNode } from './liteTree.js';

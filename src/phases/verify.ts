@@ -15,6 +15,7 @@ import type { Config, Gate, ImportedName } from '../config/compile.js';
 import { computeFixes } from '../fix/engine.js';
 import { moduleContextOf, resolveRelativeModule } from '../languages/python/moduleNames.js';
 import { analyzeScopes } from '../languages/python/scopes.js';
+import { LiteTree } from '../parsing/liteTree.js';
 import { getParser } from '../parsing/treeSitter.js';
 import { checkGates, runGates, type GateMoment, type GateResult } from './gates.js';
 import { requireNoJournal } from './journal.js';
@@ -155,11 +156,13 @@ export async function resolveCanonical(
   const roots = sourceRoots.map((s) => s || '.').join(', ');
   if (!file) return { ok: false, detail: `module ${module} not found under sourceRoots (${roots})` };
   const parser = await getParser('python');
-  const tree = parser.parse(readFileSync(path.join(root, file), 'utf8'));
+  const text = readFileSync(path.join(root, file), 'utf8');
+  const tree = parser.parse(text);
   if (!tree) return { ok: false, detail: `${file}: could not be parsed` };
+  const lite = new LiteTree(tree, text);
   try {
     const context = moduleContextOf(file, sourceRoots);
-    const scopes = analyzeScopes(tree.rootNode, (level, mod) => resolveRelativeModule(context, level, mod));
+    const scopes = analyzeScopes(lite.root, (level, mod) => resolveRelativeModule(context, level, mod));
     const bindings = scopes.module.bindings.get(name);
     if (bindings?.some((b) => b.kind !== 'del')) {
       const kinds = [...new Set(bindings.map((b) => b.kind))].join('/');
@@ -180,6 +183,7 @@ export async function resolveCanonical(
     }
     return { ok: false, detail: `${file} does not bind ${name} at module level${stars.length ? ' (star imports followed)' : ''}` };
   } finally {
+    lite.dispose();
     tree.delete();
   }
 }

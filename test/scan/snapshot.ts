@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../../src/core/model.js';
-import { getParser, type SyntaxNode } from '../../src/parsing/treeSitter.js';
+import { getParser, type WasmNode as SyntaxNode } from '../../src/parsing/treeSitter.js';
 
 export interface CompactFinding {
   file: string;

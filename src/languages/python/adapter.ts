@@ -7,7 +7,8 @@ import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
 import { planPythonFixes } from './fix.js';
 import { mayHaveFindings, planPrefilter, type PrefilterPlan } from './importPrefilter.js';
 import { moduleContextOf, resolveRelativeModule } from './moduleNames.js';
-import { analyzeScopes } from './scopes.js';
+import { analyzeScopes, relevanceOf } from './scopes.js';
+import { LiteTree } from '../../parsing/liteTree.js';
 
 /** Second-stage plans per ban set (callers reuse one array per set of active bans). */
 const prefilterPlans = new WeakMap<readonly Ban[], PrefilterPlan>();
@@ -57,14 +58,19 @@ export const pythonAdapter: LanguageAdapter = {
     const parser = await getParser('python');
     const tree = parser.parse(input.text);
     if (!tree) throw new Error(`tree-sitter returned no tree for ${input.rel}`);
+    const lite = new LiteTree(tree, input.text);
     try {
-      const analysis = analyzePythonFile(tree.rootNode, moduleContextOf(input.rel, input.sourceRoots), input.bans);
-      const output = scanOutput(tree.rootNode, analysis);
+      const root = lite.root;
+      // planning asks whether the canonical names are free: they must be resolved too
+      const extraNames = input.plan ? [...input.plan.rules.values()].flatMap((r) => [r.canonical.local, ...(r.types ? [r.types.local] : [])]) : [];
+      const analysis = analyzePythonFile(root, moduleContextOf(input.rel, input.sourceRoots), input.bans, extraNames);
+      const output = scanOutput(root, analysis);
       if (!input.plan || !analysis.findings.length) return output;
       const packageInit = input.rel === '__init__.py' || input.rel.endsWith('/__init__.py');
-      const plan = planPythonFixes(tree.rootNode, input.text, analysis, input.plan.rules, { unsafe: input.plan.unsafe, packageInit });
+      const plan = planPythonFixes(root, input.text, analysis, input.plan.rules, { unsafe: input.plan.unsafe, packageInit });
       return { ...output, fixes: { edits: plan.edits, perFinding: plan.perFinding, applied: plan.applied } };
     } finally {
+      lite.dispose();
       tree.delete();
     }
   },
@@ -79,8 +85,9 @@ export const pythonAdapter: LanguageAdapter = {
     const parser = await getParser('python');
     const tree = parser.parse(after);
     if (!tree) return 'the result could not be parsed';
+    const lite = new LiteTree(tree, after);
     try {
-      if (tree.rootNode.hasError) {
+      if (lite.root.hasError) {
         const old = parser.parse(before);
         const hadErrors = old?.rootNode.hasError ?? false;
         old?.delete();
@@ -88,7 +95,9 @@ export const pythonAdapter: LanguageAdapter = {
       }
       if (!placed.length) return null;
       const context = moduleContextOf(rel, sourceRoots);
-      const scopes = analyzeScopes(tree.rootNode, (level, module) => resolveRelativeModule(context, level, module));
+      // only the placed names are asked about: whatever binds or shadows them spells them
+      const relevant = relevanceOf(lite.root, ['import', ...placed.map((p) => p.name)]);
+      const scopes = analyzeScopes(lite.root, (level, module) => resolveRelativeModule(context, level, module), relevant);
       const byStart = new Map(scopes.references.map((r) => [r.node.startIndex, r]));
       for (const p of placed) {
         const ref = byStart.get(p.start);
@@ -101,6 +110,7 @@ export const pythonAdapter: LanguageAdapter = {
       }
       return null;
     } finally {
+      lite.dispose();
       tree.delete();
     }
   },
@@ -110,7 +120,7 @@ function scanOutput(root: SyntaxNode, analysis: PythonFileAnalysis): FileScanOut
   const statementRanges = new Map<RawFinding, { start: number; end: number }>();
   for (const finding of analysis.findings) {
     if (finding.kind !== 'import') continue;
-    let node = root.descendantForIndex(finding.range.start);
+    let node: SyntaxNode | null = root.descendantForIndex(finding.range.start);
     while (node && node.type !== 'import_statement' && node.type !== 'import_from_statement') node = node.parent;
     if (node) statementRanges.set(finding, { start: node.startIndex, end: node.endIndex });
   }

@@ -5,10 +5,11 @@
  * whole value is a banned dotted path. Pure: a tree in, data out.
  */
 import type { Ban, RawFinding, UsageCategory } from '../../core/model.js';
-import { findBan } from '../../core/model.js';
+import { findBan, isAtOrUnder } from '../../core/model.js';
 import { Parser } from 'web-tree-sitter';
+import { LiteTree } from '../../parsing/liteTree.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
-import { analyzeScopes, lookupScope, type Binding, type Scope, type ScopeAnalysis } from './scopes.js';
+import { analyzeScopes, holdsStatements, lookupScope, relevanceOf, type Binding, type Relevance, type Scope, type ScopeAnalysis } from './scopes.js';
 import { resolveRelativeModule, type ModuleContext } from './moduleNames.js';
 
 const TYPE_POSITIONS = new Set<UsageCategory>(['annotation', 'isinstance', 'spec', 'base-class']);
@@ -24,10 +25,57 @@ export interface PythonFileAnalysis {
   readonly bindingOf: Map<RawFinding, Binding>;
   /** 0-based lines carrying `# ssot: ignore` (value: rule ids, or null for all rules). */
   readonly suppressions: Map<number, Set<string> | null>;
+  /**
+   * The statements the analysis visited (see `relevantStatements`): names
+   * other than the deprecated ones and `extraNames` are not fully resolved.
+   */
+  readonly relevant: Relevance;
 }
 
-export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans: readonly Ban[]): PythonFileAnalysis {
-  const scopes = analyzeScopes(root, (level, module) => resolveRelativeModule(context, level, module));
+/**
+ * Analyses only the statements that can matter, in two passes over the
+ * text's needles: first the statements that spell a banned module's last
+ * segment, a banned name or `import` (every import and string reference is
+ * among them), which yields the local names the bans reach; then also the
+ * statements that spell one of those names or of `extraNames` (whatever
+ * binds, shadows, declares or loads a name spells it). Statements that
+ * spell none of them cannot hold a finding, so they are never visited — nor
+ * copied out of the wasm tree.
+ */
+function relevantStatements(
+  root: SyntaxNode,
+  bans: readonly Ban[],
+  resolve: (level: number, module: string | null) => string | null,
+  extraNames: readonly string[],
+): { scopes: ScopeAnalysis; relevant: Relevance } {
+  const needles = new Set<string>(['import']);
+  for (const ban of bans) {
+    for (const part of [ban.path, ban.path.slice(0, Math.max(0, ban.path.lastIndexOf('.')))]) {
+      if (part) needles.add(part.slice(part.lastIndexOf('.') + 1));
+    }
+  }
+  const first = relevanceOf(root, needles);
+  const firstScopes = analyzeScopes(root, resolve, first);
+  const names = new Set<string>(extraNames);
+  for (const binding of firstScopes.importBindings) {
+    const info = binding.import!;
+    const qualified = info.qualifiedName;
+    if (qualified === null) continue;
+    if (binding.kind === 'star-import') {
+      for (const ban of bans) if (ban.path.startsWith(`${qualified}.`)) names.add(ban.path.slice(qualified.length + 1).split('.')[0]!);
+      continue;
+    }
+    const path = binding.kind === 'import' ? info.importedPath! : qualified;
+    if (findBan(bans, path) || bans.some((ban) => isAtOrUnder(ban.path, qualified))) names.add(binding.name);
+  }
+  for (const name of needles) names.delete(name);
+  if (!names.size) return { scopes: firstScopes, relevant: first };
+  const relevant = relevanceOf(root, [...needles, ...names]);
+  return { scopes: analyzeScopes(root, resolve, relevant), relevant };
+}
+
+export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans: readonly Ban[], extraNames: readonly string[] = []): PythonFileAnalysis {
+  const { scopes, relevant } = relevantStatements(root, bans, (level, module) => resolveRelativeModule(context, level, module), extraNames);
   const findings: RawFinding[] = [];
   const deprecatedBindings = new Map<Binding, Ban>();
   const usageBinding = new Map<RawFinding, Binding>();
@@ -135,7 +183,7 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
 
   const suppressions = new Map<number, Set<string> | null>();
   const annotationStrings: SyntaxNode[] = [];
-  collectStringsAndComments(root, bans, findings, suppressions, annotationStrings);
+  collectStringsAndComments(root, bans, findings, suppressions, annotationStrings, relevant);
   for (const node of annotationStrings) {
     for (const use of stringAnnotationUses(node, scopes, deprecatedBindings, bans)) {
       const finding: RawFinding = {
@@ -192,7 +240,7 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
   findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
   const bindingOf = new Map<RawFinding, Binding>([...usageBinding, ...importBinding]);
   for (const [finding, binding] of rebindingFindings) bindingOf.set(finding, binding);
-  return { findings, scopes, deprecatedBindings, bindingOf, suppressions };
+  return { findings, scopes, deprecatedBindings, bindingOf, suppressions, relevant };
 }
 
 /**
@@ -336,46 +384,40 @@ function collectStringsAndComments(
   findings: RawFinding[],
   suppressions: Map<number, Set<string> | null>,
   annotationStrings: SyntaxNode[],
+  relevant: Relevance,
 ): void {
-  const cursor = root.walk();
-  let descend = true;
-  for (;;) {
-    const type = cursor.nodeType;
-    if (descend && (type === 'string' || type === 'concatenated_string')) {
-      const node = cursor.currentNode;
-      const value = type === 'string' ? plainStringValue(node) : concatenatedStringValue(node);
-      let referenced = false;
-      if (value !== null && isDottedPath(value) && !isDocstringLike(node)) {
-        const ban = findBan(bans, value);
-        if (ban) {
-          referenced = true;
-          findings.push({ ruleId: ban.ruleId, kind: 'string-reference', range: rangeOf(node), symbol: value, local: value, usage: null });
+  const visit = (node: SyntaxNode): void => {
+    const prune = holdsStatements(node);
+    for (const child of node.children) {
+      const type = child.type;
+      if (type === 'string' || type === 'concatenated_string') {
+        const value = type === 'string' ? plainStringValue(child) : concatenatedStringValue(child);
+        let referenced = false;
+        if (value !== null && isDottedPath(value) && !isDocstringLike(child)) {
+          const ban = findBan(bans, value);
+          if (ban) {
+            referenced = true;
+            findings.push({ ruleId: ban.ruleId, kind: 'string-reference', range: rangeOf(child), symbol: value, local: value, usage: null });
+          }
         }
+        if (!referenced && type === 'string' && value !== null && inAnnotation(child)) annotationStrings.push(child);
+        continue; // no need to look inside a string except interpolations (rare; skipped)
       }
-      if (!referenced && type === 'string' && value !== null && inAnnotation(node)) annotationStrings.push(node);
-      descend = false; // no need to look inside a string except interpolations (rare; skipped)
-    } else if (descend && type === 'comment') {
-      const directive = parseSuppression(cursor.nodeText);
-      if (directive !== undefined) {
-        const line = cursor.startPosition.row;
-        const existing = suppressions.get(line);
-        if (directive === null || existing === null) suppressions.set(line, null);
-        else suppressions.set(line, new Set([...(existing ?? []), ...directive]));
+      if (type === 'comment') {
+        const directive = parseSuppression(child.text);
+        if (directive !== undefined) {
+          const line = child.startPosition.row;
+          const existing = suppressions.get(line);
+          if (directive === null || existing === null) suppressions.set(line, null);
+          else suppressions.set(line, new Set([...(existing ?? []), ...directive]));
+        }
+        continue;
       }
+      if (prune && !relevant(child)) continue;
+      visit(child);
     }
-    if (descend && cursor.gotoFirstChild()) continue;
-    descend = true;
-    if (cursor.gotoNextSibling()) continue;
-    let climbed = false;
-    while (cursor.gotoParent()) {
-      if (cursor.gotoNextSibling()) {
-        climbed = true;
-        break;
-      }
-    }
-    if (!climbed) break;
-  }
-  cursor.delete();
+  };
+  visit(root);
 }
 
 /** The value of a plain (non-f, non-bytes) string literal without escapes or interpolations, else null. */
@@ -431,8 +473,9 @@ function stringAnnotationUses(
   const tree = annotationParser.parse(value);
   if (!tree) return [];
   const uses: StringAnnotationUse[] = [];
+  const lite = new LiteTree(tree, value);
   try {
-    if (tree.rootNode.hasError) return [];
+    if (lite.root.hasError) return [];
     const scope = evaluationScope(node, scopes);
     const offset = stringContentStart(node);
     const rangeIn = (n: SyntaxNode) => ({ start: offset + n.startIndex, end: offset + n.endIndex });
@@ -472,8 +515,9 @@ function stringAnnotationUses(
       if (n.type === 'string') return; // `Literal["x"]` inside the annotation is a value
       for (const child of n.namedChildren) if (child) visit(child);
     };
-    visit(tree.rootNode);
+    visit(lite.root);
   } finally {
+    lite.dispose();
     tree.delete();
   }
   return uses;

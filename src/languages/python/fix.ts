@@ -24,7 +24,7 @@ import type { Applicability, Ban, RawFinding, UsageCategory } from '../../core/m
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
 import type { Edit } from '../../fix/types.js';
 import type { PythonFileAnalysis } from './analyze.js';
-import { lookupScope, type Binding, type Reference, type Scope } from './scopes.js';
+import { holdsStatements, lookupScope, type Binding, type Reference, type Relevance, type Scope } from './scopes.js';
 
 export interface FixTarget {
   readonly module: string;
@@ -133,7 +133,7 @@ export function planPythonFixes(
     group.bindings.push(binding);
   }
 
-  const stringUses = namesInStrings(root, findings);
+  const stringUses = namesInStrings(root, findings, analysis.relevant);
   /** The innermost scope whose node contains `index` (for a name inside a string). */
   const innermostScope = (index: number): Scope => {
     for (let n: SyntaxNode | null = root.descendantForIndex(index); n; n = n.parent) {
@@ -724,7 +724,7 @@ function isTypeCheckingGuard(node: SyntaxNode, body: SyntaxNode): boolean {
  * annotations it could not read (`cast("T", v)`, `TypeVar("T", bound="C")`,
  * strings that are not one expression) and the strings of `__all__` (re-exports).
  */
-function namesInStrings(root: SyntaxNode, findings: readonly RawFinding[]): { annotations: Set<string>; exported: Set<string> } {
+function namesInStrings(root: SyntaxNode, findings: readonly RawFinding[], relevant: Relevance): { annotations: Set<string>; exported: Set<string> } {
   const annotations = new Set<string>();
   const exported = new Set<string>();
   const identifier = /[\p{ID_Start}_][\p{ID_Continue}]*/gu;
@@ -733,7 +733,8 @@ function namesInStrings(root: SyntaxNode, findings: readonly RawFinding[]): { an
       .filter((c): c is SyntaxNode => c !== null && c.type === 'string_content')
       .map((c) => c.text)
       .join('');
-  for (const node of root.descendantsOfType('string')) {
+  // (only the names of deprecated bindings are looked up: the statements that spell none are skipped)
+  for (const node of root.descendantsOfType('string', (n) => n.parent !== null && holdsStatements(n.parent) && !relevant(n))) {
     if (!node) continue;
     if (isAllEntry(node)) {
       exported.add(contentOf(node));

@@ -4,6 +4,7 @@
  * sentence instead when the text is not exactly one absolute import statement.
  */
 import type { ImportSpec } from '../../core/model.js';
+import { LiteTree } from '../../parsing/liteTree.js';
 import { getParser } from '../../parsing/treeSitter.js';
 import { dottedText } from './scopes.js';
 
@@ -11,8 +12,9 @@ export async function parsePythonImportSpec(text: string): Promise<ImportSpec | 
   const parser = await getParser('python');
   const tree = parser.parse(text);
   if (!tree) return { error: 'could not be parsed' };
+  const lite = new LiteTree(tree, text);
   try {
-    const root = tree.rootNode;
+    const root = lite.root;
     const statements = root.namedChildren.filter((node) => node && node.type !== 'comment');
     const statement = statements[0];
     if (root.hasError || statements.length !== 1 || !statement) {
@@ -56,6 +58,7 @@ export async function parsePythonImportSpec(text: string): Promise<ImportSpec | 
     if (statement.type === 'future_import_statement') return { error: 'is a __future__ import' };
     return { error: 'is not an import statement' };
   } finally {
+    lite.dispose();
     tree.delete();
   }
 }

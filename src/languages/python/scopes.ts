@@ -94,7 +94,54 @@ export type ModuleResolver = (level: number, module: string | null) => string | 
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
-export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver): ScopeAnalysis {
+/**
+ * Which statements an analysis must visit: false for a statement (a child of
+ * the module or of a block) that provably holds nothing the caller asks
+ * about, so its subtree is neither visited nor copied out of the wasm tree.
+ * See `relevanceOf`.
+ */
+export type Relevance = (statement: SyntaxNode) => boolean;
+
+/**
+ * Relevance from text: a statement matters when one of `needles` occurs on
+ * its lines (the whole first and last line, so a trailing comment counts).
+ * Sound for name resolution as long as the needles include every name asked
+ * about: whatever binds, declares or loads a name spells it.
+ */
+export function relevanceOf(root: SyntaxNode, needles: Iterable<string>): Relevance {
+  const text = root.tree.source;
+  const offsets: number[] = [];
+  for (const needle of new Set(needles)) {
+    if (!needle) continue;
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) offsets.push(at);
+  }
+  offsets.sort((a, b) => a - b);
+  return (node) => {
+    const from = text.lastIndexOf('\n', node.startIndex - 1) + 1;
+    const newline = text.indexOf('\n', node.endIndex);
+    const to = newline < 0 ? text.length : newline;
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (offsets[mid]! < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length && offsets[lo]! < to;
+  };
+}
+
+/** True for the nodes whose children are statements (where a Relevance prunes). */
+export function holdsStatements(node: SyntaxNode): boolean {
+  return node.type === 'module' || node.type === 'block';
+}
+
+/**
+ * Scopes, bindings and references of a module. With `relevant`, only the
+ * statements it accepts are visited: bindings and references of names that
+ * occur nowhere else are then complete, others are not.
+ */
+export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, relevant?: Relevance): ScopeAnalysis {
   const scopes: Scope[] = [];
   const references: Reference[] = [];
   const importBindings: Binding[] = [];
@@ -141,7 +188,9 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver): 
   };
 
   const visitChildren = (node: SyntaxNode, scope: Scope): void => {
-    for (const child of node.namedChildren) if (child) visit(child, scope);
+    if (relevant && holdsStatements(node)) {
+      for (const child of node.namedChildren) if (child.type !== 'comment' && relevant(child)) visit(child, scope);
+    } else for (const child of node.namedChildren) visit(child, scope);
   };
 
   /** Binds every name in an assignment-like target; loads inside (attribute objects, subscripts) are visited. */

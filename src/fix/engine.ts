@@ -93,11 +93,10 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
     let problem: string | null = null;
     const later: { key: string; applicability: Finding['fix'] }[] = []; // fixes of rounds after the first
     for (let n = 1; ; n++) {
-      const applied = applyEdits(after, round.edits);
-      const placed = round.edits.flatMap((e, i) => (e.binds ? [{ start: applied.newStarts[i]!, name: e.text, binds: e.binds }] : []));
-      problem = await adapter.validateRewrite({ rel, before: after, after: applied.text, sourceRoots: config.sourceRoots, placed });
+      // the planner validated its own edits on an incremental reparse (validateRewrite's checks)
+      problem = round.problem;
       if (problem) break;
-      after = applied.text;
+      after = applyEdits(after, round.edits).text;
       if (n === (options.rounds ?? MAX_ROUNDS)) break;
       round = await adapter.planFile({ ...planInput, text: after });
       if (!round.edits.length) break;

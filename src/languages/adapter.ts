@@ -29,7 +29,7 @@ export interface FileScanOutput {
   /** Ranges of the import statements findings belong to, for suppression on any of their lines. */
   readonly statementRanges: Map<RawFinding, { start: number; end: number }>;
   /** With `plan` in the input: the fixes, as planFile returns them. */
-  readonly fixes?: Pick<FilePlanOutput, 'edits' | 'perFinding' | 'applied'>;
+  readonly fixes?: Pick<FilePlanOutput, 'edits' | 'perFinding' | 'applied' | 'problem'>;
 }
 
 /** A canonical (or types) import target, for planning fixes. */
@@ -50,6 +50,8 @@ export interface FilePlanOutput extends FileScanOutput {
   /** Same index as `findings`. */
   readonly perFinding: readonly { applicability: import('../core/model.js').Applicability; reason?: string }[];
   readonly applied: readonly boolean[];
+  /** Why the edits, applied, would be refused (validateRewrite's answer for them), or null. */
+  readonly problem: string | null;
 }
 
 export interface LanguageAdapter {

@@ -9,7 +9,6 @@ import { isUtf8 } from 'node:buffer';
 import type { Ban, Finding, RawFinding } from '../core/model.js';
 import { LineIndex } from '../core/positions.js';
 import type { FileScanInput, LanguageAdapter } from '../languages/adapter.js';
-import { applyEdits } from '../fix/apply.js';
 
 export type FileOutcome =
   | { readonly status: 'clean' }
@@ -77,7 +76,8 @@ export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): P
     return { status: 'skipped', reason: describeBadUtf8(bytes) };
   }
   const output = await input.adapter.scanFile({ rel: input.rel, text, bans: input.bans, sourceRoots: input.sourceRoots, plan: input.plan });
-  const refused = output.fixes ? await validatePlan(input, text, output.fixes) : null;
+  // the adapter validated its edits (one plan-apply-validate round, as `ssot fix` starts)
+  const refused = output.fixes?.problem ?? null;
   const lines = new LineIndex(text);
   const kept: FileFinding[] = [];
   for (const [i, raw] of output.findings.entries()) {
@@ -110,17 +110,6 @@ export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): P
   }
   if (!kept.length && !output.parseErrors) return CLEAN;
   return { status: 'findings', findings: kept, parseErrors: output.parseErrors };
-}
-
-/**
- * One plan-apply-validate round, as `ssot fix` does first (nothing is
- * written): the problem that makes the rewrite unacceptable, or null.
- */
-async function validatePlan(input: Omit<ScanFileInput, 'needles'>, text: string, fixes: NonNullable<Awaited<ReturnType<LanguageAdapter['scanFile']>>['fixes']>): Promise<string | null> {
-  if (!fixes.edits.length) return null;
-  const applied = applyEdits(text, fixes.edits);
-  const placed = fixes.edits.flatMap((e, i) => (e.binds ? [{ start: applied.newStarts[i]!, name: e.text, binds: e.binds }] : []));
-  return input.adapter.validateRewrite({ rel: input.rel, before: text, after: applied.text, sourceRoots: input.sourceRoots, placed });
 }
 
 function isSuppressed(

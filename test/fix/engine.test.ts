@@ -117,7 +117,13 @@ describe('scan with annotate', () => {
   });
 
   test('when validation refuses the rewrite, the findings it would have fixed are manual with the refusal as reason', async () => {
-    const refusing = { ...pythonAdapter, validateRewrite: async () => 'the result does not parse' };
+    const refusing: typeof pythonAdapter = {
+      ...pythonAdapter,
+      async scanFile(input) {
+        const output = await pythonAdapter.scanFile(input);
+        return output.fixes ? { ...output, fixes: { ...output.fixes, problem: 'the result does not parse' } } : output;
+      },
+    };
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ssot-refused-'));
     writeFileSync(path.join(dir, 'ssot.config.yaml'), CONFIG);
     const config = await loadConfig(dir).finally(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,8 +9,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { parseDuration, tryParseDuration } from './duration.js';
-import { formatSelector, parseSelector } from './sources/prometheus.js';
-import { redactUrl } from './sources/redis.js';
+import { formatSelector, parseSelector } from './sources/selectors.js';
+import { redactUrl } from './sources/urls.js';
 import type { MetricSelector, MetricsSourceSpec, ProbeSourceSpec, RedisSourceSpec, SourceSpec } from './sources/types.js';
 
 /** Judge settings. Every default comes from the seed plan (§4.3, §5.2, §7.1) or is a noise guard. */

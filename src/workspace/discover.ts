@@ -8,6 +8,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
 import type { FileProblem } from '../core/model.js';
 
 export interface DiscoveredFiles {
@@ -27,7 +28,9 @@ export interface DiscoverOptions {
 
 export async function discoverFiles(options: DiscoverOptions): Promise<DiscoveredFiles> {
   const { root } = options;
-  const entries = await fg([...options.include], {
+  const gitignore = options.gitignore !== false;
+  // one walk finds the files and the .gitignore files
+  const entries = await fg([...options.include, ...(gitignore ? ['**/.gitignore'] : [])], {
     cwd: root,
     ignore: [...options.exclude],
     dot: true,
@@ -38,6 +41,8 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
   });
   const problems: FileProblem[] = [];
   const candidates: string[] = [];
+  const ignoreFiles: string[] = [];
+  const included = gitignore ? picomatch([...options.include], { dot: true }) : () => true;
   let realRoot: string;
   try {
     realRoot = realpathSync(root);
@@ -47,6 +52,10 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
   for (const entry of entries) {
     const dirent = entry.dirent;
     if (dirent.isFile()) {
+      if (gitignore && path.posix.basename(entry.path) === '.gitignore') {
+        ignoreFiles.push(entry.path);
+        if (!included(entry.path)) continue;
+      }
       candidates.push(entry.path);
     } else if (dirent.isSymbolicLink()) {
       let target: string;
@@ -60,13 +69,12 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
       if (!inside) problems.push({ file: entry.path, message: 'symlink leaves the scanned root, not followed' });
     }
   }
-  const files = options.gitignore === false ? candidates : await filterGitignored(root, candidates, options.exclude);
+  const files = gitignore ? filterGitignored(root, candidates, ignoreFiles) : candidates;
   files.sort();
   return { files, problems };
 }
 
-async function filterGitignored(root: string, files: string[], exclude: readonly string[]): Promise<string[]> {
-  const ignoreFiles = await fg(['**/.gitignore'], { cwd: root, ignore: [...exclude], dot: true, suppressErrors: true });
+function filterGitignored(root: string, files: string[], ignoreFiles: readonly string[]): string[] {
   const matchers = new Map<string, Ignore>(); // directory ('' = root) → rules of its .gitignore
   for (const file of ignoreFiles) {
     const dir = path.posix.dirname(file);

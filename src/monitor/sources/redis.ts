@@ -57,18 +57,8 @@ export function redisReadingFrom(info: Record<string, string>, clientList: strin
   };
 }
 
-/** The URL for display: credentials removed. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password) return url;
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//');
-  }
-}
+// no Redis client needed to redact a URL: its own module keeps the config loader light
+export { redactUrl } from './urls.js';
 
 function openClient(url: string, connectTimeout: number) {
   return createClient({

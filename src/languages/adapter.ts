@@ -18,7 +18,17 @@ export interface FileScanInput {
    * analysis, so a scan can say how each finding would be fixed without
    * parsing the file again.
    */
-  readonly plan?: { readonly rules: FilePlanInput['rules']; readonly unsafe: boolean };
+  readonly plan?: {
+    readonly rules: FilePlanInput['rules'];
+    readonly unsafe: boolean;
+    /**
+     * Check the planned rewrite (reparse, name resolution) and answer in
+     * `fixes.problem`; default true. A scan's annotation skips it, as ruff
+     * marks a diagnostic fixable without applying the fix: `ssot fix`
+     * validates every file it would write.
+     */
+    readonly validate?: boolean;
+  };
 }
 
 export interface FileScanOutput {

@@ -58,14 +58,15 @@ export class FileScanner {
   private readonly needles: Buffer[][];
   private readonly bansKeys: string[];
   private cacheEntries: Map<string, CacheEntry> | undefined;
-  private readonly plan: { rules: FilePlanInput['rules']; unsafe: boolean } | undefined;
+  private readonly plan: { rules: FilePlanInput['rules']; unsafe: boolean; validate: boolean } | undefined;
   readonly result: JobResult = { outcomes: [], cacheEntries: [], parsedFiles: 0, parsedBytes: 0, cacheHits: 0 };
 
   constructor(private readonly job: ScanJob) {
     this.adapter = adapterFor(job.language);
     this.needles = job.banSets.map((bans) => this.adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')));
     this.bansKeys = job.cache ? job.banSets.map(bansKey) : [];
-    this.plan = job.fixRules ? { rules: new Map(job.fixRules), unsafe: false } : undefined;
+    // the planner's answer, not validated (as ruff's "fixable"): `ssot fix` validates what it writes
+    this.plan = job.fixRules ? { rules: new Map(job.fixRules), unsafe: false, validate: false } : undefined;
   }
 
   async scanRange(from: number, to: number): Promise<void> {
@@ -130,17 +131,50 @@ export async function drainJob(scanner: FileScanner, total: number, counters: In
 }
 
 /**
- * Scans every file of `job` with the main thread plus `workers` threads.
- * A worker still starting when the main thread runs out of work is stopped
- * instead of waited for.
+ * Worker threads started ahead of their job: they load the modules and
+ * compile the grammar while the main thread reads the config and walks the
+ * tree. Unreferenced until used, so they never keep the process alive.
  */
-export async function runScanJob(job: ScanJob, workers: number, onProgress?: (done: number, total: number) => void): Promise<JobResult> {
+export interface StartedWorkers {
+  readonly workers: Worker[];
+}
+
+export function startWorkers(count: number, language: LanguageId): StartedWorkers {
+  const workers: Worker[] = [];
+  for (let w = 0; w < count; w++) {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { language } });
+    worker.unref();
+    workers.push(worker);
+  }
+  return { workers };
+}
+
+/** Stops started workers that will not be used. */
+export function stopWorkers(started: StartedWorkers | undefined): void {
+  for (const worker of started?.workers.splice(0) ?? []) void worker.terminate();
+}
+
+/**
+ * Scans every file of `job` with the main thread plus `workers` threads
+ * (taken from `started` first). A worker still starting when the main
+ * thread runs out of work is stopped instead of waited for.
+ */
+export async function runScanJob(
+  job: ScanJob,
+  workers: number,
+  onProgress?: (done: number, total: number) => void,
+  started?: StartedWorkers,
+): Promise<JobResult> {
   const total = job.files.length;
   const shared = new SharedArrayBuffer(4 * (2 + workers));
   const counters = new Int32Array(shared);
   const threads: { worker: Worker; result: Promise<JobResult | null> }[] = [];
+  const ready = started?.workers.splice(0, workers) ?? [];
+  stopWorkers(started);
   for (let w = 0; w < workers; w++) {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { job, shared, worker: w } satisfies WorkerInit });
+    const worker = ready[w] ?? new Worker(new URL('./worker.js', import.meta.url), { workerData: { language: job.language } });
+    worker.ref();
+    worker.postMessage({ job, shared, worker: w } satisfies WorkerInit);
     const result = new Promise<JobResult | null>((resolve, reject) => {
       worker.once('message', (message: JobResult) => resolve(message));
       worker.once('error', reject);

@@ -14,7 +14,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import { discoverFiles } from '../workspace/discover.js';
 import { cacheFileOf, cacheFingerprint, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
 import { buildGrouping } from './grouping.js';
-import { runScanJob, type ScanJob } from './pool.js';
+import { runScanJob, startWorkers, stopWorkers, type ScanJob, type StartedWorkers } from './pool.js';
 import type { FileFinding } from './scanFile.js';
 
 export interface ScanSummary {
@@ -53,9 +53,11 @@ export interface ScanOptions {
    */
   readonly cache?: boolean;
   /**
-   * Fill each finding's `fix` and `reason` (how `ssot fix` would handle it:
-   * one plan-apply-validate round, no compile check), planned from the same
-   * parse as the findings and cached with them. Default false.
+   * Fill each finding's `fix` and `reason`: how `ssot fix` plans to handle
+   * it, planned from the same parse as the findings and cached with them.
+   * The plan is not validated here (as ruff marks a finding fixable without
+   * applying the fix); `ssot fix` validates each file it would write and
+   * leaves a file that fails as it was. Default false.
    */
   readonly annotate?: boolean;
   /**
@@ -64,6 +66,8 @@ export interface ScanOptions {
    * environment variable overrides the default.
    */
   readonly workers?: number;
+  /** Workers started early (startWorkers); the scan uses or stops them. */
+  readonly started?: StartedWorkers;
 }
 
 /** Placeholder service/phase key in summaries for findings outside every service/phase. */
@@ -130,7 +134,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     cache: cacheFile ? { file: cacheFile, fingerprint } : null,
   };
   const workers = workerCount(options.workers, files.length);
-  const ran = await runScanJob(job, workers, options.onProgress);
+  const ran = await runScanJob(job, workers, options.onProgress, options.started);
   if (cacheFile) saveCache(cacheFile, fingerprint, ran.cacheEntries, !options.service && !options.phase && !options.rule);
   Object.assign(lastScanStats, { files: files.length, parsedFiles: ran.parsedFiles, parsedBytes: ran.parsedBytes, cacheHits: ran.cacheHits, workers });
 
@@ -168,6 +172,18 @@ function workerCount(requested: number | undefined, files: number): number {
   if (files < WORKER_THRESHOLD) return 0;
   return Math.min(availableParallelism() - 1, 7, Math.floor(files / WORKER_THRESHOLD));
 }
+
+/**
+ * Starts, before the config is read and the tree walked, the workers a
+ * large scan will use (at most one per extra core; none when SSOT_WORKERS
+ * says so). A scan of few files stops them unused: they cost a moment of
+ * another core, never wall time.
+ */
+export function startScanWorkers(language: Config['language'] = 'python'): StartedWorkers {
+  return startWorkers(workerCount(undefined, Number.MAX_SAFE_INTEGER), language);
+}
+
+export { stopWorkers };
 
 /**
  * Keeps what this run used or created; an unfiltered run drops the rest

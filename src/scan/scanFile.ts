@@ -76,7 +76,7 @@ export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): P
     return { status: 'skipped', reason: describeBadUtf8(bytes) };
   }
   const output = await input.adapter.scanFile({ rel: input.rel, text, bans: input.bans, sourceRoots: input.sourceRoots, plan: input.plan });
-  // the adapter validated its edits (one plan-apply-validate round, as `ssot fix` starts)
+  // a problem the adapter found validating its edits (when asked to): the fixed findings are manual
   const refused = output.fixes?.problem ?? null;
   const lines = new LineIndex(text);
   const kept: FileFinding[] = [];

@@ -8,7 +8,8 @@ import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
-import { scan, type ScanResult } from '../../scan/scan.js';
+import { scan, startScanWorkers, stopWorkers, type ScanResult } from '../../scan/scan.js';
+import type { StartedWorkers } from '../../scan/pool.js';
 import { colorsFor, emit, progressBar } from '../io.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
@@ -34,6 +35,16 @@ export function resolveRoot(pathArg: string | undefined): string {
 
 export async function runScan(pathArg: string | undefined, options: ScanCliOptions): Promise<ScanResult> {
   const root = resolveRoot(pathArg);
+  // the workers load while the config is read and the tree walked
+  const started = startScanWorkers();
+  try {
+    return await scanWith(root, options, started);
+  } finally {
+    stopWorkers(started);
+  }
+}
+
+async function scanWith(root: string, options: ScanCliOptions, started: StartedWorkers): Promise<ScanResult> {
   const config = await loadConfig(root, options.config);
   if (options.phase && !config.phases.some((p) => p.id === options.phase)) {
     throw new UserError(`--phase ${options.phase}: no such phase (known: ${config.phases.map((p) => p.id).join(', ') || 'none'})`);
@@ -57,6 +68,7 @@ export async function runScan(pathArg: string | undefined, options: ScanCliOptio
       cache: options.cache !== false,
       // each finding says how `ssot fix` would handle it (`fix`, `reason`), planned from the scan's own parse
       annotate: true,
+      started,
     });
   } finally {
     progress.stop();

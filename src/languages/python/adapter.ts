@@ -70,7 +70,7 @@ export const pythonAdapter: LanguageAdapter = {
       if (!input.plan || !analysis.findings.length) return output;
       const packageInit = input.rel === '__init__.py' || input.rel.endsWith('/__init__.py');
       const plan = planPythonFixes(root, input.text, analysis, input.plan.rules, { unsafe: input.plan.unsafe, packageInit });
-      const problem = validatePlan(parser, tree, lite, input.text, plan.edits, input.rel, input.sourceRoots);
+      const problem = input.plan.validate === false ? null : validatePlan(parser, tree, lite, input.text, plan.edits, input.rel, input.sourceRoots);
       return { ...output, fixes: { edits: plan.edits, perFinding: plan.perFinding, applied: plan.applied, problem } };
     } finally {
       lite.dispose();

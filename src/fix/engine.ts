@@ -5,28 +5,34 @@
  */
 import { renameSync, statSync, writeFileSync, chmodSync, unlinkSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Finding } from '../core/model.js';
+import type { Applicability, Finding } from '../core/model.js';
 import { LineIndex } from '../core/positions.js';
 import { adapterFor } from '../languages/registry.js';
 import { activeBans, buildGrouping } from '../scan/grouping.js';
-import { scan } from '../scan/scan.js';
-import { applyEdits } from './apply.js';
+import { contentHash } from '../scan/cache.js';
+import { scanForFixes, type WorkerFileFix } from '../scan/scan.js';
 import { compileWithPython } from './compile.js';
+import { findingKey, MAX_ROUNDS, runRounds, type FileRounds } from './rounds.js';
 import type { ComputeFixOptions, FileFix, FixRun, FixSummary } from './types.js';
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-/** Plan-apply rounds per file before giving up on converging (the last result is kept: it was validated). */
-const MAX_ROUNDS = 4;
-
-/** A finding's identity across rounds (positions move as edits land). */
-function findingKey(f: { kind: string; symbol: string; local: string; usage: string | null }): string {
-  return `${f.kind}\0${f.symbol}\0${f.local}\0${f.usage}`;
-}
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** How one finding fares in the first round: the planner's answer and whether its fix is in the edits. */
+interface FirstRound {
+  readonly how: { applicability: Applicability; reason?: string };
+  readonly applied: boolean;
+}
 
 export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> {
   const { config } = options;
-  const result = options.scanned ?? (await scan({ root: options.root, config, phase: options.phase, rule: options.rule }));
+  const rounds = options.rounds ?? MAX_ROUNDS;
+  const unsafeOption = options.unsafe ?? false;
+  // without a scan given, the workers plan and round each file from the scan's own parse
+  const scanned = options.scanned
+    ? { result: options.scanned, fixes: new Map<string, WorkerFileFix>() }
+    : await scanForFixes({ root: options.root, config, phase: options.phase, rule: options.rule }, { unsafe: unsafeOption, rounds });
+  const result = scanned.result;
   const root = result.root;
   const adapter = adapterFor(config.language);
   const grouping = buildGrouping(config);
@@ -46,69 +52,59 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
   for (const [rel, fileFindings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const original = readFileSync(path.join(root, rel));
     const bom = original.length >= 3 && original.subarray(0, 3).equals(UTF8_BOM);
-    const text = decoder.decode(original);
-    const plan = await adapter.planFile({
-      rel,
-      text,
-      bans: activeBans(config, grouping, rel, options.rule),
-      sourceRoots: config.sourceRoots,
-      rules,
-      unsafe: options.unsafe ?? false,
-    });
-    const lines = new LineIndex(text);
-    // match the reported findings (suppressions already applied) to the plan's
-    const key = (kind: string, line: number, column: number, symbol: string) => `${kind}:${line}:${column}:${symbol}`;
-    const planIndex = new Map<string, number>();
-    plan.findings.forEach((raw, i) => {
-      const at = lines.position(raw.range.start);
-      planIndex.set(key(raw.kind, at.line, at.column, raw.symbol), i);
-    });
+    const planInput = { rel, bans: activeBans(config, grouping, rel, options.rule), sourceRoots: config.sourceRoots, rules, unsafe: unsafeOption };
+    let firstRound: (finding: Finding, index: number) => FirstRound;
+    let outcome: FileRounds;
+    const done = scanned.fixes.get(rel);
+    if (done && done.hash === contentHash(original) && done.applied.length === fileFindings.length) {
+      // planned and rounded by the worker that scanned these very bytes
+      firstRound = (finding, index) => ({ how: { applicability: finding.fix ?? 'manual', ...(finding.reason ? { reason: finding.reason } : {}) }, applied: done.applied[index]! });
+      outcome = done.rounds;
+    } else {
+      const text = decoder.decode(original);
+      const plan = await adapter.planFile({ ...planInput, text });
+      const lines = new LineIndex(text);
+      // match the reported findings (suppressions already applied) to the plan's
+      const key = (kind: string, line: number, column: number, symbol: string) => `${kind}:${line}:${column}:${symbol}`;
+      const planIndex = new Map<string, number>();
+      plan.findings.forEach((raw, i) => {
+        const at = lines.position(raw.range.start);
+        planIndex.set(key(raw.kind, at.line, at.column, raw.symbol), i);
+      });
+      firstRound = (finding) => {
+        const i = planIndex.get(key(finding.kind, finding.line, finding.column, finding.symbol));
+        if (i === undefined) return { how: { applicability: 'manual', reason: 'not matched by the planner' }, applied: false };
+        return { how: plan.perFinding[i]!, applied: plan.applied[i]! };
+      };
+      outcome = await runRounds(adapter, planInput, text, plan, rounds);
+    }
     let safe = 0;
     let unsafe = 0;
     const leftOf = new Map<Finding, FileFix['left'][number]>();
     const fixed = new Set<Finding>();
     fixedByFile.set(rel, fixed);
-    for (const finding of fileFindings) {
-      const i = planIndex.get(key(finding.kind, finding.line, finding.column, finding.symbol));
-      const how = i === undefined ? { applicability: 'manual' as const, reason: 'not matched by the planner' } : plan.perFinding[i]!;
+    fileFindings.forEach((finding, index) => {
+      const { how, applied } = firstRound(finding, index);
       finding.fix = how.applicability;
       if (how.reason) finding.reason = how.reason;
-      if (i !== undefined && plan.applied[i]) {
+      if (applied) {
         fixed.add(finding);
         if (how.applicability === 'unsafe') unsafe++;
         else safe++;
       } else {
         leftOf.set(finding, { line: finding.line, applicability: how.applicability, reason: how.reason ?? 'unsafe fix not applied (pass --unsafe)' });
       }
-    }
-    if (!plan.edits.length) {
+    });
+    if (!outcome.edited) {
       files.push({ file: rel, status: 'unchanged', original, updated: null, applied: { safe: 0, unsafe: 0 }, left: [...leftOf.values()] });
       continue;
     }
-    // apply, validate, and plan again on the result until nothing changes (as ruff does): one
-    // change can free the next (an import left for a rebinding that the first round removed)
-    const planInput = { rel, bans: activeBans(config, grouping, rel, options.rule), sourceRoots: config.sourceRoots, rules, unsafe: options.unsafe ?? false };
-    let after = text;
-    let round: typeof plan = plan;
-    let problem: string | null = null;
-    const later: { key: string; applicability: Finding['fix'] }[] = []; // fixes of rounds after the first
-    for (let n = 1; ; n++) {
-      // the planner validated its own edits on an incremental reparse (validateRewrite's checks)
-      problem = round.problem;
-      if (problem) break;
-      after = applyEdits(after, round.edits).text;
-      if (n === (options.rounds ?? MAX_ROUNDS)) break;
-      round = await adapter.planFile({ ...planInput, text: after });
-      if (!round.edits.length) break;
-      round.findings.forEach((raw, i) => {
-        if (round.applied[i]) later.push({ key: findingKey(raw), applicability: round.perFinding[i]!.applicability });
-      });
-    }
-    if (problem) {
-      files.push(refuse(rel, original, problem, fixed, [...leftOf.values()]));
+    if (outcome.problem) {
+      files.push(refuse(rel, original, outcome.problem, fixed, [...leftOf.values()]));
       continue;
     }
     // findings left by the first round that a later one fixed
+    const later = [...outcome.later];
     for (const finding of fileFindings) {
       if (fixed.has(finding)) continue;
       const at = later.findIndex((l) => l.key === findingKey(finding));
@@ -127,12 +123,12 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
       file: rel,
       status: 'changed',
       original,
-      updated: Buffer.concat([bom ? UTF8_BOM : Buffer.alloc(0), Buffer.from(after, 'utf8')]),
+      updated: Buffer.concat([bom ? UTF8_BOM : Buffer.alloc(0), Buffer.from(outcome.after, 'utf8')]),
       applied,
       left,
     };
     files.push(fix);
-    pending.push({ fix, text: after, bom });
+    pending.push({ fix, text: outcome.after, bom });
   }
 
   // compile every rewritten file with the project's interpreter, in one process

@@ -30,6 +30,8 @@ export interface ScanJob {
   readonly language: LanguageId;
   /** Rules to plan fixes with (by id), so findings say how they would be fixed; null: findings only. */
   readonly fixRules: readonly (readonly [string, FilePlanInput['rules'] extends ReadonlyMap<string, infer R> ? R : never])[] | null;
+  /** Fix mode (for the fix engine): plans are validated and rounded; null: annotate only. */
+  readonly fixMode: { readonly unsafe: boolean; readonly rounds: number } | null;
   /** The content-hash cache to consult, or null. */
   readonly cache: { readonly file: string; readonly fingerprint: string } | null;
 }
@@ -58,7 +60,7 @@ export class FileScanner {
   private readonly needles: Buffer[][];
   private readonly bansKeys: string[];
   private cacheEntries: Map<string, CacheEntry> | undefined;
-  private readonly plan: { rules: FilePlanInput['rules']; unsafe: boolean; validate: boolean } | undefined;
+  private readonly plan: { rules: FilePlanInput['rules']; unsafe: boolean; validate: boolean; rounds?: number } | undefined;
   readonly result: JobResult = { outcomes: [], cacheEntries: [], parsedFiles: 0, parsedBytes: 0, cacheHits: 0 };
 
   constructor(private readonly job: ScanJob) {
@@ -66,7 +68,9 @@ export class FileScanner {
     this.needles = job.banSets.map((bans) => this.adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')));
     this.bansKeys = job.cache ? job.banSets.map(bansKey) : [];
     // the planner's answer, not validated (as ruff's "fixable"): `ssot fix` validates what it writes
-    this.plan = job.fixRules ? { rules: new Map(job.fixRules), unsafe: false, validate: false } : undefined;
+    const rules = job.fixRules ? new Map(job.fixRules) : undefined;
+    if (rules && job.fixMode) this.plan = { rules, unsafe: job.fixMode.unsafe, validate: true, rounds: job.fixMode.rounds };
+    else this.plan = rules ? { rules, unsafe: false, validate: false } : undefined;
   }
 
   async scanRange(from: number, to: number): Promise<void> {

@@ -15,7 +15,9 @@ import { discoverFiles } from '../workspace/discover.js';
 import { cacheFileOf, cacheFingerprint, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
 import { buildGrouping } from './grouping.js';
 import { runScanJob, startWorkers, stopWorkers, type ScanJob, type StartedWorkers } from './pool.js';
-import type { FileFinding } from './scanFile.js';
+import type { FileFinding, WorkerFileFix } from './scanFile.js';
+
+export type { WorkerFileFix };
 
 export interface ScanSummary {
   files: number;
@@ -80,6 +82,25 @@ export const WORKER_THRESHOLD = 400;
 export const lastScanStats = { files: 0, parsedFiles: 0, parsedBytes: 0, cacheHits: 0, workers: 0 };
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
+  return (await scanInternal(options, null)).result;
+}
+
+/**
+ * A scan for the fix engine: the workers also plan every file with
+ * findings from their own parse and run the validated fix rounds
+ * (src/fix/rounds.ts); the fixed texts come back by file.
+ */
+export async function scanForFixes(
+  options: Omit<ScanOptions, 'annotate' | 'cache'>,
+  mode: { unsafe: boolean; rounds: number },
+): Promise<{ result: ScanResult; fixes: Map<string, WorkerFileFix> }> {
+  return scanInternal({ ...options, annotate: true, cache: false }, mode);
+}
+
+async function scanInternal(
+  options: ScanOptions,
+  fixMode: { unsafe: boolean; rounds: number } | null,
+): Promise<{ result: ScanResult; fixes: Map<string, WorkerFileFix> }> {
   const root = path.resolve(options.root);
   const { config } = options;
   const grouping = buildGrouping(config);
@@ -131,6 +152,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     sourceRoots: config.sourceRoots,
     language: config.language,
     fixRules,
+    fixMode,
     cache: cacheFile ? { file: cacheFile, fingerprint } : null,
   };
   const workers = workerCount(options.workers, files.length);
@@ -139,6 +161,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   Object.assign(lastScanStats, { files: files.length, parsedFiles: ran.parsedFiles, parsedBytes: ran.parsedBytes, cacheHits: ran.cacheHits, workers });
 
   const findings: Finding[] = [];
+  const fixes = new Map<string, WorkerFileFix>();
   const errors: FileProblem[] = [...discovered.problems];
   const warnings: FileProblem[] = [];
   for (const [index, outcome] of ran.outcomes) {
@@ -146,10 +169,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (outcome.status === 'skipped') errors.push({ file: rel, message: outcome.reason });
     else if (outcome.status === 'findings') {
       if (outcome.parseErrors) warnings.push({ file: rel, message: 'has syntax errors; scanned what tree-sitter recovered' });
+      if (outcome.fix) fixes.set(rel, outcome.fix);
       for (const f of outcome.findings) findings.push(toFinding(f, rel, services[index]!, phases[index]!, rulesById.get(f.rule)!));
     }
   }
-  return {
+  const result: ScanResult = {
     tool: 'ssot',
     version: TOOL_VERSION,
     root,
@@ -158,6 +182,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     errors,
     warnings,
   };
+  return { result, fixes };
 }
 
 /** The plain-data part of a canonical/types target that planning reads (the job is cloned to workers). */

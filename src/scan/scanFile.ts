@@ -9,11 +9,22 @@ import { isUtf8 } from 'node:buffer';
 import type { Ban, Finding, RawFinding } from '../core/model.js';
 import { LineIndex } from '../core/positions.js';
 import type { FileScanInput, LanguageAdapter } from '../languages/adapter.js';
+import { runRounds, type FileRounds } from '../fix/rounds.js';
+import { contentHash } from './cache.js';
 
 export type FileOutcome =
   | { readonly status: 'clean' }
-  | { readonly status: 'findings'; readonly findings: FileFinding[]; readonly parseErrors: boolean }
+  | { readonly status: 'findings'; readonly findings: FileFinding[]; readonly parseErrors: boolean; readonly fix?: WorkerFileFix }
   | { readonly status: 'skipped'; readonly reason: string };
+
+/** A file's fixes as a scan worker computed them (fix mode: see ScanFileInput.plan.rounds). */
+export interface WorkerFileFix {
+  /** contentHash of the bytes planned: the engine uses this only for the same bytes. */
+  readonly hash: string;
+  /** Per kept finding (same order): its fix is in the first round's edits. */
+  readonly applied: boolean[];
+  readonly rounds: FileRounds;
+}
 
 /** A finding before grouping: positions resolved, service/phase/message not yet attached. */
 export type FileFinding = Omit<Finding, 'service' | 'phase' | 'message' | 'file'> & { readonly range: { start: number; end: number } };
@@ -25,8 +36,12 @@ export interface ScanFileInput {
   readonly needles: readonly Buffer[];
   readonly sourceRoots: readonly string[];
   readonly adapter: LanguageAdapter;
-  /** Fill each finding's `fix`/`reason` from a plan made on the same parse (see annotate in ./scan.ts). */
-  readonly plan?: FileScanInput['plan'];
+  /**
+   * Fill each finding's `fix`/`reason` from a plan made on the same parse
+   * (see annotate in ./scan.ts); with `rounds`, also run the fix rounds
+   * (validated) and return the fixed text (fix mode, for the fix engine).
+   */
+  readonly plan?: FileScanInput['plan'] & { readonly rounds?: number };
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -80,8 +95,10 @@ export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): P
   const refused = output.fixes?.problem ?? null;
   const lines = new LineIndex(text);
   const kept: FileFinding[] = [];
+  const keptIndex: number[] = [];
   for (const [i, raw] of output.findings.entries()) {
     if (isSuppressed(raw, lines, output.suppressions, output.statementRanges.get(raw))) continue;
+    keptIndex.push(i);
     const start = lines.position(raw.range.start);
     const end = lines.position(raw.range.end);
     const how = output.fixes?.perFinding[i];
@@ -109,6 +126,13 @@ export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): P
     });
   }
   if (!kept.length && !output.parseErrors) return CLEAN;
+  const plan = input.plan;
+  if (plan?.rounds !== undefined && output.fixes && kept.length) {
+    const planInput = { rel: input.rel, bans: input.bans, sourceRoots: input.sourceRoots, rules: plan.rules, unsafe: plan.unsafe };
+    const rounds = await runRounds(input.adapter, planInput, text, output.fixes, plan.rounds);
+    const fix: WorkerFileFix = { hash: contentHash(bytes), applied: keptIndex.map((i) => output.fixes!.applied[i]!), rounds };
+    return { status: 'findings', findings: kept, parseErrors: output.parseErrors, fix };
+  }
   return { status: 'findings', findings: kept, parseErrors: output.parseErrors };
 }
 

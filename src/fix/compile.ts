@@ -1,9 +1,11 @@
 /**
- * Compile validation with the project's interpreter: one python process for a
- * whole batch, sources on stdin as JSON, `compile()` only (nothing is imported
- * or run). Returns null when the interpreter cannot be started.
+ * Compile validation with the project's interpreter: one python process per
+ * core, each for a share of the batch, sources on stdin as JSON, `compile()`
+ * only (nothing is imported or run). Returns null when the interpreter cannot
+ * be started.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 const CHECKER = `
 import json, sys
@@ -20,18 +22,43 @@ json.dump(out, sys.stdout)
 `;
 
 /** path → compile error; files that compile are absent. null: no interpreter. */
-export function compileWithPython(python: string, sources: readonly (readonly [string, string])[]): Map<string, string> | null {
+export async function compileWithPython(python: string, sources: readonly (readonly [string, string])[]): Promise<Map<string, string> | null> {
   if (!sources.length) return new Map();
-  const result = spawnSync(python, ['-c', CHECKER], {
-    input: JSON.stringify(sources),
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error || result.status !== 0) {
-    if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`compile check with ${python} failed: ${result.error?.message ?? result.stderr}`);
+  // shares of about equal size, one process each (compiling is CPU-bound)
+  const shares = Math.max(1, Math.min(availableParallelism(), Math.ceil(sources.length / 16)));
+  const batches: (readonly [string, string])[][] = Array.from({ length: shares }, () => []);
+  const sizes = new Array<number>(shares).fill(0);
+  for (const source of [...sources].sort((a, b) => b[1].length - a[1].length)) {
+    const smallest = sizes.indexOf(Math.min(...sizes));
+    batches[smallest]!.push(source);
+    sizes[smallest]! += source[1].length;
   }
-  return new Map(Object.entries(JSON.parse(result.stdout) as Record<string, string>));
+  const results = await Promise.all(batches.map((batch) => compileBatch(python, batch)));
+  if (results.some((r) => r === null)) return null;
+  return new Map(results.flatMap((r) => [...r!]));
+}
+
+function compileBatch(python: string, sources: readonly (readonly [string, string])[]): Promise<Map<string, string> | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, ['-c', CHECKER], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdin.on('error', () => {}); // an interpreter that exits early: its exit status says why
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') resolve(null);
+      else reject(new Error(`compile check with ${python} failed: ${error.message}`));
+    });
+    child.on('close', (status) => {
+      if (status !== 0) {
+        reject(new Error(`compile check with ${python} failed: ${Buffer.concat(stderr).toString('utf8')}`));
+        return;
+      }
+      resolve(new Map(Object.entries(JSON.parse(Buffer.concat(stdout).toString('utf8')) as Record<string, string>)));
+    });
+    child.stdin.end(JSON.stringify(sources));
+  });
 }
 
 export function pythonAvailable(python: string): boolean {

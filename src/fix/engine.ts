@@ -134,7 +134,7 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
   // compile every rewritten file with the project's interpreter, in one process
   let pythonAvailable = true;
   if (options.python !== null && pending.length) {
-    const errors = compileWithPython(options.python ?? 'python3', pending.map((p) => [p.fix.file, p.text] as const));
+    const errors = await compileWithPython(options.python ?? 'python3', pending.map((p) => [p.fix.file, p.text] as const));
     if (errors === null) pythonAvailable = false;
     else {
       for (const [rel, message] of errors) {

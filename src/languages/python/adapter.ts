@@ -58,7 +58,8 @@ export const pythonAdapter: LanguageAdapter = {
 
   async scanFile(input: FileScanInput): Promise<FileScanOutput> {
     const parser = await getParser('python');
-    const tree = parser.parse(input.text);
+    // the next fix round plans the text the last validation parsed: its tree is reused
+    const tree = takeValidatedTree(input.text) ?? parser.parse(input.text);
     if (!tree) throw new Error(`tree-sitter returned no tree for ${input.rel}`);
     const lite = new LiteTree(tree, input.text);
     try {
@@ -173,11 +174,33 @@ function validatePlan(
   }
   const tree = parser.parse(applied.text, old);
   if (!tree) return 'the result could not be parsed';
+  let problem: string | null = 'internal: validation did not finish';
   try {
-    return checkRewrite(tree, applied.text, rel, sourceRoots, placed, () => hadErrors);
+    problem = checkRewrite(tree, applied.text, rel, sourceRoots, placed, () => hadErrors);
+    return problem;
   } finally {
-    tree.delete();
+    if (problem === null) keepValidatedTree(applied.text, tree);
+    else tree.delete();
   }
+}
+
+/**
+ * The tree of the last accepted rewrite, kept for the fix round that plans
+ * that very text next (one per thread; a tree depends on nothing but its
+ * text). Taking it hands over ownership.
+ */
+let validated: { text: string; tree: Tree } | null = null;
+
+function keepValidatedTree(text: string, tree: Tree): void {
+  validated?.tree.delete();
+  validated = { text, tree };
+}
+
+function takeValidatedTree(text: string): Tree | null {
+  if (validated === null || validated.text !== text) return null;
+  const { tree } = validated;
+  validated = null;
+  return tree;
 }
 
 /** Where inserted `text` ends when it starts at `start` (rows by \n, columns in UTF-16 units). */

@@ -154,28 +154,43 @@ function isSuppressed(
 }
 
 function describeBadUtf8(bytes: Buffer): string {
-  let offset = 0;
-  // find the first offending byte for the message (decode prefixes until it fails)
-  let lo = 0;
-  let hi = bytes.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (isUtf8(bytes.subarray(0, mid)) || isIncompleteTail(bytes.subarray(0, mid))) lo = mid;
-    else hi = mid - 1;
-  }
-  offset = lo;
-  return `not valid UTF-8 (byte ${offset}), skipped`;
+  return `not valid UTF-8 (byte ${firstInvalidUtf8(bytes)}), skipped`;
 }
 
-function isIncompleteTail(bytes: Buffer): boolean {
-  // a prefix that ends inside a multi-byte sequence is not itself the error
-  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
-    if (isUtf8(bytes.subarray(0, bytes.length - back))) {
-      const lead = bytes[bytes.length - back]!;
-      return lead >= 0xc0;
+/**
+ * Offset of the first byte that does not start a well-formed UTF-8 sequence
+ * (Unicode 15, table 3-7: no overlongs, no surrogates, nothing above
+ * U+10FFFF), or the length when every byte does. Only called on the error
+ * path: the fast check is isUtf8.
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  const inRange = (at: number, lo: number, hi: number) => at < bytes.length && bytes[at]! >= lo && bytes[at]! <= hi;
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let length: number;
+    let ok: boolean;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      length = 2;
+      ok = inRange(i + 1, 0x80, 0xbf);
+    } else if (b >= 0xe0 && b <= 0xef) {
+      length = 3;
+      const [lo, hi] = b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+      ok = inRange(i + 1, lo, hi) && inRange(i + 2, 0x80, 0xbf);
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      length = 4;
+      const [lo, hi] = b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+      ok = inRange(i + 1, lo, hi) && inRange(i + 2, 0x80, 0xbf) && inRange(i + 3, 0x80, 0xbf);
+    } else {
+      return i;
     }
+    if (!ok) return i;
+    i += length;
   }
-  return false;
+  return i;
 }
 
 export function hasBom(bytes: Buffer): boolean {

@@ -2,6 +2,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
+import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { UserError } from '../core/errors.js';
 import { NO_COLORS, type Colors } from '../report/text.js';
@@ -49,4 +50,16 @@ export function progressBar(label: string): { update(done: number, total: number
       bar?.stop();
     },
   };
+}
+
+/** `[path]` and `-c, --config`, as every command that reads the config declares them. */
+export function withRootAndConfig(command: Command): Command {
+  return command
+    .argument('[path]', 'root of the monorepo (where ssot.config.yaml is)', '.')
+    .option('-c, --config <file>', 'config file (default: ssot.config.yaml in PATH)');
+}
+
+/** `-f, --format text|json` (default text). */
+export function withTextJsonFormat(command: Command): Command {
+  return command.addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
 }

@@ -18,7 +18,7 @@ import { requireNoJournal } from '../../phases/journal.js';
 import { renderFixSummary, renderPhaseOutcome, renderRunAll } from '../../phases/render.js';
 import { findPhase, ruleFilterFor, runAllPhases, runPhase, type PhaseOutcome, type PhaseProgress } from '../../phases/runPhase.js';
 import type { Colors } from '../../report/text.js';
-import { colorsFor } from '../io.js';
+import { colorsFor, withRootAndConfig } from '../io.js';
 import { resolveRoot } from './scan.js';
 
 export interface FixCliOptions {
@@ -160,11 +160,7 @@ export async function runFixCommand(pathArg: string | undefined, options: FixCli
 }
 
 export function registerFixCommand(program: Command): void {
-  program
-    .command('fix')
-    .description('apply fixes: every file at once, or one gated, committed phase at a time (--phase / --all)')
-    .argument('[path]', 'root of the monorepo (where ssot.config.yaml is)', '.')
-    .option('-c, --config <file>', 'config file (default: ssot.config.yaml in PATH)')
+  withRootAndConfig(program.command('fix').description('apply fixes: every file at once, or one gated, committed phase at a time (--phase / --all)'))
     .option('--phase <id>', 'run one phase: before gates, fixes, after gates, one commit; undone on any failure')
     .option('--all', 'run every pending phase in order, stopping at the first failure')
     .option('--rule <id>', 'only this rule')

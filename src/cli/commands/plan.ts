@@ -4,15 +4,11 @@ import { loadConfig } from '../../config/compile.js';
 import { TOOL_VERSION } from '../../core/version.js';
 import { planPhases } from '../../phases/plan.js';
 import { renderPlanMarkdown, renderPlanText } from '../../phases/render.js';
-import { colorsFor, emit } from '../io.js';
+import { colorsFor, emit, withRootAndConfig } from '../io.js';
 import { resolveRoot } from './scan.js';
 
 export function registerPlanCommand(program: Command): void {
-  program
-    .command('plan')
-    .description('what each phase will do: risk, files, safe / unsafe / manual findings, gates, state')
-    .argument('[path]', 'root of the monorepo (where ssot.config.yaml is)', '.')
-    .option('-c, --config <file>', 'config file (default: ssot.config.yaml in PATH)')
+  withRootAndConfig(program.command('plan').description('what each phase will do: risk, files, safe / unsafe / manual findings, gates, state'))
     .addOption(new Option('-f, --format <format>', 'output format (markdown: the stakeholder briefing)').choices(['text', 'markdown', 'json']).default('text'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (pathArg: string, options: { config?: string; format: 'text' | 'markdown' | 'json'; output?: string }) => {

@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/compile.js';
 import { UserError } from '../../core/errors.js';
 import { renderRollbackOutcome } from '../../phases/render.js';
 import { rollback, type RollbackTarget } from '../../phases/rollback.js';
-import { colorsFor } from '../io.js';
+import { colorsFor, withRootAndConfig } from '../io.js';
 import { progressPrinter, withInterrupt } from './fix.js';
 import { resolveRoot } from './scan.js';
 
@@ -26,11 +26,7 @@ function targetOf(options: RollbackCliOptions): RollbackTarget {
 }
 
 export function registerRollbackCommand(program: Command): void {
-  program
-    .command('rollback')
-    .description('undo a phase (git revert), one file, or every phase; the after gates run again')
-    .argument('[path]', 'root of the monorepo (where ssot.config.yaml is)', '.')
-    .option('-c, --config <file>', 'config file (default: ssot.config.yaml in PATH)')
+  withRootAndConfig(program.command('rollback').description('undo a phase (git revert), one file, or every phase; the after gates run again'))
     .option('--phase <id>', 'revert the commit(s) of this phase')
     .option('--file <path>', 'restore one file to how it was before its phase, as a commit')
     .option('--all', 'revert every done phase, newest first')

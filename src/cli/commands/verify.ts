@@ -1,19 +1,14 @@
 /** `ssot verify [PATH]`: compliance of done phases, canonical targets resolve, every gate passes — exit 0 only when all hold. */
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { loadConfig } from '../../config/compile.js';
 import { renderVerifyText } from '../../phases/render.js';
 import { verify } from '../../phases/verify.js';
-import { colorsFor } from '../io.js';
+import { colorsFor, withRootAndConfig, withTextJsonFormat } from '../io.js';
 import { progressPrinter, withInterrupt } from './fix.js';
 import { resolveRoot } from './scan.js';
 
 export function registerVerifyCommand(program: Command): void {
-  program
-    .command('verify')
-    .description('validation suite: done phases compliant, canonical targets resolve, all gates pass (exit 1 otherwise)')
-    .argument('[path]', 'root of the monorepo (where ssot.config.yaml is)', '.')
-    .option('-c, --config <file>', 'config file (default: ssot.config.yaml in PATH)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+  withTextJsonFormat(withRootAndConfig(program.command('verify').description('validation suite: done phases compliant, canonical targets resolve, all gates pass (exit 1 otherwise)')))
     .action(async (pathArg: string, options: { config?: string; format: 'text' | 'json' }) => {
       const root = resolveRoot(pathArg);
       const config = await loadConfig(root, options.config);

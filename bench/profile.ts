@@ -19,8 +19,9 @@ interface CpuProfile {
 
 export const STAGES = [
   'tree-sitter parse (wasm)',
-  'tree node access (web-tree-sitter JS)',
+  'tree access (wasm cursor calls, web-tree-sitter JS, lazy mirror)',
   'analysis (scopes/analyze JS)',
+  'fix planning (fix.ts, rounds)',
   'prefilter (needles, UTF-8, import lexer)',
   'file reads',
   'discovery (fast-glob, .gitignore)',
@@ -37,8 +38,11 @@ function stageOf(node: ProfileNode): Stage {
   if (functionName === '(garbage collector)') return 'garbage collection';
   if (functionName === '(idle)') return 'idle (waiting)';
   if (functionName === '(program)') return 'module loading and startup';
-  if (url.includes('.wasm') || url.startsWith('wasm://')) return 'tree-sitter parse (wasm)';
-  if (url.includes('web-tree-sitter')) return 'tree node access (web-tree-sitter JS)';
+  if (url.includes('.wasm') || url.startsWith('wasm://')) {
+    return /^ts_(tree_cursor|node)_/.test(functionName) ? 'tree access (wasm cursor calls, web-tree-sitter JS, lazy mirror)' : 'tree-sitter parse (wasm)';
+  }
+  if (url.includes('web-tree-sitter') || url.includes('/parsing/liteTree')) return 'tree access (wasm cursor calls, web-tree-sitter JS, lazy mirror)';
+  if (url.includes('/languages/python/fix') || url.includes('/fix/')) return 'fix planning (fix.ts, rounds)';
   if (url.includes('/languages/python/scopes') || url.includes('/languages/python/analyze') || url.includes('/core/positions')) return 'analysis (scopes/analyze JS)';
   if (url.includes('importPrefilter') || url.includes('/scan/scanFile') || functionName === 'indexOfBuffer' || functionName === 'isUtf8') {
     return 'prefilter (needles, UTF-8, import lexer)';

@@ -31,7 +31,6 @@ import { STAGES, stagesOfProfiles } from './profile.js';
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const repo = path.resolve(here, '../..');
 const cli = path.join(repo, 'dist/src/cli/main.js');
-const driver = path.join(here, 'driver.js');
 const corporaDir = path.join(repo, 'bench/.corpora');
 const outDir = path.join(corporaDir, 'out');
 
@@ -73,13 +72,8 @@ function toolVersion(command: string, args: string[], hint: string): string {
   }
 }
 
-type Tool = 'ssot scan' | 'ssot fix --dry-run' | 'ruff TID251' | 'rg -l' | 'scan() alone';
-/**
- * `scan() alone` is bench/driver.js: loadConfig → scan() → JSON, in one
- * process — the scan pipeline without what the CLI adds (the fix annotation
- * of every finding). Not a target; it shows where the CLI's time goes.
- */
-const TOOLS: Tool[] = ['ssot scan', 'ssot fix --dry-run', 'ruff TID251', 'rg -l', 'scan() alone'];
+type Tool = 'ssot scan' | 'ssot fix --dry-run' | 'ruff TID251' | 'rg -l';
+const TOOLS: Tool[] = ['ssot scan', 'ssot fix --dry-run', 'ruff TID251', 'rg -l'];
 
 interface CorpusResult {
   readonly corpus: Corpus;
@@ -103,7 +97,6 @@ function commandsFor(corpus: Corpus, needles: string[], outPrefix: string): Reco
       cmd: ['ruff', 'check', '--config', corpus.ruffConfig, '--no-cache', '--output-format', 'json', '--exit-zero', corpus.root],
       out: `${outPrefix}.ruff.json`,
     },
-    'scan() alone': { cmd: [process.execPath, driver, corpus.root], out: `${outPrefix}.driver.json` },
     'rg -l': {
       cmd: ['rg', '-l', '-F', '--hidden', '-g', '*.py', '-g', '*.pyi', ...rgExcludes, ...needles.flatMap((n) => ['-e', n]), corpus.root],
       out: `${outPrefix}.rg.txt`,
@@ -308,16 +301,9 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
   }
   push('', 'Peak RSS of the other tools (max over runs): ' + results.map((r) => `${r.corpus.name}: ruff ${Math.max(...r.timings.get('ruff TID251')!.map((m) => m.maxRssMb)).toFixed(0)} MB, rg ${Math.max(...r.timings.get('rg -l')!.map((m) => m.maxRssMb)).toFixed(0)} MB`).join('; ') + '.', '');
   push(
-    '`ssot scan` is `scan()` plus the fix annotation of every finding (the CLI plans the fix of each file with findings, in the main thread, to fill `fix`/`reason`). `scan()` alone (bench/driver.js: loadConfig → scan() → JSON, same process model, not a target) shows the split:',
+    '`ssot scan` reports every finding with how `ssot fix` would handle it (`fix`/`reason`): the workers plan each file with findings from the tree they parsed for the scan. `ssot fix --all --dry-run` also validates every rewrite (incremental reparse, name resolution), runs the fix rounds until nothing changes and compiles every rewritten file with python3 (one process per core); it writes nothing.',
     '',
-    '| corpus | scan() alone | ssot scan | scan() alone ÷ ruff | scan() alone ÷ rg |',
-    '|---|---:|---:|---:|---:|',
   );
-  for (const r of results) {
-    const s = (t: Tool) => summarize(r.timings.get(t)!.map((m) => m.wall));
-    push(`| ${r.corpus.name} | ${fmt(s('scan() alone'))} | ${fmt(s('ssot scan'))} | ${(s('scan() alone').median / s('ruff TID251').median).toFixed(2)} | ${(s('scan() alone').median / s('rg -l').median).toFixed(1)} |`);
-  }
-  push('');
 
   const synthetic = results.filter((r) => r.corpus.scale !== undefined && r.corpus.scale >= 1).sort((a, b) => a.corpus.scale! - b.corpus.scale!);
   const base = synthetic.find((r) => r.corpus.scale === 1);
@@ -371,7 +357,7 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
   push('');
   const profiled = results.filter((r) => r.profile);
   if (profiled.length) {
-    push('CPU profile of `ssot scan --no-cache` in one thread (`SSOT_WORKERS=0 node --cpu-prof`), self time per stage. It includes what the CLI adds to `scan()`: module loading and the fix annotation of every finding (each file with findings is parsed and analysed again, planned, and its rewrite parsed and checked — its parsing and tree access are counted in those rows). The timed runs above use the main thread plus one worker per extra core for `scan()`; the annotation runs in the main thread.', '');
+    push('CPU profile of `ssot scan --no-cache` in one thread (`SSOT_WORKERS=0 node --cpu-prof`), self time per stage: the whole CPU cost of a cold scan in one place. The timed runs above spread the per-file stages over the main thread and one worker per extra core.', '');
     push(`| stage | ${profiled.map((r) => r.corpus.name).join(' | ')} |`, `|---|${profiled.map(() => '---:').join('|')}|`);
     for (const stage of STAGES) {
       push(`| ${stage} | ${profiled.map((r) => `${r.profile!.perStage.get(stage)!.toFixed(0)} ms (${((100 * r.profile!.perStage.get(stage)!) / r.profile!.totalMs).toFixed(0)}%)`).join(' | ')} |`);

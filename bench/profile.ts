@@ -38,7 +38,7 @@ function stageOf(node: ProfileNode): Stage {
   if (functionName === '(garbage collector)') return 'garbage collection';
   if (functionName === '(idle)') return 'idle (waiting)';
   if (functionName === '(program)') return 'module loading and startup';
-  if (url.includes('.wasm') || url.startsWith('wasm://')) {
+  if (url.includes('.wasm') || url.startsWith('wasm') || functionName.startsWith('wasm-function')) {
     return /^ts_(tree_cursor|node)_/.test(functionName) ? 'tree access (wasm cursor calls, web-tree-sitter JS, lazy mirror)' : 'tree-sitter parse (wasm)';
   }
   if (url.includes('web-tree-sitter') || url.includes('/parsing/liteTree')) return 'tree access (wasm cursor calls, web-tree-sitter JS, lazy mirror)';

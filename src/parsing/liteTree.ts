@@ -28,6 +28,8 @@ export class LiteTree {
   private readonly types: string[];
   private readonly fields: (string | null)[];
   private lineStarts: number[] | undefined;
+  /** Per node type: named or not (a property of the type, aliases included — one wasm call per type, not per node). */
+  private readonly namedTypes: Map<number, boolean>;
 
   constructor(
     tree: Tree,
@@ -36,6 +38,7 @@ export class LiteTree {
     this.language = tree.language;
     this.types = tree.language.types;
     this.fields = tree.language.fields;
+    this.namedTypes = namedTypesOf(tree.language);
     this.cursor = tree.walk();
     const cursor = this.cursor;
     this.root = new LiteNode(this, null, 0, cursor.nodeType, true, false, null, cursor.startIndex, cursor.endIndex);
@@ -62,13 +65,19 @@ export class LiteTree {
       const end = cursor.endIndex;
       const fieldId = withFields ? cursor.currentFieldId : 0;
       const missing = start === end && cursor.nodeIsMissing;
+      // (an ERROR leaf — an unexpected character — is not named, an ERROR node is: ask the node)
+      let named = typeId === ERROR_TYPE_ID ? undefined : this.namedTypes.get(typeId);
+      if (named === undefined) {
+        named = typeId === ERROR_TYPE_ID ? cursor.nodeIsNamed : this.language.nodeTypeIsNamed(typeId);
+        if (typeId !== ERROR_TYPE_ID) this.namedTypes.set(typeId, named);
+      }
       children.push(
         new LiteNode(
           this,
           node,
           cursor.currentDescendantIndex,
           this.types[typeId] ?? 'ERROR',
-          cursor.nodeIsNamed,
+          named,
           missing,
           fieldId ? (this.fields[fieldId] ?? null) : null,
           start,
@@ -144,6 +153,10 @@ export class LiteNode {
     return this.owner.point(this.endIndex);
   }
 
+  /**
+   * The root's is tree-sitter's own answer; below the root: the subtree
+   * holds an ERROR or MISSING node (tree-sitter says false for an ERROR leaf).
+   */
   get hasError(): boolean {
     this.errorFlag ??= this.type === 'ERROR' || this.isMissing || this.children.some((c) => c.hasError);
     return this.errorFlag;
@@ -198,6 +211,17 @@ export class LiteNode {
     visit(this);
     return out;
   }
+}
+
+/** tree-sitter's ts_builtin_sym_error. */
+const ERROR_TYPE_ID = 65535;
+
+const namedTypesByLanguage = new WeakMap<Language, Map<number, boolean>>();
+
+function namedTypesOf(language: Language): Map<number, boolean> {
+  let named = namedTypesByLanguage.get(language);
+  if (!named) namedTypesByLanguage.set(language, (named = new Map()));
+  return named;
 }
 
 /** Rows as tree-sitter counts them: a new row after each \n. */

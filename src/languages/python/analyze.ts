@@ -56,7 +56,7 @@ function relevantStatements(
   }
   const first = relevanceOf(root, needles);
   const firstScopes = analyzeScopes(root, resolve, first);
-  const names = new Set<string>(extraNames);
+  const names = new Set<string>();
   for (const binding of firstScopes.importBindings) {
     const info = binding.import!;
     const qualified = info.qualifiedName;
@@ -69,8 +69,9 @@ function relevantStatements(
     if (findBan(bans, path) || bans.some((ban) => isAtOrUnder(ban.path, qualified))) names.add(binding.name);
   }
   for (const name of needles) names.delete(name);
-  if (!names.size) return { scopes: firstScopes, relevant: first };
-  const relevant = relevanceOf(root, [...needles, ...names]);
+  if (!names.size && !extraNames.length) return { scopes: firstScopes, relevant: first };
+  // the extra names are word starts: a planner may pick `<name>_ssot2`
+  const relevant = relevanceOf(root, [...needles, ...names], extraNames);
   return { scopes: analyzeScopes(root, resolve, relevant), relevant };
 }
 

@@ -103,18 +103,25 @@ const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dict
 export type Relevance = (statement: SyntaxNode) => boolean;
 
 /**
- * Relevance from text: a statement matters when one of `needles` occurs on
- * its lines (the whole first and last line, so a trailing comment counts).
- * Sound for name resolution as long as the needles include every name asked
- * about: whatever binds, declares or loads a name spells it.
+ * Relevance from text: a statement matters when one of `words` occurs on its
+ * lines as a whole word, or one of `prefixes` as the start of a word (the
+ * whole first and last line count, so a trailing comment does). Sound for
+ * name resolution as long as the words include every name asked about:
+ * whatever binds, declares or loads a name spells it as a word.
  */
-export function relevanceOf(root: SyntaxNode, needles: Iterable<string>): Relevance {
+export function relevanceOf(root: SyntaxNode, words: Iterable<string>, prefixes: Iterable<string> = []): Relevance {
   const text = root.tree.source;
   const offsets: number[] = [];
-  for (const needle of new Set(needles)) {
-    if (!needle) continue;
-    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) offsets.push(at);
-  }
+  const collect = (needle: string, wholeWord: boolean) => {
+    if (!needle) return;
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+      if (isWordChar(text.charCodeAt(at - 1))) continue;
+      if (wholeWord && isWordChar(text.charCodeAt(at + needle.length))) continue;
+      offsets.push(at);
+    }
+  };
+  for (const word of new Set(words)) collect(word, true);
+  for (const prefix of new Set(prefixes)) collect(prefix, false);
   offsets.sort((a, b) => a - b);
   return (node) => {
     const from = text.lastIndexOf('\n', node.startIndex - 1) + 1;
@@ -129,6 +136,15 @@ export function relevanceOf(root: SyntaxNode, needles: Iterable<string>): Releva
     }
     return lo < offsets.length && offsets[lo]! < to;
   };
+}
+
+/**
+ * ASCII letters, digits and `_` continue a word. Any other code unit ends
+ * one — a non-ASCII letter too, which can only make a statement count that
+ * need not (never the reverse).
+ */
+function isWordChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** True for the nodes whose children are statements (where a Relevance prunes). */

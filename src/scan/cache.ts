@@ -1,17 +1,20 @@
 /**
  * The content-hash cache of scan outcomes, in `<root>/.ssot/cache/scan.json`.
  *
- * Only files that reach the full parse are cached (the byte-level stages are
- * as cheap as hashing). An entry is keyed by the file's path and its active
- * bans and holds the SHA-256 of the file's bytes; it is used only when the
- * hash of the bytes read now is the same. The whole file is bound to a
+ * An entry is keyed by the file's path and its active bans. For a file that
+ * reached the full parse it holds the SHA-256 of the file's bytes, used when
+ * the hash of the bytes read now is the same. Every entry may also hold the
+ * file's stat signature (size, mtime, ctime, inode): when a later run sees
+ * the same signature it uses the outcome without reading the file; a file
+ * modified within RACY_MARGIN_MS of a run's start gets no signature (git's
+ * "racily clean" rule), so a change can never hide behind an equal mtime. The whole file is bound to a
  * fingerprint of everything else an outcome depends on — the tool version,
  * the code of this build, the grammar, the language and the source roots —
  * and is ignored when that differs. So it is never stale, and deleting it is
  * always safe (the next run is a cold one).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +27,36 @@ const CACHE_DIR = path.join('.ssot', 'cache');
 const CACHE_FILE = 'scan.json';
 
 export interface CacheEntry {
-  /** SHA-256 (base64) of the file's bytes. */
+  /** SHA-256 (base64) of the file's bytes; empty for an outcome the byte-level stages settled. */
   readonly h: string;
   /** The outcome of scanning those bytes with the entry's bans. */
   readonly o: FileOutcome;
+  /**
+   * Stat signature of the file when it was read (size, mtime, ctime, inode,
+   * in nanoseconds): a later run that sees the same signature uses the
+   * outcome without reading the file. Absent when the file was modified too
+   * recently to be sure a change within the same clock tick would show.
+   */
+  readonly s?: string;
 }
+
+/**
+ * The stat signature of `file`, or null when it cannot be trusted: the file
+ * was modified (mtime or ctime) at or after `trustBefore` — as git treats
+ * "racily clean" index entries — or cannot be stat'ed.
+ */
+export function statSignature(file: string, trustBefore: number): string | null {
+  try {
+    const st = statSync(file, { bigint: true });
+    if (Number(st.mtimeMs) >= trustBefore || Number(st.ctimeMs) >= trustBefore) return null;
+    return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Margin before a run's start inside which a modification time is not trusted (coarse file-system clocks). */
+export const RACY_MARGIN_MS = 2000;
 
 interface CacheFile {
   readonly format: number;

@@ -13,7 +13,7 @@ import type { Ban } from '../core/model.js';
 import type { FilePlanInput, LanguageAdapter } from '../languages/adapter.js';
 import { adapterFor } from '../languages/registry.js';
 import type { LanguageId } from '../parsing/treeSitter.js';
-import { bansKey, contentHash, entryKey, readCacheEntries, type CacheEntry } from './cache.js';
+import { bansKey, contentHash, entryKey, readCacheEntries, statSignature, type CacheEntry } from './cache.js';
 import { analyzeFileBytes, prefilterFileBytes, type FileOutcome } from './scanFile.js';
 
 /** Everything a thread needs to scan its share of the files (structured-clonable). */
@@ -33,7 +33,12 @@ export interface ScanJob {
   /** Fix mode (for the fix engine): plans are validated and rounded; null: annotate only. */
   readonly fixMode: { readonly unsafe: boolean; readonly rounds: number } | null;
   /** The content-hash cache to consult, or null. */
-  readonly cache: { readonly file: string; readonly fingerprint: string } | null;
+  readonly cache: {
+    readonly file: string;
+    readonly fingerprint: string;
+    /** Epoch ms: a file whose mtime or ctime is not older gets no stat signature (it may change within a clock tick). */
+    readonly trustBefore: number;
+  } | null;
 }
 
 export interface JobResult {
@@ -45,6 +50,8 @@ export interface JobResult {
   parsedFiles: number;
   parsedBytes: number;
   cacheHits: number;
+  /** Files not even read: their stat signature matched the cache. */
+  statHits: number;
 }
 
 const CHUNK = 32;
@@ -61,7 +68,7 @@ export class FileScanner {
   private readonly bansKeys: string[];
   private cacheEntries: Map<string, CacheEntry> | undefined;
   private readonly plan: { rules: FilePlanInput['rules']; unsafe: boolean; validate: boolean; rounds?: number } | undefined;
-  readonly result: JobResult = { outcomes: [], cacheEntries: [], parsedFiles: 0, parsedBytes: 0, cacheHits: 0 };
+  readonly result: JobResult = { outcomes: [], cacheEntries: [], parsedFiles: 0, parsedBytes: 0, cacheHits: 0, statHits: 0 };
 
   constructor(private readonly job: ScanJob) {
     this.adapter = adapterFor(job.language);
@@ -83,28 +90,46 @@ export class FileScanner {
   private async scanOne(index: number): Promise<FileOutcome> {
     const { job } = this;
     const rel = job.files[index]!;
+    const file = path.join(job.root, rel);
+    const set = job.banSetOf[index]!;
+    let key = '';
+    let cached: CacheEntry | undefined;
+    let signature: string | null = null;
+    if (job.cache) {
+      this.cacheEntries ??= readCacheEntries(job.cache.file, job.cache.fingerprint);
+      key = entryKey(this.bansKeys[set]!, rel);
+      cached = this.cacheEntries.get(key);
+      signature = statSignature(file, job.cache.trustBefore);
+      // unchanged since a run that read it (size, mtime, ctime, inode): no need to read it again
+      if (cached?.s !== undefined && signature !== null && cached.s === signature) {
+        if (cached.h) this.result.cacheHits++;
+        this.result.statHits++;
+        this.result.cacheEntries.push([key, cached]);
+        return cached.o;
+      }
+    }
     let bytes: Buffer;
     try {
-      bytes = readFileSync(path.join(job.root, rel));
+      bytes = readFileSync(file);
     } catch (error) {
       return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}), skipped` };
     }
-    const set = job.banSetOf[index]!;
     const input = { rel, bytes, bans: job.banSets[set]!, needles: this.needles[set]!, sourceRoots: job.sourceRoots, adapter: this.adapter };
     const stage = prefilterFileBytes(input);
-    if (stage !== 'parse') return stage;
+    if (stage !== 'parse') {
+      if (job.cache && signature !== null) this.result.cacheEntries.push([key, { h: '', o: stage, s: signature }]);
+      return stage;
+    }
     if (!job.cache) return this.parse(input);
-    this.cacheEntries ??= readCacheEntries(job.cache.file, job.cache.fingerprint);
-    const key = entryKey(this.bansKeys[set]!, rel);
     const hash = contentHash(bytes);
-    const cached = this.cacheEntries.get(key);
+    const withSignature = (entry: CacheEntry): CacheEntry => (signature === null ? { h: entry.h, o: entry.o } : { h: entry.h, o: entry.o, s: signature });
     if (cached && cached.h === hash) {
       this.result.cacheHits++;
-      this.result.cacheEntries.push([key, cached]);
+      this.result.cacheEntries.push([key, withSignature(cached)]);
       return cached.o;
     }
     const outcome = await this.parse(input);
-    this.result.cacheEntries.push([key, { h: hash, o: outcome }]);
+    this.result.cacheEntries.push([key, withSignature({ h: hash, o: outcome })]);
     return outcome;
   }
 
@@ -212,6 +237,7 @@ export async function runScanJob(
     parsedFiles: results.reduce((sum, r) => sum + r.parsedFiles, 0),
     parsedBytes: results.reduce((sum, r) => sum + r.parsedBytes, 0),
     cacheHits: results.reduce((sum, r) => sum + r.cacheHits, 0),
+    statHits: results.reduce((sum, r) => sum + r.statHits, 0),
   };
 }
 

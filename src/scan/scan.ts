@@ -12,7 +12,7 @@ import type { Config, Rule } from '../config/compile.js';
 import type { Ban, FileProblem, Finding } from '../core/model.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { discoverFiles } from '../workspace/discover.js';
-import { cacheFileOf, cacheFingerprint, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
+import { cacheFileOf, cacheFingerprint, RACY_MARGIN_MS, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
 import { buildGrouping } from './grouping.js';
 import { runScanJob, startWorkers, stopWorkers, type ScanJob, type StartedWorkers } from './pool.js';
 import type { FileFinding, WorkerFileFix } from './scanFile.js';
@@ -79,7 +79,7 @@ export const UNASSIGNED = '(none)';
 export const WORKER_THRESHOLD = 400;
 
 /** What the last scan() in this process spent its work on (for `npm run bench`'s report). */
-export const lastScanStats = { files: 0, parsedFiles: 0, parsedBytes: 0, cacheHits: 0, workers: 0 };
+export const lastScanStats = { files: 0, parsedFiles: 0, parsedBytes: 0, cacheHits: 0, statHits: 0, workers: 0 };
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   return (await scanInternal(options, null)).result;
@@ -101,6 +101,7 @@ async function scanInternal(
   options: ScanOptions,
   fixMode: { unsafe: boolean; rounds: number } | null,
 ): Promise<{ result: ScanResult; fixes: Map<string, WorkerFileFix> }> {
+  const startedAt = Date.now();
   const root = path.resolve(options.root);
   const { config } = options;
   const grouping = buildGrouping(config);
@@ -153,12 +154,12 @@ async function scanInternal(
     language: config.language,
     fixRules,
     fixMode,
-    cache: cacheFile ? { file: cacheFile, fingerprint } : null,
+    cache: cacheFile ? { file: cacheFile, fingerprint, trustBefore: startedAt - RACY_MARGIN_MS } : null,
   };
   const workers = workerCount(options.workers, files.length);
   const ran = await runScanJob(job, workers, options.onProgress, options.started);
   if (cacheFile) saveCache(cacheFile, fingerprint, ran.cacheEntries, !options.service && !options.phase && !options.rule);
-  Object.assign(lastScanStats, { files: files.length, parsedFiles: ran.parsedFiles, parsedBytes: ran.parsedBytes, cacheHits: ran.cacheHits, workers });
+  Object.assign(lastScanStats, { files: files.length, parsedFiles: ran.parsedFiles, parsedBytes: ran.parsedBytes, cacheHits: ran.cacheHits, statHits: ran.statHits, workers });
 
   const findings: Finding[] = [];
   const fixes = new Map<string, WorkerFileFix>();
@@ -219,7 +220,7 @@ function saveCache(file: string, fingerprint: string, used: readonly [string, Ca
   const previous = readCacheEntries(file, fingerprint);
   const next = complete ? new Map<string, CacheEntry>() : new Map(previous);
   for (const [key, entry] of used) next.set(key, entry);
-  if (next.size === previous.size && [...next].every(([key, entry]) => previous.get(key)?.h === entry.h)) return;
+  if (next.size === previous.size && [...next].every(([key, entry]) => previous.get(key)?.h === entry.h && previous.get(key)?.s === entry.s)) return;
   writeCacheEntries(file, fingerprint, next);
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { writeSyntheticCorpus } from '../../bench/synthetic.js';
 import { loadConfig, type Config } from '../../src/config/compile.js';
-import { cacheFileOf } from '../../src/scan/cache.js';
+import { cacheFileOf, RACY_MARGIN_MS } from '../../src/scan/cache.js';
 import { lastScanStats, scan, type ScanResult } from '../../src/scan/scan.js';
 
 let root: string;
@@ -88,4 +88,28 @@ test('the cache is keyed by the bans: another rule set does not reuse entries', 
   const filtered = await scan({ root, config, cache: true, rule });
   assert.equal(lastScanStats.cacheHits, 0, 'different bans, different entries');
   assert.deepEqual(comparable(filtered), comparable(await scan({ root, config, rule, workers: 0 })));
+});
+
+test('the cache skips reading files whose stat signature is unchanged, and never misses an edit', async () => {
+  rmSync(path.join(root, '.ssot'), { recursive: true, force: true });
+  // files modified within RACY_MARGIN_MS of a run get no signature: let the corpus (and earlier edits) age past it
+  await new Promise((resolve) => setTimeout(resolve, RACY_MARGIN_MS + 200));
+  const expected = comparable(await plain());
+  await scan({ root, config, cache: true, workers: 0 });
+  const warm = await scan({ root, config, cache: true, workers: 0 });
+  assert.deepEqual(comparable(warm), expected, 'warm run');
+  assert.equal(lastScanStats.statHits, lastScanStats.files, 'no file read on a warm run');
+  assert.equal(lastScanStats.parsedFiles, 0);
+
+  // an edit (fresh mtime and ctime): that file is read again and the new finding is there
+  const file = warm.findings[0]!.file;
+  appendFileSync(path.join(root, file), '\nfrom netra_backend.app.redis_manager import RedisManager as _Later\n');
+  const edited = await scan({ root, config, cache: true, workers: 0 });
+  assert.equal(lastScanStats.statHits, lastScanStats.files - 1);
+  assert.equal(lastScanStats.parsedFiles, 1);
+  assert.ok(edited.findings.some((f) => f.file === file && f.local === '_Later'));
+  assert.deepEqual(comparable(edited), comparable(await plain()), 'after the edit');
+  // the edited file stays unsigned while its change is recent: the next run reads it again
+  await scan({ root, config, cache: true, workers: 0 });
+  assert.equal(lastScanStats.statHits, lastScanStats.files - 1);
 });

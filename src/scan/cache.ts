@@ -7,9 +7,10 @@
  * file's stat signature (size, mtime, ctime, inode): when a later run sees
  * the same signature it uses the outcome without reading the file; a file
  * modified within RACY_MARGIN_MS of a run's start gets no signature (git's
- * "racily clean" rule), so a change can never hide behind an equal mtime. The whole file is bound to a
- * fingerprint of everything else an outcome depends on — the tool version,
- * the code of this build, the grammar, the language and the source roots —
+ * "racily clean" rule), so a change can never hide behind an equal mtime.
+ * The whole file is bound to a fingerprint of everything else an outcome depends on — the tool version,
+ * the code of this build, the grammar, the language, the source roots and
+ * (for scans that say how findings would be fixed) the rules' targets —
  * and is ignored when that differs. So it is never stale, and deleting it is
  * always safe (the next run is a cold one).
  */

@@ -31,7 +31,7 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
   // without a scan given, the workers plan and round each file from the scan's own parse
   const scanned = options.scanned
     ? { result: options.scanned, fixes: new Map<string, WorkerFileFix>() }
-    : await scanForFixes({ root: options.root, config, phase: options.phase, rule: options.rule }, { unsafe: unsafeOption, rounds });
+    : await scanForFixes({ root: options.root, config, phase: options.phase, rule: options.rule, started: options.started }, { unsafe: unsafeOption, rounds });
   const result = scanned.result;
   const root = result.root;
   const adapter = adapterFor(config.language);

@@ -77,4 +77,6 @@ export interface ComputeFixOptions {
    * nothing changes). 1 is enough to say how each finding would be fixed.
    */
   readonly rounds?: number;
+  /** Scan workers started early (startScanWorkers): the scan uses or stops them. */
+  readonly started?: import('../scan/pool.js').StartedWorkers;
 }

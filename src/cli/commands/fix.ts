@@ -20,6 +20,8 @@ import { findPhase, ruleFilterFor, runAllPhases, runPhase, type PhaseOutcome, ty
 import type { Colors } from '../../report/text.js';
 import { colorsFor, withRootAndConfig } from '../io.js';
 import { resolveRoot } from './scan.js';
+import { startScanWorkers, stopWorkers } from '../../scan/scan.js';
+import type { StartedWorkers } from '../../scan/pool.js';
 
 export interface FixCliOptions {
   config?: string;
@@ -102,11 +104,21 @@ export function renderDiff(run: FixRun): string {
 export async function runFixCommand(pathArg: string | undefined, options: FixCliOptions): Promise<number> {
   if (options.phase !== undefined && options.all) throw new UserError('--phase and --all exclude each other', { hint: 'pass one phase, or --all for every pending phase in order' });
   const root = resolveRoot(pathArg);
+  const gated = (options.phase !== undefined || Boolean(options.all)) && !options.diff && !options.dryRun;
+  // an ungated run scans at once: its workers load while the config is read
+  const started = gated ? undefined : startScanWorkers();
+  try {
+    return await fixWith(root, options, gated, started);
+  } finally {
+    stopWorkers(started);
+  }
+}
+
+async function fixWith(root: string, options: FixCliOptions, gated: boolean, started: StartedWorkers | undefined): Promise<number> {
   const config = await loadConfig(root, options.config);
   requireNoJournal(root);
   const python = options.python;
   const colors = colorsFor(process.stdout);
-  const gated = (options.phase !== undefined || options.all) && !options.diff && !options.dryRun;
 
   if (!gated) {
     let phase: string | undefined;
@@ -118,7 +130,7 @@ export async function runFixCommand(pathArg: string | undefined, options: FixCli
     } else if (rule && !config.rules.some((r) => r.id === rule)) {
       throw new UserError(`--rule ${rule}: no such rule (known: ${config.rules.map((r) => r.id).join(', ')})`);
     }
-    const run = await computeFixes({ root, config, phase, rule, unsafe: options.unsafe, python });
+    const run = await computeFixes({ root, config, phase, rule, unsafe: options.unsafe, python, started });
     warnIfNoPython(run);
     if (options.diff) {
       process.stdout.write(renderDiff(run));

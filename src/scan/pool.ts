@@ -173,6 +173,8 @@ export function startWorkers(count: number, language: LanguageId): StartedWorker
   for (let w = 0; w < count; w++) {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { language } });
     worker.unref();
+    // a worker that fails before it gets its job never claims a file: the main thread scans its share
+    worker.on('error', () => {});
     workers.push(worker);
   }
   return { workers };

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { writeSyntheticCorpus } from '../../bench/synthetic.js';
 import { loadConfig, type Config } from '../../src/config/compile.js';
+import { Worker } from 'node:worker_threads';
 import { cacheFileOf, RACY_MARGIN_MS } from '../../src/scan/cache.js';
 import { lastScanStats, scan, type ScanResult } from '../../src/scan/scan.js';
 
@@ -112,4 +113,13 @@ test('the cache skips reading files whose stat signature is unchanged, and never
   // the edited file stays unsigned while its change is recent: the next run reads it again
   await scan({ root, config, cache: true, workers: 0 });
   assert.equal(lastScanStats.statHits, lastScanStats.files - 1);
+});
+
+test('a started worker that died before its job never loses a file: the main thread scans its share', async () => {
+  const expected = comparable(await plain());
+  const dead = new Worker('throw new Error("failed while loading")', { eval: true });
+  dead.on('error', () => {}); // as startWorkers does
+  await new Promise((resolve) => dead.once('exit', resolve));
+  const result = await scan({ root, config, workers: 1, started: { workers: [dead] } });
+  assert.deepEqual(comparable(result), expected);
 });

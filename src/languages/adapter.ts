@@ -60,7 +60,7 @@ export interface FilePlanOutput extends FileScanOutput {
   /** Same index as `findings`. */
   readonly perFinding: readonly { applicability: import('../core/model.js').Applicability; reason?: string }[];
   readonly applied: readonly boolean[];
-  /** Why the edits, applied, would be refused (validateRewrite's answer for them), or null. */
+  /** Why the edits, applied, would be refused (the result parses with new errors, or a placed name would not resolve as its edit says), or null. */
   readonly problem: string | null;
 }
 
@@ -81,17 +81,6 @@ export interface LanguageAdapter {
    */
   mayHaveFindings?(input: { readonly rel: string; readonly bytes: Buffer; readonly bans: readonly Ban[]; readonly sourceRoots: readonly string[] }): boolean;
   scanFile(input: FileScanInput): Promise<FileScanOutput>;
-  /** Findings plus the edits that fix them (nothing is written). */
+  /** Findings plus the edits that fix them, validated (`problem`); nothing is written. */
   planFile(input: FilePlanInput): Promise<FilePlanOutput>;
-  /**
-   * Checks a rewritten file: it parses without new errors and every placed
-   * identifier resolves to the path its edit says. Returns the problem, or null.
-   */
-  validateRewrite(input: {
-    readonly rel: string;
-    readonly before: string;
-    readonly after: string;
-    readonly sourceRoots: readonly string[];
-    readonly placed: readonly { start: number; name: string; binds: string }[];
-  }): Promise<string | null>;
 }

@@ -133,10 +133,6 @@ export class LiteNode {
     return (this.named ??= this.children.filter((c) => c.isNamed));
   }
 
-  get childCount(): number {
-    return this.children.length;
-  }
-
   get namedChildCount(): number {
     return this.namedChildren.length;
   }
@@ -233,17 +229,4 @@ function lineStartsOf(source: string): number[] {
     at = source.indexOf('\n', at + 1);
   }
   return starts;
-}
-
-/**
- * Parses-and-mirrors helper: runs `use` on the mirror of `tree` and frees the
- * cursor afterwards (the caller still owns and deletes `tree`).
- */
-export function withLiteTree<T>(tree: Tree, source: string, use: (root: LiteNode) => T): T {
-  const lite = new LiteTree(tree, source);
-  try {
-    return use(lite.root);
-  } finally {
-    lite.dispose();
-  }
 }

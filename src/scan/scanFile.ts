@@ -91,8 +91,6 @@ export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): P
     return { status: 'skipped', reason: describeBadUtf8(bytes) };
   }
   const output = await input.adapter.scanFile({ rel: input.rel, text, bans: input.bans, sourceRoots: input.sourceRoots, plan: input.plan });
-  // a problem the adapter found validating its edits (when asked to): the fixed findings are manual
-  const refused = output.fixes?.problem ?? null;
   const lines = new LineIndex(text);
   const kept: FileFinding[] = [];
   const keptIndex: number[] = [];
@@ -101,15 +99,9 @@ export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): P
     keptIndex.push(i);
     const start = lines.position(raw.range.start);
     const end = lines.position(raw.range.end);
+    // the planner's answer; a validation problem (fix mode) is in `fix.rounds`, for the engine to refuse the file
     const how = output.fixes?.perFinding[i];
-    const fix =
-      how === undefined
-        ? {}
-        : refused !== null && output.fixes!.applied[i]
-          ? { fix: 'manual' as const, reason: `the fixed file was refused: ${refused}` }
-          : how.reason
-            ? { fix: how.applicability, reason: how.reason }
-            : { fix: how.applicability };
+    const fix = how === undefined ? {} : how.reason ? { fix: how.applicability, reason: how.reason } : { fix: how.applicability };
     kept.push({
       rule: raw.ruleId,
       kind: raw.kind,

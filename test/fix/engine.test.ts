@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/compile.js';
 import { applyEdits } from '../../src/fix/apply.js';
 import { computeFixes, writeFileFixes } from '../../src/fix/engine.js';
-import { pythonAdapter } from '../../src/languages/python/adapter.js';
+import { pythonAdapter, validatePythonRewrite } from '../../src/languages/python/adapter.js';
 import { scan } from '../../src/scan/scan.js';
 import { analyzeFileBytes } from '../../src/scan/scanFile.js';
 import { PYTHON } from './helpers.js';
@@ -41,7 +41,7 @@ describe('applyEdits', () => {
 
 describe('validateRewrite', () => {
   const validate = (before: string, after: string, placed: { start: number; name: string; binds: string }[] = []) =>
-    pythonAdapter.validateRewrite({ rel: 'm.py', before, after, sourceRoots: [''], placed });
+    validatePythonRewrite({ rel: 'm.py', before, after, sourceRoots: [''], placed });
 
   test('a result with a new syntax error is refused', async () => {
     assert.equal(await validate('x = 1\n', 'x = (1\n'), 'the result does not parse');
@@ -116,7 +116,7 @@ describe('scan with annotate', () => {
     }
   });
 
-  test('when validation refuses the rewrite, the findings it would have fixed are manual with the refusal as reason', async () => {
+  test('in fix mode a worker hands the validation problem to the engine, with which findings the refused edits fixed', async () => {
     const refusing: typeof pythonAdapter = {
       ...pythonAdapter,
       async scanFile(input) {
@@ -135,16 +135,21 @@ describe('scan with annotate', () => {
       bans,
       sourceRoots: [''],
       adapter: refusing,
-      plan: { rules, unsafe: false },
+      plan: { rules, unsafe: false, validate: true, rounds: 4 },
     });
     assert.equal(outcome.status, 'findings');
+    if (outcome.status !== 'findings') return;
+    // the planner's answers; the engine turns the applied ones manual when it refuses the file (refuse in engine.ts)
     assert.deepEqual(
-      outcome.status === 'findings' && outcome.findings.map((f) => [f.line, f.fix, f.reason ?? null]),
+      outcome.findings.map((f) => [f.line, f.fix, f.reason ?? null]),
       [
         [1, 'manual', 'still used by references that need a manual change'],
-        [3, 'manual', 'the fixed file was refused: the result does not parse'],
+        [3, 'safe', null],
         [4, 'manual', 'arguments would be dropped: the canonical instance is not constructed'],
       ],
     );
+    assert.deepEqual(outcome.fix?.applied, [false, true, false]);
+    assert.equal(outcome.fix?.rounds.problem, 'the result does not parse');
+    assert.equal(outcome.fix?.rounds.edited, true);
   });
 });

@@ -84,24 +84,42 @@ export const pythonAdapter: LanguageAdapter = {
     const fixes = output.fixes ?? { edits: [], perFinding: [], applied: [], problem: null };
     return { ...output, edits: fixes.edits, perFinding: fixes.perFinding, applied: fixes.applied, problem: fixes.problem };
   },
-
-  async validateRewrite({ rel, before, after, sourceRoots, placed }) {
-    const parser = await getParser('python');
-    const tree = parser.parse(after);
-    if (!tree) return 'the result could not be parsed';
-    const hadErrors = () => {
-      const old = parser.parse(before);
-      const errors = old?.rootNode.hasError ?? false;
-      old?.delete();
-      return errors;
-    };
-    try {
-      return checkRewrite(tree, after, rel, sourceRoots, placed, hadErrors);
-    } finally {
-      tree.delete();
-    }
-  },
 };
+
+/**
+ * Checks a rewrite of `before` parsed from scratch: it parses without new
+ * errors and every placed identifier resolves to the path its edit says.
+ * Returns the problem, or null. (Plans validate themselves on an incremental
+ * reparse, see validatePlan; this is the same check for any pair of texts.)
+ */
+export async function validatePythonRewrite({
+  rel,
+  before,
+  after,
+  sourceRoots,
+  placed,
+}: {
+  readonly rel: string;
+  readonly before: string;
+  readonly after: string;
+  readonly sourceRoots: readonly string[];
+  readonly placed: readonly { start: number; name: string; binds: string }[];
+}): Promise<string | null> {
+  const parser = await getParser('python');
+  const tree = parser.parse(after);
+  if (!tree) return 'the result could not be parsed';
+  const hadErrors = () => {
+    const old = parser.parse(before);
+    const errors = old?.rootNode.hasError ?? false;
+    old?.delete();
+    return errors;
+  };
+  try {
+    return checkRewrite(tree, after, rel, sourceRoots, placed, hadErrors);
+  } finally {
+    tree.delete();
+  }
+}
 
 /**
  * The rewrite's own checks: it parses without new errors, and every placed
@@ -174,12 +192,13 @@ function validatePlan(
   }
   const tree = parser.parse(applied.text, old);
   if (!tree) return 'the result could not be parsed';
-  let problem: string | null = 'internal: validation did not finish';
+  let accepted = false;
   try {
-    problem = checkRewrite(tree, applied.text, rel, sourceRoots, placed, () => hadErrors);
+    const problem = checkRewrite(tree, applied.text, rel, sourceRoots, placed, () => hadErrors);
+    accepted = problem === null;
     return problem;
   } finally {
-    if (problem === null) keepValidatedTree(applied.text, tree);
+    if (accepted) keepValidatedTree(applied.text, tree);
     else tree.delete();
   }
 }

@@ -202,8 +202,9 @@ export async function runScanJob(
   const threads: { worker: Worker; result: Promise<JobResult | null> }[] = [];
   const ready = started?.workers.splice(0, workers) ?? [];
   stopWorkers(started);
+  ready.push(...startWorkers(workers - ready.length, job.language).workers);
   for (let w = 0; w < workers; w++) {
-    const worker = ready[w] ?? new Worker(new URL('./worker.js', import.meta.url), { workerData: { language: job.language } });
+    const worker = ready[w]!;
     worker.ref();
     worker.postMessage({ job, shared, worker: w } satisfies WorkerInit);
     const result = new Promise<JobResult | null>((resolve, reject) => {

@@ -200,16 +200,20 @@ function workerCount(requested: number | undefined, files: number): number {
 }
 
 /**
- * Starts, before the config is read and the tree walked, the workers a
- * large scan will use (at most one per extra core; none when SSOT_WORKERS
- * says so). A scan of few files stops them unused: they cost a moment of
- * another core, never wall time.
+ * Runs `use` with the workers a large scan will use already starting (at
+ * most one per extra core; none when SSOT_WORKERS says so, or when `wanted`
+ * is false), so they load while the config is read and the tree walked; the
+ * ones the scan did not take are stopped afterwards. A scan of few files
+ * stops them unused: they cost a moment of another core, never wall time.
  */
-export function startScanWorkers(language: Config['language'] = 'python'): StartedWorkers {
-  return startWorkers(workerCount(undefined, Number.MAX_SAFE_INTEGER), language);
+export async function withScanWorkers<T>(wanted: boolean, use: (started: StartedWorkers) => Promise<T>): Promise<T> {
+  const started = startWorkers(wanted ? workerCount(undefined, Number.MAX_SAFE_INTEGER) : 0, 'python');
+  try {
+    return await use(started);
+  } finally {
+    stopWorkers(started);
+  }
 }
-
-export { stopWorkers };
 
 /**
  * Keeps what this run used or created; an unfiltered run drops the rest

@@ -20,7 +20,7 @@ import { findPhase, ruleFilterFor, runAllPhases, runPhase, type PhaseOutcome, ty
 import type { Colors } from '../../report/text.js';
 import { colorsFor, withRootAndConfig } from '../io.js';
 import { resolveRoot } from './scan.js';
-import { startScanWorkers, stopWorkers } from '../../scan/scan.js';
+import { withScanWorkers } from '../../scan/scan.js';
 import type { StartedWorkers } from '../../scan/pool.js';
 
 export interface FixCliOptions {
@@ -106,15 +106,10 @@ export async function runFixCommand(pathArg: string | undefined, options: FixCli
   const root = resolveRoot(pathArg);
   const gated = (options.phase !== undefined || Boolean(options.all)) && !options.diff && !options.dryRun;
   // an ungated run scans at once: its workers load while the config is read
-  const started = gated ? undefined : startScanWorkers();
-  try {
-    return await fixWith(root, options, gated, started);
-  } finally {
-    stopWorkers(started);
-  }
+  return withScanWorkers(!gated, (started) => fixWith(root, options, gated, started));
 }
 
-async function fixWith(root: string, options: FixCliOptions, gated: boolean, started: StartedWorkers | undefined): Promise<number> {
+async function fixWith(root: string, options: FixCliOptions, gated: boolean, started: StartedWorkers): Promise<number> {
   const config = await loadConfig(root, options.config);
   requireNoJournal(root);
   const python = options.python;

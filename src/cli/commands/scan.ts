@@ -8,7 +8,7 @@ import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
-import { scan, startScanWorkers, stopWorkers, type ScanResult } from '../../scan/scan.js';
+import { scan, withScanWorkers, type ScanResult } from '../../scan/scan.js';
 import type { StartedWorkers } from '../../scan/pool.js';
 import { colorsFor, emit, progressBar } from '../io.js';
 
@@ -35,13 +35,7 @@ export function resolveRoot(pathArg: string | undefined): string {
 
 export async function runScan(pathArg: string | undefined, options: ScanCliOptions): Promise<ScanResult> {
   const root = resolveRoot(pathArg);
-  // the workers load while the config is read and the tree walked
-  const started = startScanWorkers();
-  try {
-    return await scanWith(root, options, started);
-  } finally {
-    stopWorkers(started);
-  }
+  return withScanWorkers(true, (started) => scanWith(root, options, started));
 }
 
 async function scanWith(root: string, options: ScanCliOptions, started: StartedWorkers): Promise<ScanResult> {

@@ -9,7 +9,7 @@ import { findBan, isAtOrUnder } from '../../core/model.js';
 import { Parser } from 'web-tree-sitter';
 import { LiteTree } from '../../parsing/liteTree.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
-import { analyzeScopes, holdsStatements, lookupScope, relevanceOf, type Binding, type Relevance, type Scope, type ScopeAnalysis } from './scopes.js';
+import { analyzeScopes, lookupScope, relevanceOf, skippedBy, type Binding, type Relevance, type Scope, type ScopeAnalysis } from './scopes.js';
 import { resolveRelativeModule, type ModuleContext } from './moduleNames.js';
 
 const TYPE_POSITIONS = new Set<UsageCategory>(['annotation', 'isinstance', 'spec', 'base-class']);
@@ -388,7 +388,6 @@ function collectStringsAndComments(
   relevant: Relevance,
 ): void {
   const visit = (node: SyntaxNode): void => {
-    const prune = holdsStatements(node);
     for (const child of node.children) {
       const type = child.type;
       if (type === 'string' || type === 'concatenated_string') {
@@ -414,8 +413,7 @@ function collectStringsAndComments(
         }
         continue;
       }
-      if (prune && !relevant(child)) continue;
-      visit(child);
+      if (!skippedBy(relevant, child)) visit(child);
     }
   };
   visit(root);

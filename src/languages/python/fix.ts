@@ -24,7 +24,7 @@ import type { Applicability, Ban, RawFinding, UsageCategory } from '../../core/m
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
 import type { Edit } from '../../fix/types.js';
 import type { PythonFileAnalysis } from './analyze.js';
-import { holdsStatements, lookupScope, type Binding, type Reference, type Relevance, type Scope } from './scopes.js';
+import { lookupScope, skippedBy, type Binding, type Reference, type Relevance, type Scope } from './scopes.js';
 
 export interface FixTarget {
   readonly module: string;
@@ -734,7 +734,7 @@ function namesInStrings(root: SyntaxNode, findings: readonly RawFinding[], relev
       .map((c) => c.text)
       .join('');
   // (only the names of deprecated bindings are looked up: the statements that spell none are skipped)
-  for (const node of root.descendantsOfType('string', (n) => n.parent !== null && holdsStatements(n.parent) && !relevant(n))) {
+  for (const node of root.descendantsOfType('string', (n) => skippedBy(relevant, n))) {
     if (!node) continue;
     if (isAllEntry(node)) {
       exported.add(contentOf(node));

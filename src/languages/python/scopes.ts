@@ -147,9 +147,13 @@ function isWordChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
-/** True for the nodes whose children are statements (where a Relevance prunes). */
-export function holdsStatements(node: SyntaxNode): boolean {
-  return node.type === 'module' || node.type === 'block';
+/**
+ * True when `relevant` leaves `node` out: a statement (a child of the
+ * module or of a block) it does not accept. Everything else is visited.
+ */
+export function skippedBy(relevant: Relevance | undefined, node: SyntaxNode): boolean {
+  const parent = node.parent;
+  return relevant !== undefined && parent !== null && (parent.type === 'module' || parent.type === 'block') && !relevant(node);
 }
 
 /**
@@ -204,9 +208,7 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
   };
 
   const visitChildren = (node: SyntaxNode, scope: Scope): void => {
-    if (relevant && holdsStatements(node)) {
-      for (const child of node.namedChildren) if (child.type !== 'comment' && relevant(child)) visit(child, scope);
-    } else for (const child of node.namedChildren) visit(child, scope);
+    for (const child of node.namedChildren) if (!skippedBy(relevant, child)) visit(child, scope);
   };
 
   /** Binds every name in an assignment-like target; loads inside (attribute objects, subscripts) are visited. */

@@ -6,7 +6,7 @@
  */
 import { loadConfig } from '../src/config/compile.js';
 import { renderJson } from '../src/report/json.js';
-import { lastScanStats, scan } from '../src/scan/scan.js';
+import { lastScanStats, scan } from '../src/engine/run.js';
 
 const root = process.argv[2] ?? '.';
 const config = await loadConfig(root);

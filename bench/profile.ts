@@ -42,9 +42,9 @@ function stageOf(node: ProfileNode): Stage {
     return /^ts_(tree_cursor|node)_/.test(functionName) ? 'tree access (wasm cursor calls, web-tree-sitter JS, lazy mirror)' : 'tree-sitter parse (wasm)';
   }
   if (url.includes('web-tree-sitter') || url.includes('/parsing/liteTree')) return 'tree access (wasm cursor calls, web-tree-sitter JS, lazy mirror)';
-  if (url.includes('/languages/python/fix') || url.includes('/fix/')) return 'fix planning (fix.ts, rounds)';
-  if (url.includes('/languages/python/scopes') || url.includes('/languages/python/analyze') || url.includes('/core/positions')) return 'analysis (scopes/analyze JS)';
-  if (url.includes('importPrefilter') || url.includes('/scan/scanFile') || functionName === 'indexOfBuffer' || functionName === 'isUtf8') {
+  if (url.includes('/languages/python/fix') || url.includes('/engine/fix') || url.includes('/engine/rounds')) return 'fix planning (fix.ts, rounds)';
+  if (url.includes('/languages/python/scopes') || url.includes('/languages/python/analyze') || url.includes('/model/range')) return 'analysis (scopes/analyze JS)';
+  if (url.includes('importPrefilter') || url.includes('/engine/file') || functionName === 'indexOfBuffer' || functionName === 'isUtf8') {
     return 'prefilter (needles, UTF-8, import lexer)';
   }
   if (functionName === 'readFileUtf8' || functionName === 'readFileSync' || functionName === 'open' || functionName === 'read' || functionName === 'close' || functionName === 'fstat') {

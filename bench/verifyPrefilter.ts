@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config/compile.js';
 import { adapterFor } from '../src/languages/registry.js';
-import { analyzeFileBytes, prefilterFileBytes } from '../src/scan/scanFile.js';
+import { analyzeFileBytes, prefilterFileBytes } from '../src/engine/file.js';
 import { discoverFiles } from '../src/workspace/discover.js';
 
 const root = path.resolve(process.argv[2] ?? '.');

@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { loadConfig } = await import(path.join(REPO, 'dist/src/config/compile.js'));
-const { computeFixes, writeFileFixes } = await import(path.join(REPO, 'dist/src/fix/engine.js'));
+const { computeFixes, writeFileFixes } = await import(path.join(REPO, 'dist/src/engine/fix.js'));
 
 const RULES = `version: 1
 language: python

@@ -55,7 +55,9 @@ for (const target of targets) {
   for (const command of commands) {
     const started = Date.now();
     const run = spawnSync(process.execPath, [CLI, ...command.args(target.root)], { maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
-    const output = Buffer.concat([run.stdout, Buffer.from(`\n-- stderr --\n`), run.stderr, Buffer.from(`\n-- exit ${run.status} --\n`)]);
+    // the checkout's own path is not part of the output (a recording made in another worktree compares equal)
+    const raw = Buffer.concat([run.stdout, Buffer.from(`\n-- stderr --\n`), run.stderr, Buffer.from(`\n-- exit ${run.status} --\n`)]);
+    const output = Buffer.from(raw.toString('latin1').split(REPO).join('<repo>'), 'latin1');
     const file = path.join(dir, `${target.name}.${command.name}`);
     log(`${target.name} ${command.name}: exit ${run.status}, ${output.length} bytes, ${Date.now() - started} ms`);
     if (mode === 'record') {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../model/errors.js';
 import { NO_COLORS, type Colors } from '../report/text.js';
 
 export function colorsFor(stream: NodeJS.WriteStream): Colors {

@@ -4,12 +4,12 @@
  * in a pure(ish) function under src/ that returns data; this file wires.
  */
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../core/errors.js';
-import { TOOL_VERSION } from '../core/version.js';
+import { UserError } from '../model/errors.js';
+import { TOOL_VERSION } from '../model/version.js';
 // -- command registrations (one import per command module) --
 import { registerScanCommands } from './commands/scan.js';
 import { registerInitCommand } from './commands/init.js';
-import { registerMonitorCommand } from '../monitor/cli.js';
+import { registerMonitorCommand } from './commands/monitorCli.js';
 import { registerFixCommand } from './commands/fix.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerRollbackCommand } from './commands/rollback.js';

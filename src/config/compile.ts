@@ -4,8 +4,8 @@
  * globs normalised. Errors name file, line and key.
  */
 import path from 'node:path';
-import type { Ban, ImportSpec } from '../core/model.js';
-import { UserError } from '../core/errors.js';
+import type { Ban, ImportSpec } from '../model/finding.js';
+import { UserError } from '../model/errors.js';
 import { parsePythonImportSpec } from '../languages/python/importSpec.js';
 import { displayPath, formatKeyPath, locateConfig, readRawConfig, type LoadedRawConfig } from './load.js';
 import type { RawConfig, RawGate, RawPhase } from './schema.js';

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../model/errors.js';
 import { configSchema, type RawConfig } from './schema.js';
 
 export const CONFIG_FILE_NAMES = ['ssot.config.yaml', 'ssot.config.yml', 'ssot.config.json'];

@@ -2,7 +2,7 @@
  * The seam a language plugs into. Python is the first adapter; TypeScript can
  * follow by implementing the same interface with its own grammar and scopes.
  */
-import type { Ban, RawFinding } from '../core/model.js';
+import type { Ban, RawFinding } from '../model/finding.js';
 import type { LanguageId } from '../parsing/treeSitter.js';
 
 export interface FileScanInput {
@@ -58,7 +58,7 @@ export interface FilePlanOutput extends FileScanOutput {
   /** Sorted, non-overlapping edits of the fixes included. `binds`: the identifier placed must resolve to this path. */
   readonly edits: readonly { start: number; end: number; text: string; binds?: string }[];
   /** Same index as `findings`. */
-  readonly perFinding: readonly { applicability: import('../core/model.js').Applicability; reason?: string }[];
+  readonly perFinding: readonly { applicability: import('../model/finding.js').Applicability; reason?: string }[];
   readonly applied: readonly boolean[];
   /** Why the edits, applied, would be refused (the result parses with new errors, or a placed name would not resolve as its edit says), or null. */
   readonly problem: string | null;

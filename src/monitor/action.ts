@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Verdict } from './judge.js';
-import type { ActionResult } from './report.js';
+import type { ActionResult } from '../report/monitor.js';
 
 export type BreachAction = { kind: 'shell'; command: string } | { kind: 'rollback'; phase: string };
 

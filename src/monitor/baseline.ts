@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../model/errors.js';
 import type { SourceHealth, SignalSummary } from './window.js';
 import type { SourceSpec } from './sources/types.js';
 import type { Thresholds } from './config.js';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../model/errors.js';
 import { parseDuration, tryParseDuration } from './duration.js';
 import { formatSelector, parseSelector } from './sources/selectors.js';
 import { redactUrl } from './sources/urls.js';

@@ -1,4 +1,4 @@
-import { UserError } from '../core/errors.js';
+import { UserError } from '../model/errors.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Gate } from '../config/compile.js';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../model/errors.js';
 
 /** When a gate runs: around a phase, after a rollback, or in `ssot verify`. */
 export type GateMoment = 'before' | 'after' | 'rollback' | 'verify';

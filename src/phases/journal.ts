@@ -12,8 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../core/errors.js';
-import { ensureSsotDir, SSOT_DIR, sha256, syncDirectory, writeDurably } from './files.js';
+import { UserError } from '../model/errors.js';
+import { ensureSsotDir, SSOT_DIR, sha256, syncDirectory, writeDurably } from '../workspace/files.js';
 
 export const JOURNAL_FILE = 'journal.json';
 export const JOURNAL_VERSION = 1;

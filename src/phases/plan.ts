@@ -6,8 +6,8 @@
  * only counts), so it stays fast on a big tree.
  */
 import type { Config, Phase } from '../config/compile.js';
-import { computeFixes } from '../fix/engine.js';
-import { UNASSIGNED } from '../scan/scan.js';
+import { computeFixes } from '../engine/fix.js';
+import { UNASSIGNED } from '../engine/run.js';
 import { gatesFor } from './gates.js';
 import { readJournal, type Journal } from './journal.js';
 import { phaseStates, readState, type PhaseState } from './state.js';

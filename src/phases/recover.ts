@@ -12,9 +12,9 @@
  */
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../core/errors.js';
-import { readIfExists, sha256, SSOT_DIR, writeDurably } from './files.js';
-import { abortRevert, commitMessage, commitsBetween, headCommit, isAncestor, resetKeep, shortCommit, unstage } from './git.js';
+import { UserError } from '../model/errors.js';
+import { readIfExists, sha256, SSOT_DIR, writeDurably } from '../workspace/files.js';
+import { abortRevert, commitMessage, commitsBetween, headCommit, isAncestor, resetKeep, shortCommit, unstage } from '../workspace/git.js';
 import { clearJournal, JOURNAL_TRAILER, journalOwnerAlive, readJournal, type Journal } from './journal.js';
 import { appendEvent } from './state.js';
 

@@ -13,8 +13,8 @@
  */
 import path from 'node:path';
 import type { Config, Gate } from '../config/compile.js';
-import { UserError } from '../core/errors.js';
-import { fileMode, readIfExists, writeDurably } from './files.js';
+import { UserError } from '../model/errors.js';
+import { fileMode, readIfExists, writeDurably } from '../workspace/files.js';
 import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
 import {
   applyReverse,
@@ -31,7 +31,7 @@ import {
   shortCommit,
   showFile,
   trackedChanges,
-} from './git.js';
+} from '../workspace/git.js';
 import { clearJournal, JOURNAL_TRAILER, requireNoJournal, writeJournal, type Journal } from './journal.js';
 import { recoverFromJournal } from './recover.js';
 import type { PhaseProgress } from './runPhase.js';

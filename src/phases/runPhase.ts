@@ -19,15 +19,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config, Gate, Phase } from '../config/compile.js';
-import { UserError } from '../core/errors.js';
-import { computeFixes, writeFileFixes } from '../fix/engine.js';
-import type { FileFix, FixRun } from '../fix/types.js';
-import { fileMode } from './files.js';
+import { UserError } from '../model/errors.js';
+import { computeFixes, writeFileFixes } from '../engine/fix.js';
+import type { FileFix, FixRun } from '../engine/types.js';
+import { fileMode } from '../workspace/files.js';
 import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
-import { commitFiles, requireGitWorkTree, trackedAmong, trackedChanges } from './git.js';
+import { commitFiles, requireGitWorkTree, trackedAmong, trackedChanges } from '../workspace/git.js';
 import { clearJournal, JOURNAL_TRAILER, requireNoJournal, writeJournal, type Journal } from './journal.js';
 import { recoverFromJournal } from './recover.js';
-import { plural } from './render.js';
+import { plural } from '../report/phases.js';
 import {
   appendEvent,
   gateRecords,

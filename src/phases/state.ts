@@ -11,8 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/compile.js';
-import { UserError } from '../core/errors.js';
-import { ensureSsotDir, SSOT_DIR, writeDurably } from './files.js';
+import { UserError } from '../model/errors.js';
+import { ensureSsotDir, SSOT_DIR, writeDurably } from '../workspace/files.js';
 import type { GateResult } from './gates.js';
 
 export const STATE_FILE = 'state.json';

@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config, Gate, ImportedName } from '../config/compile.js';
-import { computeFixes } from '../fix/engine.js';
+import { computeFixes } from '../engine/fix.js';
 import { moduleContextOf, resolveRelativeModule } from '../languages/python/moduleNames.js';
 import { analyzeScopes } from '../languages/python/scopes.js';
 import { LiteTree } from '../parsing/liteTree.js';

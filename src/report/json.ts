@@ -1,4 +1,4 @@
-import type { ScanResult } from '../scan/scan.js';
+import type { ScanResult } from '../engine/run.js';
 
 /** The JSON contract: key order as documented in the README. */
 export function renderJson(result: ScanResult): string {

@@ -1,6 +1,6 @@
 /** A Markdown inventory for the people who approve each phase: totals by service × phase, then by file. */
-import type { ScanResult } from '../scan/scan.js';
-import { UNASSIGNED } from '../scan/scan.js';
+import type { ScanResult } from '../engine/run.js';
+import { UNASSIGNED } from '../engine/run.js';
 import { naturalCompare } from './text.js';
 
 export function markdownTable(headers: string[], rows: string[][]): string {

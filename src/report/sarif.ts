@@ -1,6 +1,6 @@
 /** SARIF 2.1.0 (validated against the official schema in test/report). Columns in code points. */
 import { pathToFileURL } from 'node:url';
-import type { ScanResult } from '../scan/scan.js';
+import type { ScanResult } from '../engine/run.js';
 
 export function renderSarif(result: ScanResult): string {
   const ruleIds = [...new Set(result.findings.map((f) => f.rule))].sort();

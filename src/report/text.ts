@@ -3,8 +3,8 @@
  * line per finding (clickable in editors), then problems. Pure: colours come
  * in as a parameter so tests and pipes get plain text.
  */
-import type { ScanResult } from '../scan/scan.js';
-import { UNASSIGNED } from '../scan/scan.js';
+import type { ScanResult } from '../engine/run.js';
+import { UNASSIGNED } from '../engine/run.js';
 
 export interface Colors {
   bold(s: string): string;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
-import type { FileProblem } from '../core/model.js';
+import type { FileProblem } from '../model/finding.js';
 
 export interface DiscoveredFiles {
   /** Posix paths relative to the root, sorted. */

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { test } from 'node:test';
 import { Ajv } from 'ajv';
-import type { Finding } from '../../src/core/model.js';
+import type { Finding } from '../../src/model/finding.js';
 import { assertNoFindingInCommentOrDocstring, sourceText } from '../scan/snapshot.js';
 import { exampleRoot, repoRoot, runCli, tempDir } from './run.js';
 

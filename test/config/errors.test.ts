@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { loadConfig } from '../../src/config/compile.js';
-import { UserError } from '../../src/core/errors.js';
+import { UserError } from '../../src/model/errors.js';
 
 const HEAD = 'version: 1\ncanonical:\n  c: "from a import b"\n';
 const RULE = 'rules:\n  - id: r\n    deprecated: ["from x import y"]\n    replaceWith: c\n';

@@ -15,8 +15,8 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { compileConfig, loadConfig, type Config } from '../../src/config/compile.js';
-import type { Ban } from '../../src/core/model.js';
-import { scan } from '../../src/scan/scan.js';
+import type { Ban } from '../../src/model/finding.js';
+import { scan } from '../../src/engine/run.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 

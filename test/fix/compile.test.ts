@@ -1,7 +1,7 @@
 /** compileWithPython: shares of a batch compile in parallel processes; every error comes back, by path. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileWithPython } from '../../src/fix/compile.js';
+import { compileWithPython } from '../../src/languages/python/compile.js';
 import { PYTHON } from './helpers.js';
 
 describe('compileWithPython', () => {

@@ -11,11 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/compile.js';
-import { applyEdits } from '../../src/fix/apply.js';
-import { computeFixes, writeFileFixes } from '../../src/fix/engine.js';
+import { applyEdits } from '../../src/model/edit.js';
+import { computeFixes, writeFileFixes } from '../../src/engine/fix.js';
 import { pythonAdapter, validatePythonRewrite } from '../../src/languages/python/adapter.js';
-import { scan } from '../../src/scan/scan.js';
-import { analyzeFileBytes } from '../../src/scan/scanFile.js';
+import { scan } from '../../src/engine/run.js';
+import { analyzeFileBytes } from '../../src/engine/file.js';
 import { PYTHON } from './helpers.js';
 
 const CONFIG = `version: 1

@@ -18,8 +18,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/compile.js';
-import { computeFixes } from '../../src/fix/engine.js';
-import type { FixRun } from '../../src/fix/types.js';
+import { computeFixes } from '../../src/engine/fix.js';
+import type { FixRun } from '../../src/engine/types.js';
 import { isDirectory, parsesCleanly, PYTHON, pythonCompileErrors, readTree, REPO } from './helpers.js';
 
 const FIXTURES = path.join(REPO, 'test/fixtures/fix');

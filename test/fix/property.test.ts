@@ -19,7 +19,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { compileConfig, type Config } from '../../src/config/compile.js';
-import { computeFixes } from '../../src/fix/engine.js';
+import { computeFixes } from '../../src/engine/fix.js';
 import { parsesCleanly, PYTHON, ruffUndefinedNames } from './helpers.js';
 
 const NAMES = ['RedisManager', 'redis_manager', 'legacy_manager', 'CacheManager', 'Manager', 'rm', 'redis_manager_ssot', 'helper'] as const;

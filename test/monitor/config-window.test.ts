@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { UserError } from '../../src/core/errors.js';
+import { UserError } from '../../src/model/errors.js';
 import { BASELINE_VERSION, readBaseline, writeBaseline, type BaselineFile } from '../../src/monitor/baseline.js';
 import { DEFAULT_THRESHOLDS, loadMonitorConfig, monitorConfigSchema, publicSpec, resolveSources, resolveThresholds } from '../../src/monitor/config.js';
 import { formatDuration, parseDuration, tryParseDuration } from '../../src/monitor/duration.js';

@@ -15,7 +15,7 @@ import {
   judgeSignal,
   type SignalJudgement,
 } from '../../src/monitor/judge.js';
-import { renderWatchReport } from '../../src/monitor/report.js';
+import { renderWatchReport } from '../../src/report/monitor.js';
 import type { SignalDescriptor, SignalSnapshot, SignalSummary } from '../../src/monitor/window.js';
 
 const t: Thresholds = { ...DEFAULT_THRESHOLDS };

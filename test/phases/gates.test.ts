@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { UserError } from '../../src/core/errors.js';
+import { UserError } from '../../src/model/errors.js';
 import { checkGates, gatesFor, runGate } from '../../src/phases/gates.js';
 import { phaseStates, type PhaseAppliedEvent, type StateEvent } from '../../src/phases/state.js';
 import { waitFor } from './helpers.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { UserError } from '../../src/core/errors.js';
+import { UserError } from '../../src/model/errors.js';
 import { JOURNAL_TRAILER, readJournal, writeJournal } from '../../src/phases/journal.js';
 import { recoverInterrupted } from '../../src/phases/recover.js';
 import { git, gitStatus, hashTree, head, makeRepo, removeRepo, stateOf, treeDiff } from './helpers.js';

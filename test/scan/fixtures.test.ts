@@ -11,7 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/compile.js';
-import { scan, type ScanResult } from '../../src/scan/scan.js';
+import { scan, type ScanResult } from '../../src/engine/run.js';
 import { assertNoFindingInCommentOrDocstring, compactFindings, formatSnapshot } from './snapshot.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

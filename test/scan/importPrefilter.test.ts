@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Ban } from '../../src/core/model.js';
+import type { Ban } from '../../src/model/finding.js';
 import { pythonAdapter } from '../../src/languages/python/adapter.js';
-import { analyzeFileBytes } from '../../src/scan/scanFile.js';
+import { analyzeFileBytes } from '../../src/engine/file.js';
 
 const bans: Ban[] = [
   { ruleId: 'r', kind: 'symbol', path: 'pkg.legacy.redis_manager.RedisManager', source: 'from pkg.legacy.redis_manager import RedisManager' },

@@ -11,8 +11,8 @@ import { after, before, test } from 'node:test';
 import { writeSyntheticCorpus } from '../../bench/synthetic.js';
 import { loadConfig, type Config } from '../../src/config/compile.js';
 import { Worker } from 'node:worker_threads';
-import { cacheFileOf, RACY_MARGIN_MS } from '../../src/scan/cache.js';
-import { lastScanStats, scan, type ScanResult } from '../../src/scan/scan.js';
+import { cacheFileOf, RACY_MARGIN_MS } from '../../src/engine/cache.js';
+import { lastScanStats, scan, type ScanResult } from '../../src/engine/run.js';
 
 let root: string;
 let config: Config;

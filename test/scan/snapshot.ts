@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Finding } from '../../src/core/model.js';
+import type { Finding } from '../../src/model/finding.js';
 import { getParser, type WasmNode as SyntaxNode } from '../../src/parsing/treeSitter.js';
 
 export interface CompactFinding {

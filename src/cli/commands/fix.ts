@@ -10,18 +10,18 @@
 import type { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import { loadConfig } from '../../config/compile.js';
-import { UserError } from '../../core/errors.js';
-import { computeFixes, writeFileFixes } from '../../fix/engine.js';
-import type { FixRun } from '../../fix/types.js';
+import { UserError } from '../../model/errors.js';
+import { computeFixes, writeFileFixes } from '../../engine/fix.js';
+import type { FixRun } from '../../engine/types.js';
 import { describeGateEnd } from '../../phases/gates.js';
 import { requireNoJournal } from '../../phases/journal.js';
-import { renderFixSummary, renderPhaseOutcome, renderRunAll } from '../../phases/render.js';
+import { renderFixSummary, renderPhaseOutcome, renderRunAll } from '../../report/phases.js';
 import { findPhase, ruleFilterFor, runAllPhases, runPhase, type PhaseOutcome, type PhaseProgress } from '../../phases/runPhase.js';
 import type { Colors } from '../../report/text.js';
 import { colorsFor, withRootAndConfig } from '../io.js';
 import { resolveRoot } from './scan.js';
-import { withScanWorkers } from '../../scan/scan.js';
-import type { StartedWorkers } from '../../scan/pool.js';
+import { withScanWorkers } from '../../engine/run.js';
+import type { StartedWorkers } from '../../engine/pool.js';
 
 export interface FixCliOptions {
   config?: string;

@@ -2,7 +2,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../../model/errors.js';
 import { resolveRoot } from './scan.js';
 
 export const STARTER_CONFIG = `# ssot.config.yaml — what is deprecated, what replaces it, and in which phases.

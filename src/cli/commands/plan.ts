@@ -1,9 +1,9 @@
 /** `ssot plan [PATH]`: per phase — risk, files, findings by applicability, gates, state; `--format markdown` is the stakeholder briefing. */
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/compile.js';
-import { TOOL_VERSION } from '../../core/version.js';
+import { TOOL_VERSION } from '../../model/version.js';
 import { planPhases } from '../../phases/plan.js';
-import { renderPlanMarkdown, renderPlanText } from '../../phases/render.js';
+import { renderPlanMarkdown, renderPlanText } from '../../report/phases.js';
 import { colorsFor, emit, withRootAndConfig } from '../io.js';
 import { resolveRoot } from './scan.js';
 

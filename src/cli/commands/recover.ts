@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { requireNoJournal } from '../../phases/journal.js';
 import { recoverInterrupted } from '../../phases/recover.js';
-import { renderRecover } from '../../phases/render.js';
+import { renderRecover } from '../../report/phases.js';
 import { colorsFor } from '../io.js';
 import { resolveRoot } from './scan.js';
 

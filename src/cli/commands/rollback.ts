@@ -1,8 +1,8 @@
 /** `ssot rollback [PATH] --phase ID | --file PATH | --all`: undo with history kept, gates re-run, recorded. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/compile.js';
-import { UserError } from '../../core/errors.js';
-import { renderRollbackOutcome } from '../../phases/render.js';
+import { UserError } from '../../model/errors.js';
+import { renderRollbackOutcome } from '../../report/phases.js';
 import { rollback, type RollbackTarget } from '../../phases/rollback.js';
 import { colorsFor, withRootAndConfig } from '../io.js';
 import { progressPrinter, withInterrupt } from './fix.js';

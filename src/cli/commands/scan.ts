@@ -3,13 +3,13 @@ import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/compile.js';
-import { UserError } from '../../core/errors.js';
+import { UserError } from '../../model/errors.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
-import { scan, withScanWorkers, type ScanResult } from '../../scan/scan.js';
-import type { StartedWorkers } from '../../scan/pool.js';
+import { scan, withScanWorkers, type ScanResult } from '../../engine/run.js';
+import type { StartedWorkers } from '../../engine/pool.js';
 import { colorsFor, emit, progressBar } from '../io.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;

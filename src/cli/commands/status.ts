@@ -1,7 +1,7 @@
 /** `ssot status [PATH]`: phases done / pending / rolled back, remaining findings, last gate results. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/compile.js';
-import { renderStatusText } from '../../phases/render.js';
+import { renderStatusText } from '../../report/phases.js';
 import { phaseStatus } from '../../phases/status.js';
 import { colorsFor, withRootAndConfig, withTextJsonFormat } from '../io.js';
 import { resolveRoot } from './scan.js';

@@ -1,7 +1,7 @@
 /** `ssot verify [PATH]`: compliance of done phases, canonical targets resolve, every gate passes — exit 0 only when all hold. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/compile.js';
-import { renderVerifyText } from '../../phases/render.js';
+import { renderVerifyText } from '../../report/phases.js';
 import { verify } from '../../phases/verify.js';
 import { colorsFor, withRootAndConfig, withTextJsonFormat } from '../io.js';
 import { progressPrinter, withInterrupt } from './fix.js';

@@ -1,5 +1,5 @@
-import type { Ban, RawFinding } from '../../core/model.js';
-import { isAtOrUnder } from '../../core/model.js';
+import type { Ban, RawFinding } from '../../model/finding.js';
+import { isAtOrUnder } from '../../model/finding.js';
 import { getParser } from '../../parsing/treeSitter.js';
 import type { FilePlanInput, FilePlanOutput, FileScanInput, FileScanOutput, LanguageAdapter } from '../adapter.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
@@ -10,7 +10,7 @@ import { moduleContextOf, resolveRelativeModule } from './moduleNames.js';
 import { analyzeScopes, relevanceOf } from './scopes.js';
 import { LiteTree, type Point } from '../../parsing/liteTree.js';
 import type { Parser, Tree } from 'web-tree-sitter';
-import { applyEdits } from '../../fix/apply.js';
+import { applyEdits } from '../../model/edit.js';
 
 /** Second-stage plans per ban set (callers reuse one array per set of active bans). */
 const prefilterPlans = new WeakMap<readonly Ban[], PrefilterPlan>();

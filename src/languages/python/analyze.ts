@@ -4,8 +4,8 @@
  * allowed import (`import a.b.M` then `a.b.M.N`), and string literals whose
  * whole value is a banned dotted path. Pure: a tree in, data out.
  */
-import type { Ban, RawFinding, UsageCategory } from '../../core/model.js';
-import { findBan, isAtOrUnder } from '../../core/model.js';
+import type { Ban, RawFinding, UsageCategory } from '../../model/finding.js';
+import { findBan, isAtOrUnder } from '../../model/finding.js';
 import { Parser } from 'web-tree-sitter';
 import { LiteTree } from '../../parsing/liteTree.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';

@@ -20,9 +20,9 @@
  * `L()` becomes the canonical instance and other value uses are manual; any
  * other name is an instance and every reference is renamed.
  */
-import type { Applicability, Ban, RawFinding, UsageCategory } from '../../core/model.js';
+import type { Applicability, Ban, RawFinding, UsageCategory } from '../../model/finding.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
-import type { Edit } from '../../fix/types.js';
+import type { Edit } from '../../engine/types.js';
 import type { PythonFileAnalysis } from './analyze.js';
 import { lookupScope, skippedBy, type Binding, type Reference, type Relevance, type Scope } from './scopes.js';
 

@@ -24,8 +24,8 @@
  * of finding must be reflected here (test/scan/importPrefilter.test.ts
  * checks the two agree on a corpus of edge cases).
  */
-import type { Ban } from '../../core/model.js';
-import { isAtOrUnder } from '../../core/model.js';
+import type { Ban } from '../../model/finding.js';
+import { isAtOrUnder } from '../../model/finding.js';
 import { moduleContextOf, resolveRelativeModule, type ModuleContext } from './moduleNames.js';
 
 /** Per ban set, computed once: byte forms of every ban path and its last segment. */

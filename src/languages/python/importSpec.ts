@@ -3,7 +3,7 @@
  * `canonical`, `types`) with tree-sitter into an ImportSpec. Returns an error
  * sentence instead when the text is not exactly one absolute import statement.
  */
-import type { ImportSpec } from '../../core/model.js';
+import type { ImportSpec } from '../../model/finding.js';
 import { LiteTree } from '../../parsing/liteTree.js';
 import { getParser } from '../../parsing/treeSitter.js';
 import { dottedText } from './scopes.js';

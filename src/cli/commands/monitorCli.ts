@@ -4,7 +4,7 @@
  * runs, so other ssot commands do not pay for loading node-redis, ws and zod.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { BaselineFlags, WatchFlags } from './commands.js';
+import type { BaselineFlags, WatchFlags } from './monitor.js';
 
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
@@ -37,7 +37,7 @@ export function registerMonitorCommand(program: Command): void {
   addSourceOptions(monitor.command('baseline').description('sample the sources for a while and write a baseline file'))
     .option('--duration <duration>', 'how long to sample (default 2m)')
     .requiredOption('--out <file>', 'baseline file to write (JSON)')
-    .action(async (flags: BaselineFlags) => (await import('./commands.js')).baselineCommand(flags));
+    .action(async (flags: BaselineFlags) => (await import('./monitor.js')).baselineCommand(flags));
 
   addSourceOptions(
     monitor
@@ -55,5 +55,5 @@ export function registerMonitorCommand(program: Command): void {
     .option('--strict', 'a signal still inconclusive when the window ends counts as a breach')
     .option('--consecutive <n>', 'failing intervals that confirm a breach (default 3)', parsePositiveInt)
     .option('--action-timeout <duration>', 'stop waiting for the breach action after this long', '10m')
-    .action(async (flags: WatchFlags) => (await import('./commands.js')).watchCommand(flags));
+    .action(async (flags: WatchFlags) => (await import('./monitor.js')).watchCommand(flags));
 }

@@ -10,7 +10,7 @@
  * half-killed `git commit`.
  */
 import { spawn } from 'node:child_process';
-import { UserError } from '../core/errors.js';
+import { UserError } from '../model/errors.js';
 
 export interface GitOutput {
   readonly code: number;

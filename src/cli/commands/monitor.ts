@@ -4,14 +4,14 @@
  * Ctrl-C, the breach action and the exit code. The work itself is runMonitor
  * (loop) → judge (pure) → report (pure).
  */
-import { UserError } from '../core/errors.js';
-import { describeAction, runBreachAction, type BreachAction } from './action.js';
-import { BASELINE_VERSION, readBaseline, writeBaseline, type BaselineFile } from './baseline.js';
-import { loadMonitorConfig, publicSpec, resolveSources, resolveThresholds, type MonitorConfig, type Thresholds } from './config.js';
-import { formatDuration, parseDuration } from './duration.js';
-import { jsonLine, renderBaselineSummary, renderLiveTable, renderProgressLine, renderWatchReport, truncateVisible, type WatchReport } from './report.js';
-import type { SourceSpec } from './sources/types.js';
-import { runMonitor, type IntervalProgress } from './watch.js';
+import { UserError } from '../../model/errors.js';
+import { describeAction, runBreachAction, type BreachAction } from '../../monitor/action.js';
+import { BASELINE_VERSION, readBaseline, writeBaseline, type BaselineFile } from '../../monitor/baseline.js';
+import { loadMonitorConfig, publicSpec, resolveSources, resolveThresholds, type MonitorConfig, type Thresholds } from '../../monitor/config.js';
+import { formatDuration, parseDuration } from '../../monitor/duration.js';
+import { jsonLine, renderBaselineSummary, renderLiveTable, renderProgressLine, renderWatchReport, truncateVisible, type WatchReport } from '../../report/monitor.js';
+import type { SourceSpec } from '../../monitor/sources/types.js';
+import { runMonitor, type IntervalProgress } from '../../monitor/watch.js';
 
 export interface SourceFlags {
   config?: string;

@@ -1,5 +1,5 @@
 /** Applying edits is a splice of the original text; nothing else of the file changes. */
-import type { Edit } from './types.js';
+import type { Edit } from '../engine/types.js';
 
 export interface AppliedEdits {
   readonly text: string;

@@ -4,16 +4,16 @@
  * tests).
  */
 import path from 'node:path';
-import type { FileFix, FixRun } from '../fix/types.js';
-import { NO_COLORS, type Colors } from '../report/text.js';
-import { describeGateEnd, type GateResult } from './gates.js';
-import type { PlanResult } from './plan.js';
-import type { RecoverResult } from './recover.js';
-import type { RollbackOutcome } from './rollback.js';
-import type { PhaseOutcome, RunAllResult } from './runPhase.js';
-import type { GateRecord, PhaseState } from './state.js';
-import type { StatusResult } from './status.js';
-import type { VerifyResult } from './verify.js';
+import type { FileFix, FixRun } from '../engine/types.js';
+import { NO_COLORS, type Colors } from './text.js';
+import { describeGateEnd, type GateResult } from '../phases/gates.js';
+import type { PlanResult } from '../phases/plan.js';
+import type { RecoverResult } from '../phases/recover.js';
+import type { RollbackOutcome } from '../phases/rollback.js';
+import type { PhaseOutcome, RunAllResult } from '../phases/runPhase.js';
+import type { GateRecord, PhaseState } from '../phases/state.js';
+import type { StatusResult } from '../phases/status.js';
+import type { VerifyResult } from '../phases/verify.js';
 
 /** A table with per-column alignment (text left, numbers right); `headers` null for a bare two-column list. */
 export function table(headers: string[] | null, rows: string[][], align: readonly ('l' | 'r')[], colors: Colors = NO_COLORS): string {

@@ -3,7 +3,7 @@
  * plus replacement text; a file's fix is a sorted, non-overlapping list of
  * edits, each with an applicability. Applying is a splice of the original.
  */
-import type { Applicability, Finding, Range } from '../core/model.js';
+import type { Applicability, Finding, Range } from '../model/finding.js';
 
 /** Replace [start, end) of the decoded text (BOM excluded, UTF-16 indices) with `text`. */
 export interface Edit extends Range {
@@ -71,12 +71,12 @@ export interface ComputeFixOptions {
    * A scan already made of `root` with this config (and phase/rule): it is not
    * repeated, and its findings are the ones filled with `fix`/`reason`.
    */
-  readonly scanned?: import('../scan/scan.js').ScanResult;
+  readonly scanned?: import('./run.js').ScanResult;
   /**
    * Plan-apply rounds per file (default 4: plan again on the result until
    * nothing changes). 1 is enough to say how each finding would be fixed.
    */
   readonly rounds?: number;
   /** Scan workers started early (startScanWorkers): the scan uses or stops them. */
-  readonly started?: import('../scan/pool.js').StartedWorkers;
+  readonly started?: import('./pool.js').StartedWorkers;
 }

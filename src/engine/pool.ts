@@ -9,12 +9,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Ban } from '../core/model.js';
+import type { Ban } from '../model/finding.js';
 import type { FilePlanInput, LanguageAdapter } from '../languages/adapter.js';
 import { adapterFor } from '../languages/registry.js';
 import type { LanguageId } from '../parsing/treeSitter.js';
 import { bansKey, contentHash, entryKey, readCacheEntries, statSignature, type CacheEntry } from './cache.js';
-import { analyzeFileBytes, prefilterFileBytes, type FileOutcome } from './scanFile.js';
+import { analyzeFileBytes, prefilterFileBytes, type FileOutcome } from './file.js';
 
 /** Everything a thread needs to scan its share of the files (structured-clonable). */
 export interface ScanJob {

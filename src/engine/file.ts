@@ -6,10 +6,10 @@
  * file: the outcome says what happened.
  */
 import { isUtf8 } from 'node:buffer';
-import type { Ban, Finding, RawFinding } from '../core/model.js';
-import { LineIndex } from '../core/positions.js';
+import type { Ban, Finding, RawFinding } from '../model/finding.js';
+import { LineIndex } from '../model/range.js';
 import type { FileScanInput, LanguageAdapter } from '../languages/adapter.js';
-import { runRounds, type FileRounds } from '../fix/rounds.js';
+import { runRounds, type FileRounds } from './rounds.js';
 import { contentHash } from './cache.js';
 
 export type FileOutcome =

@@ -5,13 +5,13 @@
  */
 import { renameSync, statSync, writeFileSync, chmodSync, unlinkSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Applicability, Finding } from '../core/model.js';
-import { LineIndex } from '../core/positions.js';
+import type { Applicability, Finding } from '../model/finding.js';
+import { LineIndex } from '../model/range.js';
 import { adapterFor } from '../languages/registry.js';
-import { activeBans, buildGrouping } from '../scan/grouping.js';
-import { contentHash } from '../scan/cache.js';
-import { scanForFixes, type WorkerFileFix } from '../scan/scan.js';
-import { compileWithPython } from './compile.js';
+import { activeBans, buildGrouping } from '../config/grouping.js';
+import { contentHash } from './cache.js';
+import { scanForFixes, type WorkerFileFix } from './run.js';
+import { compileWithPython } from '../languages/python/compile.js';
 import { findingKey, MAX_ROUNDS, runRounds, type FileRounds } from './rounds.js';
 import type { ComputeFixOptions, FileFix, FixRun, FixSummary } from './types.js';
 

@@ -3,9 +3,9 @@
  * here prints; the CLI decides where text goes.
  */
 import pc from 'picocolors';
-import { formatDuration } from './duration.js';
-import type { SignalJudgement, SignalStatus, SignalVerdict, Verdict } from './judge.js';
-import type { SignalDescriptor, SignalSummary, SourceHealth } from './window.js';
+import { formatDuration } from '../monitor/duration.js';
+import type { SignalJudgement, SignalStatus, SignalVerdict, Verdict } from '../monitor/judge.js';
+import type { SignalDescriptor, SignalSummary, SourceHealth } from '../monitor/window.js';
 
 export interface ActionResult {
   /** What ran: the shell command, or `ssot rollback --phase ID`. */

@@ -5,9 +5,9 @@
  * (reparse, name resolution) before they are taken. Pure: text in, text out;
  * used by the fix engine in the main thread and by scan workers.
  */
-import type { Applicability } from '../core/model.js';
+import type { Applicability } from '../model/finding.js';
 import type { FilePlanInput, FilePlanOutput, LanguageAdapter } from '../languages/adapter.js';
-import { applyEdits } from './apply.js';
+import { applyEdits } from '../model/edit.js';
 
 /** Plan-apply rounds per file before giving up on converging (the last result is kept: it was validated). */
 export const MAX_ROUNDS = 4;

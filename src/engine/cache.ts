@@ -19,9 +19,9 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Ban } from '../core/model.js';
-import { TOOL_VERSION } from '../core/version.js';
-import type { FileOutcome } from './scanFile.js';
+import type { Ban } from '../model/finding.js';
+import { TOOL_VERSION } from '../model/version.js';
+import type { FileOutcome } from './file.js';
 
 const FORMAT = 1;
 const CACHE_DIR = path.join('.ssot', 'cache');

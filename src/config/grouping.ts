@@ -4,7 +4,7 @@
  * `include` glob; otherwise the first phase whose globs match.
  */
 import picomatch from 'picomatch';
-import type { Config } from '../config/compile.js';
+import type { Config } from './compile.js';
 
 export interface Grouping {
   serviceOf(rel: string): string | null;
@@ -33,7 +33,7 @@ export function buildGrouping(config: Config): Grouping {
 }
 
 /** Bans that apply in `rel`: rules filtered by `ruleFilter`, minus rules whose allowIn covers the file. */
-export function activeBans(config: Config, grouping: Grouping, rel: string, ruleFilter?: string): import('../core/model.js').Ban[] {
+export function activeBans(config: Config, grouping: Grouping, rel: string, ruleFilter?: string): import('../model/finding.js').Ban[] {
   return config.rules
     .filter((r) => (!ruleFilter || r.id === ruleFilter) && !(r.allowIn.length && grouping.allowed(r.id, rel)))
     .flatMap((r) => r.bans);

@@ -9,13 +9,13 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Config, Rule } from '../config/compile.js';
-import type { Ban, FileProblem, Finding } from '../core/model.js';
-import { TOOL_VERSION } from '../core/version.js';
+import type { Ban, FileProblem, Finding } from '../model/finding.js';
+import { TOOL_VERSION } from '../model/version.js';
 import { discoverFiles } from '../workspace/discover.js';
 import { cacheFileOf, cacheFingerprint, RACY_MARGIN_MS, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
-import { buildGrouping } from './grouping.js';
+import { buildGrouping } from '../config/grouping.js';
 import { runScanJob, startWorkers, stopWorkers, type ScanJob, type StartedWorkers } from './pool.js';
-import type { FileFinding, WorkerFileFix } from './scanFile.js';
+import type { FileFinding, WorkerFileFix } from './file.js';
 
 export type { WorkerFileFix };
 

@@ -18,8 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_EXCLUDE, loadConfig } from '../src/config/compile.js';
-import { activeBans, buildGrouping } from '../src/config/grouping.js';
-import { prefilterFileBytes } from '../src/engine/file.js';
+import { activeBanSets, buildGrouping } from '../src/config/grouping.js';
+import { prefilterFile } from '../src/engine/file.js';
 import { discoverFiles } from '../src/workspace/discover.js';
 import { TOOL_VERSION } from '../src/model/version.js';
 import { adapterFor } from '../src/languages/registry.js';
@@ -204,22 +204,20 @@ async function funnelOf(corpus: Corpus): Promise<Funnel> {
   const adapter = adapterFor(config.language);
   const grouping = buildGrouping(config);
   const { files } = await discoverFiles({ root: corpus.root, include: config.include, exclude: config.exclude });
-  const needlesOf = new Map<string, Buffer[]>();
+  const { banSets, banSetOf } = activeBanSets(config, grouping, files);
+  const needlesOf = banSets.map((bans) => adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')));
   const out = { files: 0, bytes: 0, needleFiles: 0, needleBytes: 0, parsedFiles: 0, parsedBytes: 0 };
-  const withoutStage2 = { ...adapter, mayHaveFindings: undefined };
-  for (const rel of files) {
+  const context = { adapter, sourceRoots: config.sourceRoots };
+  const withoutStage2 = { ...context, adapter: { ...adapter, mayHaveFindings: undefined } };
+  for (const [i, rel] of files.entries()) {
     const bytes = readFileSync(path.join(corpus.root, rel));
-    const bans = activeBans(config, grouping, rel);
-    const key = bans.map((b) => `${b.ruleId}:${b.path}`).join(',');
-    let needles = needlesOf.get(key);
-    if (!needles) needlesOf.set(key, (needles = adapter.needles(bans).map((n) => Buffer.from(n, 'utf8'))));
-    const input = { rel, bytes, bans, needles, sourceRoots: config.sourceRoots, adapter };
+    const input = { rel, bytes, bans: banSets[banSetOf[i]!]!, needles: needlesOf[banSetOf[i]!]! };
     out.files++;
     out.bytes += bytes.length;
-    if (prefilterFileBytes({ ...input, adapter: withoutStage2 }) !== 'parse') continue;
+    if (prefilterFile(input, withoutStage2) !== null) continue;
     out.needleFiles++;
     out.needleBytes += bytes.length;
-    if (prefilterFileBytes(input) !== 'parse') continue;
+    if (prefilterFile(input, context) !== null) continue;
     out.parsedFiles++;
     out.parsedBytes += bytes.length;
   }

@@ -1,29 +1,34 @@
-/** Output helpers for commands: colours only on a TTY (NO_COLOR respected), atomic --output files. */
-import { renameSync, writeFileSync } from 'node:fs';
+/** Output helpers for commands: colours only on a TTY (NO_COLOR respected), atomic --output files, the root argument. */
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
-import pc from 'picocolors';
 import { UserError } from '../model/errors.js';
-import { NO_COLORS, type Colors } from '../report/text.js';
+import { ANSI_COLORS, NO_COLORS, type Colors } from '../text/colors.js';
+import { writeFileAtomic } from '../workspace/files.js';
 
-export function colorsFor(stream: NodeJS.WriteStream): Colors {
+/** Colours for `stream`: only on a terminal, never with NO_COLOR set or TERM=dumb. */
+export function colorsFor(stream: Pick<NodeJS.WriteStream, 'isTTY'>): Colors {
   const enabled = Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
-  if (!enabled) return NO_COLORS;
-  return { bold: pc.bold, dim: pc.dim, red: pc.red, yellow: pc.yellow, green: pc.green, cyan: pc.cyan };
+  return enabled ? ANSI_COLORS : NO_COLORS;
 }
 
-/** Writes `text` to --output atomically (temp + rename) or to stdout. */
+/** The root a command works on: PATH (default `.`), which must be a directory. */
+export function resolveRoot(pathArg: string | undefined): string {
+  const root = path.resolve(pathArg ?? '.');
+  if (!existsSync(root)) throw new UserError(`${pathArg}: no such directory`);
+  if (!statSync(root).isDirectory()) throw new UserError(`${pathArg}: not a directory`);
+  return root;
+}
+
+/** Writes `text` to --output atomically or to stdout. */
 export function emit(text: string, output: string | undefined): void {
   if (!output) {
     process.stdout.write(text);
     return;
   }
-  const target = path.resolve(output);
-  const temp = `${target}.ssot-${process.pid}.tmp`;
   try {
-    writeFileSync(temp, text);
-    renameSync(temp, target);
+    writeFileAtomic(path.resolve(output), text);
   } catch (error) {
     throw new UserError(`${output}: cannot write output (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }

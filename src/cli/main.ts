@@ -9,7 +9,7 @@ import { TOOL_VERSION } from '../model/version.js';
 // -- command registrations (one import per command module) --
 import { registerScanCommands } from './commands/scan.js';
 import { registerInitCommand } from './commands/init.js';
-import { registerMonitorCommand } from './commands/monitorCli.js';
+import { registerMonitorCommand } from './commands/monitor.js';
 import { registerFixCommand } from './commands/fix.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerRollbackCommand } from './commands/rollback.js';

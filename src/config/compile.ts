@@ -4,15 +4,11 @@
  * globs normalised. Errors name file, line and key.
  */
 import path from 'node:path';
-import type { Ban, ImportSpec } from '../model/finding.js';
+import type { Ban, ImportSpec, ImportTarget } from '../model/finding.js';
 import { UserError } from '../model/errors.js';
-import { parsePythonImportSpec } from '../languages/python/importSpec.js';
+import { adapterFor } from '../languages/registry.js';
 import { displayPath, formatKeyPath, locateConfig, readRawConfig, type LoadedRawConfig } from './load.js';
 import type { RawConfig, RawGate, RawPhase } from './schema.js';
-
-export const DEFAULT_INCLUDE: Record<RawConfig['language'], string[]> = {
-  python: ['**/*.py', '**/*.pyi'],
-};
 
 /** Always excluded (as ruff does), on top of .gitignore and `exclude`. */
 export const DEFAULT_EXCLUDE = [
@@ -31,12 +27,8 @@ export const DEFAULT_EXCLUDE = [
   '**/.ssot/**',
 ];
 
-/** A name imported from a module: `from module import name [as alias]`. */
-export interface ImportedName {
-  readonly module: string;
-  readonly name: string;
-  /** Local name the statement binds (alias or name). */
-  readonly local: string;
+/** A canonical or `types` target with the statement as written in the config. */
+export interface ConfigTarget extends ImportTarget {
   /** The statement as written in the config. */
   readonly statement: string;
 }
@@ -44,8 +36,8 @@ export interface ImportedName {
 export interface Rule {
   readonly id: string;
   readonly bans: readonly Ban[];
-  readonly canonical: ImportedName & { readonly id: string };
-  readonly types: ImportedName | undefined;
+  readonly canonical: ConfigTarget & { readonly id: string };
+  readonly types: ConfigTarget | undefined;
   readonly allowIn: readonly string[];
   readonly message: string | undefined;
 }
@@ -88,9 +80,11 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
     throw new UserError(`${displayPath(file)}:${line}: \`${formatKeyPath(keyPath)}\` ${message}`);
   };
 
-  const canonical = new Map<string, ImportedName & { id: string }>();
+  const adapter = adapterFor(raw.language);
+  const parseImportSpec = (text: string) => adapter.parseImportSpec(text);
+  const canonical = new Map<string, ConfigTarget & { id: string }>();
   for (const [id, statement] of Object.entries(raw.canonical)) {
-    const spec = await parsePythonImportSpec(statement);
+    const spec = await parseImportSpec(statement);
     const single = singleName(spec);
     if ('error' in single) fail(['canonical', id], `${single.error}: "${statement}" (expected \`from module import name\`)`);
     else canonical.set(id, { id, ...single, statement });
@@ -108,13 +102,13 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
     }
     const bans: Ban[] = [];
     for (const [i, statement] of rule.deprecated.entries()) {
-      const spec = await parsePythonImportSpec(statement);
+      const spec = await parseImportSpec(statement);
       if ('error' in spec) fail(['rules', index, 'deprecated', i], `${spec.error}: "${statement}"`);
       else bans.push(...bansOf(rule.id, spec, statement));
     }
-    let types: ImportedName | undefined;
+    let types: ConfigTarget | undefined;
     if (rule.types !== undefined) {
-      const spec = await parsePythonImportSpec(rule.types);
+      const spec = await parseImportSpec(rule.types);
       const single = singleName(spec);
       if ('error' in single) fail(['rules', index, 'types'], `${single.error}: "${rule.types}" (expected \`from module import Class\`)`);
       else types = { ...single, statement: rule.types };
@@ -156,7 +150,7 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
     file,
     language: raw.language,
     sourceRoots: raw.sourceRoots.map(normalisePath),
-    include: (raw.include ?? DEFAULT_INCLUDE[raw.language]).map(normaliseGlob),
+    include: (raw.include ?? adapter.defaultInclude).map(normaliseGlob),
     exclude: [...DEFAULT_EXCLUDE, ...raw.exclude.map(normaliseGlob)],
     services: Object.entries(raw.services).map(([name, globs]) => ({
       name,
@@ -169,7 +163,7 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
   };
 }
 
-function singleName(spec: ImportSpec | { error: string }): Omit<ImportedName, 'statement'> | { error: string } {
+function singleName(spec: ImportSpec | { error: string }): Omit<ConfigTarget, 'statement'> | { error: string } {
   if ('error' in spec) return spec;
   const first = spec.names[0];
   if (spec.kind !== 'from' || spec.names.length !== 1 || !first || first.name === '*') {

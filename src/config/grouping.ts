@@ -4,6 +4,7 @@
  * `include` glob; otherwise the first phase whose globs match.
  */
 import picomatch from 'picomatch';
+import type { Ban } from '../model/finding.js';
 import type { Config } from './compile.js';
 
 export interface Grouping {
@@ -32,9 +33,29 @@ export function buildGrouping(config: Config): Grouping {
   };
 }
 
-/** Bans that apply in `rel`: rules filtered by `ruleFilter`, minus rules whose allowIn covers the file. */
-export function activeBans(config: Config, grouping: Grouping, rel: string, ruleFilter?: string): import('../model/finding.js').Ban[] {
-  return config.rules
-    .filter((r) => (!ruleFilter || r.id === ruleFilter) && !(r.allowIn.length && grouping.allowed(r.id, rel)))
-    .flatMap((r) => r.bans);
+/**
+ * The bans that apply in each of `files`: the rules `ruleFilter` keeps, minus
+ * the rules whose allowIn covers the file. One array per distinct set, so
+ * workers get each set once and per-set work (needles, prefilter plans) is
+ * done once; `banSetOf[i]` indexes `banSets` for `files[i]`.
+ */
+export function activeBanSets(config: Config, grouping: Grouping, files: readonly string[], ruleFilter?: string): { banSets: Ban[][]; banSetOf: Uint32Array } {
+  const activeRules = ruleFilter ? config.rules.filter((r) => r.id === ruleFilter) : config.rules;
+  const allBans = activeRules.flatMap((r) => r.bans);
+  const rulesWithAllowIn = activeRules.filter((r) => r.allowIn.length);
+  const banSets: Ban[][] = [];
+  const ids = new Map<string, number>();
+  const banSetOf = new Uint32Array(files.length);
+  for (let i = 0; i < files.length; i++) {
+    const allowedIds = rulesWithAllowIn.filter((r) => grouping.allowed(r.id, files[i]!)).map((r) => r.id);
+    const key = allowedIds.join('\0');
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = banSets.length;
+      banSets.push(allowedIds.length ? allBans.filter((b) => !allowedIds.includes(b.ruleId)) : allBans);
+      ids.set(key, id);
+    }
+    banSetOf[i] = id;
+  }
+  return { banSets, banSetOf };
 }

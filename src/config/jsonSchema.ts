@@ -1,11 +1,8 @@
 /**
  * The JSON Schema of ssot.config.yaml, generated from the zod schema so the
- * two never drift. `npm run schema` writes schema/ssot.config.schema.json;
+ * two never drift. `npm run schema` (scripts/write-schema.mjs) writes schema/ssot.config.schema.json;
  * test/config/jsonSchema.test.ts fails when the committed file is stale.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { configSchema } from './schema.js';
 
@@ -22,11 +19,3 @@ export function configJsonSchema(): string {
 }
 
 export const JSON_SCHEMA_PATH = 'schema/ssot.config.schema.json';
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-  const target = path.join(repoRoot, JSON_SCHEMA_PATH);
-  mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(target, configJsonSchema());
-  process.stdout.write(`wrote ${JSON_SCHEMA_PATH}\n`);
-}

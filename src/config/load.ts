@@ -35,8 +35,18 @@ export interface LoadedRawConfig {
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
 }
 
-/** Reads and schema-validates a config file; throws UserError naming file:line and key. */
-export function readRawConfig(file: string): LoadedRawConfig {
+/** A config file read and parsed as YAML (JSON is YAML), not yet validated. */
+export interface ConfigDocument {
+  readonly file: string;
+  /** The path as messages show it (relative to the working directory when under it). */
+  readonly display: string;
+  readonly data: unknown;
+  /** 1-based line of the node at a key path. */
+  lineOf(keyPath: readonly (string | number)[]): number | undefined;
+}
+
+/** Reads and parses a config file; a file that cannot be read or parsed is a UserError naming file:line. */
+export function readConfigDocument(file: string): ConfigDocument {
   const display = displayPath(file);
   let text: string;
   try {
@@ -58,18 +68,31 @@ export function readRawConfig(file: string): LoadedRawConfig {
     const offset = nodeOffset(doc, keyPath);
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  const data: unknown = doc.toJS();
+  return { file, display, data: doc.toJS() as unknown, lineOf };
+}
+
+/**
+ * Validates the value at `at` (default: the whole document) with `schema`;
+ * the first problem is a UserError naming file:line and the full key path.
+ */
+export function validateConfigSection<T>(doc: ConfigDocument, schema: z.ZodType<T>, at: readonly string[] = []): T {
+  const value = valueAt(doc.data, at);
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  // a misspelt key also makes its correct spelling "missing": name the unknown key, which is the cause
+  const issues = parsed.error.issues.map((i) => ({ ...i, path: [...at, ...i.path] }) as z.core.$ZodIssue);
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
+  throw new UserError(describeIssue(doc.display, issue, doc.lineOf, doc.data, issues));
+}
+
+/** Reads and schema-validates a config file; throws UserError naming file:line and key. */
+export function readRawConfig(file: string): LoadedRawConfig {
+  const doc = readConfigDocument(file);
+  const { data } = doc;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new UserError(`${display}:1: config must be a mapping with at least \`version: 1\`, \`canonical\` and \`rules\``);
+    throw new UserError(`${doc.display}:1: config must be a mapping with at least \`version: 1\`, \`canonical\` and \`rules\``);
   }
-  const parsed = configSchema.safeParse(data);
-  if (!parsed.success) {
-    // a misspelt key also makes its correct spelling "missing": name the unknown key, which is the cause
-    const issues = parsed.error.issues;
-    const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
-    throw new UserError(describeIssue(display, issue, lineOf, data, issues));
-  }
-  return { file, raw: parsed.data, lineOf };
+  return { file, raw: validateConfigSection(doc, configSchema), lineOf: doc.lineOf };
 }
 
 function describeIssue(

@@ -5,7 +5,8 @@
  * schema/ssot.config.schema.json from this file (see ./jsonSchema.ts).
  */
 import { z } from 'zod';
-import { monitorConfigSchema } from '../monitor/config.js';
+import { DEFAULT_LANGUAGE, LANGUAGE_IDS } from '../languages/registry.js';
+import { monitorConfigSchema } from './monitorSchema.js';
 
 const globList = z.union([z.string(), z.array(z.string())]);
 
@@ -55,7 +56,7 @@ export const configSchema = z
   .object({
     $schema: z.string().optional(),
     version: z.literal(1),
-    language: z.enum(['python']).default('python'),
+    language: z.enum(LANGUAGE_IDS).default(DEFAULT_LANGUAGE),
     sourceRoots: z.array(z.string()).default(['.']),
     include: z.array(z.string()).optional().describe('Default per language: ["**/*.py", "**/*.pyi"] for python.'),
     exclude: z.array(z.string()).default([]),
@@ -69,6 +70,5 @@ export const configSchema = z
   .strict();
 
 export type RawConfig = z.infer<typeof configSchema>;
-export type RawRule = z.infer<typeof ruleSchema>;
 export type RawPhase = z.infer<typeof phaseSchema>;
 export type RawGate = z.infer<typeof gateSchema>;

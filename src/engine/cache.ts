@@ -15,13 +15,15 @@
  * always safe (the next run is a cold one).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Ban } from '../model/finding.js';
+import type { FileOutcome } from '../model/outcome.js';
 import { TOOL_VERSION } from '../model/version.js';
-import type { FileOutcome } from './file.js';
+import type { Grammar } from '../parsing/treeSitter.js';
+import { writeFileAtomic } from '../workspace/files.js';
 
 const FORMAT = 1;
 const CACHE_DIR = path.join('.ssot', 'cache');
@@ -99,10 +101,10 @@ function packageVersion(name: string): string {
 }
 
 /** Everything besides a file's bytes and bans that its outcome depends on. */
-export function cacheFingerprint(language: string, sourceRoots: readonly string[], fixRules: unknown = null): string {
+export function cacheFingerprint(language: string, grammar: Grammar, sourceRoots: readonly string[], planRules: unknown = null): string {
   return createHash('sha256')
     .update(
-      JSON.stringify([FORMAT, TOOL_VERSION, hashOfBuild(), packageVersion('web-tree-sitter'), packageVersion('tree-sitter-python'), language, sourceRoots, fixRules]),
+      JSON.stringify([FORMAT, TOOL_VERSION, hashOfBuild(), packageVersion('web-tree-sitter'), packageVersion(grammar.package), language, sourceRoots, planRules]),
     )
     .digest('base64');
 }
@@ -111,10 +113,6 @@ export function cacheFingerprint(language: string, sourceRoots: readonly string[
 export function bansKey(bans: readonly Ban[]): string {
   const data = bans.map((b) => [b.ruleId, b.kind, b.path, b.typesPath ?? null]);
   return createHash('sha256').update(JSON.stringify(data)).digest('base64').slice(0, 16);
-}
-
-export function contentHash(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('base64');
 }
 
 /** Cache entries as read at the start of a run (each thread reads its own copy). */
@@ -133,20 +131,18 @@ export function entryKey(bansKey: string, rel: string): string {
 }
 
 /**
- * Writes the cache atomically (temporary file + rename): concurrent runs
- * never see a torn file; the last writer wins. Failing to write (read-only
- * checkout) is not an error of the scan.
+ * Writes the cache atomically: concurrent runs never see a torn file; the
+ * last writer wins. Not fsynced (a lost cache is a cold run). Failing to
+ * write (read-only checkout) is not an error of the scan.
  */
 export function writeCacheEntries(file: string, fingerprint: string, entries: Map<string, CacheEntry>): void {
-  const dir = path.dirname(file);
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
+    const dir = path.dirname(file);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, '.gitignore'), '# Created by ssot: the scan cache is safe to delete.\n*\n');
+    writeFileAtomic(path.join(dir, '.gitignore'), '# Created by ssot: the scan cache is safe to delete.\n*\n', { durable: false });
     const data: CacheFile = { format: FORMAT, fingerprint, entries: Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : 1))) };
-    writeFileSync(temp, JSON.stringify(data));
-    renameSync(temp, file);
+    writeFileAtomic(file, JSON.stringify(data), { durable: false });
   } catch {
-    rmSync(temp, { force: true });
+    // a read-only checkout: the next run is a cold one
   }
 }

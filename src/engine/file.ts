@@ -1,69 +1,101 @@
 /**
- * One file from bytes to findings. Cheap checks first, on raw bytes: binary
- * (NUL), the needle prefilter, UTF-8 validity, then the adapter's exact
- * second stage (imports and string values read by a small lexer); only files
- * that can hold a finding are decoded and parsed. Never throws for a bad
- * file: the outcome says what happened.
+ * Processing one file, from its bytes to its outcome — the only code the
+ * scan threads run. Cheap checks first, on raw bytes: binary (NUL), the
+ * needle prefilter, UTF-8 validity, then the adapter's exact second stage;
+ * only files that can hold a finding are decoded, parsed and analysed. Then,
+ * by mode: findings only (inventory); findings and how each would be fixed,
+ * planned from the same parse (annotate); or that plan validated and rounded
+ * until nothing changes, with the fixed text and per-finding accounting (fix).
+ * Never throws for a bad file: the outcome says what happened.
  */
 import { isUtf8 } from 'node:buffer';
-import type { Ban, Finding, RawFinding } from '../model/finding.js';
+import { contentHash } from '../model/hash.js';
+import type { Ban, RawFinding } from '../model/finding.js';
+import type { FileFinding, FileOutcome, FileRewrite, LeftFinding } from '../model/outcome.js';
 import { LineIndex } from '../model/range.js';
-import type { FileScanInput, LanguageAdapter } from '../languages/adapter.js';
-import { runRounds, type FileRounds } from './rounds.js';
-import { contentHash } from './cache.js';
+import type { FileAnalysis, FileAnalysisInput, LanguageAdapter, PlanRule } from '../languages/adapter.js';
+import { findingKey, MAX_ROUNDS, runRounds } from './rounds.js';
 
-export type FileOutcome =
-  | { readonly status: 'clean' }
-  | { readonly status: 'findings'; readonly findings: FileFinding[]; readonly parseErrors: boolean; readonly fix?: WorkerFileFix }
-  | { readonly status: 'skipped'; readonly reason: string };
+/**
+ * What a run asks of each file: `inventory` (findings), `annotate` (findings
+ * with how `ssot fix` would handle each, unvalidated, as ruff marks a
+ * diagnostic fixable) or `fix` (validated, rounded rewrites).
+ */
+export type RunMode = 'inventory' | 'annotate' | 'fix';
 
-/** A file's fixes as a scan worker computed them (fix mode: see ScanFileInput.plan.rounds). */
-export interface WorkerFileFix {
-  /** contentHash of the bytes planned: the engine uses this only for the same bytes. */
-  readonly hash: string;
-  /** Per kept finding (same order): its fix is in the first round's edits. */
-  readonly applied: boolean[];
-  readonly rounds: FileRounds;
+/** What processing any file of a run needs besides the file itself (one per thread). */
+export interface FileContext {
+  readonly adapter: LanguageAdapter;
+  readonly sourceRoots: readonly string[];
+  readonly mode: RunMode;
+  /** Rules to plan with, by id (annotate and fix). */
+  readonly rules?: ReadonlyMap<string, PlanRule>;
+  /** Fix mode: apply unsafe fixes too. */
+  readonly unsafe?: boolean;
+  /** Fix mode: plan-apply rounds per file (default MAX_ROUNDS). */
+  readonly rounds?: number;
 }
 
-/** A finding before grouping: positions resolved, service/phase/message not yet attached. */
-export type FileFinding = Omit<Finding, 'service' | 'phase' | 'message' | 'file'> & { readonly range: { start: number; end: number } };
-
-export interface ScanFileInput {
+export interface FileInput {
+  /** Posix path relative to the root. */
   readonly rel: string;
   readonly bytes: Buffer;
+  /** Bans active in this file. */
   readonly bans: readonly Ban[];
+  /** The adapter's needles for these bans, as bytes. */
   readonly needles: readonly Buffer[];
-  readonly sourceRoots: readonly string[];
-  readonly adapter: LanguageAdapter;
-  /**
-   * Fill each finding's `fix`/`reason` from a plan made on the same parse
-   * (see annotate in ./scan.ts); with `rounds`, also run the fix rounds
-   * (validated) and return the fixed text (fix mode, for the fix engine).
-   */
-  readonly plan?: FileScanInput['plan'] & { readonly rounds?: number };
 }
 
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
-export async function scanFileBytes(input: ScanFileInput): Promise<FileOutcome> {
-  const stage = prefilterFileBytes(input);
-  if (stage !== 'parse') return stage;
-  return analyzeFileBytes(input);
-}
-
 const CLEAN: FileOutcome = { status: 'clean' };
+/** Why a finding whose unsafe fix was planned stays. */
+const UNSAFE_NOT_APPLIED = 'unsafe fix not applied (pass --unsafe)';
+
+/**
+ * The outcome of one file. `prefilter: false` skips the byte-level stages
+ * (for `bench/verifyPrefilter.ts`, which checks what they drop).
+ */
+export async function processFile(input: FileInput, context: FileContext, options: { readonly prefilter?: boolean } = {}): Promise<FileOutcome> {
+  if (options.prefilter !== false) {
+    const settled = prefilterFile(input, context);
+    if (settled) return settled;
+  }
+  const { bytes } = input;
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return { status: 'skipped', reason: describeBadUtf8(bytes) };
+  }
+  const analysisInput: FileAnalysisInput = {
+    rel: input.rel,
+    text,
+    bans: input.bans,
+    sourceRoots: context.sourceRoots,
+    ...(context.mode === 'inventory' || !context.rules
+      ? {}
+      : { plan: { rules: context.rules, unsafe: context.mode === 'fix' ? (context.unsafe ?? false) : false, validate: context.mode === 'fix' } }),
+  };
+  const analysis = await context.adapter.analyzeFile(analysisInput);
+  const { kept, keptIndex } = reportedFindings(text, analysis);
+  if (!kept.length && !analysis.parseErrors) return CLEAN;
+  if (context.mode !== 'fix' || !analysis.plan || !analysisInput.plan || !kept.length) {
+    return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors };
+  }
+  const fixInput = { ...analysisInput, plan: analysisInput.plan };
+  const rewrite = await rewriteFile(context, fixInput, analysis.plan, kept, keptIndex, contentHash(bytes));
+  return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors, rewrite };
+}
 
 /**
  * The cheap stages, on raw bytes: binary check, needles (and the adapter's
  * location rule), UTF-8 validity, then the adapter's exact second stage.
- * Returns the outcome when they settle it, or 'parse' when only a full
+ * Returns the outcome when they settle it, or null when only a full
  * analysis can.
  */
-export function prefilterFileBytes(input: ScanFileInput): FileOutcome | 'parse' {
-  const { bytes } = input;
-  if (input.bans.length === 0) return CLEAN;
+export function prefilterFile(input: FileInput, context: Pick<FileContext, 'adapter' | 'sourceRoots'>): FileOutcome | null {
+  const { bytes, bans } = input;
+  if (bans.length === 0) return CLEAN;
   const probe = bytes.length > 8000 ? bytes.subarray(0, 8000) : bytes;
   if (probe.includes(0)) return { status: 'skipped', reason: 'binary file (NUL byte), skipped' };
   let candidate = false;
@@ -73,34 +105,25 @@ export function prefilterFileBytes(input: ScanFileInput): FileOutcome | 'parse' 
       break;
     }
   }
-  candidate ||= input.adapter.alwaysCandidate(input.rel, input.bans, input.sourceRoots);
+  const { adapter } = context;
+  candidate ||= adapter.alwaysCandidate(input.rel, bans, context.sourceRoots);
   if (!isUtf8(bytes)) return { status: 'skipped', reason: describeBadUtf8(bytes) };
   if (!candidate) return CLEAN;
-  const confirm = input.adapter.mayHaveFindings;
-  if (confirm && !confirm.call(input.adapter, { rel: input.rel, bytes, bans: input.bans, sourceRoots: input.sourceRoots })) return CLEAN;
-  return 'parse';
+  if (adapter.mayHaveFindings && !adapter.mayHaveFindings({ rel: input.rel, bytes, bans, sourceRoots: context.sourceRoots })) return CLEAN;
+  return null;
 }
 
-/** Decode, parse and analyse one file that the cheap stages could not settle. */
-export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): Promise<FileOutcome> {
-  const { bytes } = input;
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    return { status: 'skipped', reason: describeBadUtf8(bytes) };
-  }
-  const output = await input.adapter.scanFile({ rel: input.rel, text, bans: input.bans, sourceRoots: input.sourceRoots, plan: input.plan });
+/** The findings a report shows (suppressions applied, positions resolved), with the planner's answer for each; `keptIndex`: their index in the analysis. */
+function reportedFindings(text: string, analysis: FileAnalysis): { kept: FileFinding[]; keptIndex: number[] } {
   const lines = new LineIndex(text);
   const kept: FileFinding[] = [];
   const keptIndex: number[] = [];
-  for (const [i, raw] of output.findings.entries()) {
-    if (isSuppressed(raw, lines, output.suppressions, output.statementRanges.get(raw))) continue;
+  for (const [i, raw] of analysis.findings.entries()) {
+    if (isSuppressed(raw, lines, analysis.suppressions, analysis.statementRanges.get(raw))) continue;
     keptIndex.push(i);
     const start = lines.position(raw.range.start);
     const end = lines.position(raw.range.end);
-    // the planner's answer; a validation problem (fix mode) is in `fix.rounds`, for the engine to refuse the file
-    const how = output.fixes?.perFinding[i];
+    const how = analysis.plan?.perFinding[i];
     const fix = how === undefined ? {} : how.reason ? { fix: how.applicability, reason: how.reason } : { fix: how.applicability };
     kept.push({
       rule: raw.ruleId,
@@ -112,20 +135,87 @@ export async function analyzeFileBytes(input: Omit<ScanFileInput, 'needles'>): P
       symbol: raw.symbol,
       local: raw.local,
       usage: raw.usage,
-      parseErrors: output.parseErrors,
+      parseErrors: analysis.parseErrors,
       range: raw.range,
       ...fix,
     });
   }
-  if (!kept.length && !output.parseErrors) return CLEAN;
-  const plan = input.plan;
-  if (plan?.rounds !== undefined && output.fixes && kept.length) {
-    const planInput = { rel: input.rel, bans: input.bans, sourceRoots: input.sourceRoots, rules: plan.rules, unsafe: plan.unsafe };
-    const rounds = await runRounds(input.adapter, planInput, text, output.fixes, plan.rounds);
-    const fix: WorkerFileFix = { hash: contentHash(bytes), applied: keptIndex.map((i) => output.fixes!.applied[i]!), rounds };
-    return { status: 'findings', findings: kept, parseErrors: output.parseErrors, fix };
+  return { kept, keptIndex };
+}
+
+/**
+ * Fix mode: runs the rounds from the first plan and accounts for every
+ * finding — fixed (in which round's applicability) or left with its reason.
+ * `findings` get their final `fix`/`reason`.
+ */
+async function rewriteFile(
+  context: FileContext,
+  input: FileAnalysisInput & { readonly plan: NonNullable<FileAnalysisInput['plan']> },
+  first: NonNullable<FileAnalysis['plan']>,
+  findings: FileFinding[],
+  analysisIndex: readonly number[],
+  hash: string,
+): Promise<FileRewrite> {
+  let safe = 0;
+  let unsafe = 0;
+  const leftOf = new Map<number, LeftFinding>();
+  const fixed: number[] = [];
+  findings.forEach((finding, index) => {
+    const applicability = finding.fix ?? 'manual';
+    if (first.applied[analysisIndex[index]!]) {
+      fixed.push(index);
+      if (applicability === 'unsafe') unsafe++;
+      else safe++;
+    } else {
+      leftOf.set(index, { line: finding.line, applicability, reason: finding.reason ?? UNSAFE_NOT_APPLIED });
+    }
+  });
+  const rounds = await runRounds(context.adapter, input, first, context.rounds ?? MAX_ROUNDS);
+  if (!rounds.edited) return { hash, status: 'unchanged', applied: { safe: 0, unsafe: 0 }, left: [...leftOf.values()], fixed: [] };
+  if (rounds.problem) {
+    return { hash, status: 'refused', reason: rounds.problem, applied: { safe: 0, unsafe: 0 }, left: refuseFindings(findings, fixed, [...leftOf.values()], rounds.problem), fixed: [] };
   }
-  return { status: 'findings', findings: kept, parseErrors: output.parseErrors };
+  // findings left by the first round that a later one fixed
+  const later = [...rounds.later];
+  findings.forEach((finding, index) => {
+    if (fixed.includes(index)) return;
+    const at = later.findIndex((l) => l.key === findingKey(finding));
+    if (at < 0) return;
+    const [how] = later.splice(at, 1);
+    finding.fix = how!.applicability;
+    delete finding.reason;
+    fixed.push(index);
+    if (how!.applicability === 'unsafe') unsafe++;
+    else safe++;
+    leftOf.delete(index);
+  });
+  return {
+    hash,
+    status: 'changed',
+    text: rounds.after,
+    ...(rounds.converged ? {} : { warning: `fixes did not converge after ${context.rounds ?? MAX_ROUNDS} rounds; the last validated result is kept (please report this)` }),
+    applied: { safe, unsafe },
+    left: [...leftOf.values()],
+    fixed,
+  };
+}
+
+/**
+ * Nothing of a refused file is written: the findings whose fix it held become
+ * manual with the refusal as reason, and every finding is left (by line).
+ */
+export function refuseFindings(
+  findings: readonly { line: number; fix?: string; reason?: string }[],
+  fixed: readonly number[],
+  left: readonly LeftFinding[],
+  reason: string,
+): LeftFinding[] {
+  const why = `the fixed file was refused: ${reason}`;
+  for (const index of fixed) {
+    findings[index]!.fix = 'manual';
+    findings[index]!.reason = why;
+  }
+  return [...left, ...fixed.map((index) => ({ line: findings[index]!.line, applicability: 'manual' as const, reason: why }))].sort((a, b) => a.line - b.line);
 }
 
 function isSuppressed(
@@ -183,8 +273,4 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     i += length;
   }
   return i;
-}
-
-export function hasBom(bytes: Buffer): boolean {
-  return bytes.length >= 3 && bytes.subarray(0, 3).equals(UTF8_BOM);
 }

@@ -1,23 +1,24 @@
 /**
- * Runs the per-file stages of a scan over all cores: the main thread and
+ * Runs processFile (./file.ts) over all cores: the main thread and
  * `workers` worker threads claim chunks of the file list from one shared
  * counter (no messages per file), each reads, prefilters and — for the few
  * files that need it — parses its files, and hands back only what is not
  * clean. Results are placed by file index, so the output does not depend on
- * which thread scanned which file.
+ * which thread processed which file.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Ban } from '../model/finding.js';
-import type { FilePlanInput, LanguageAdapter } from '../languages/adapter.js';
-import { adapterFor } from '../languages/registry.js';
-import type { LanguageId } from '../parsing/treeSitter.js';
-import { bansKey, contentHash, entryKey, readCacheEntries, statSignature, type CacheEntry } from './cache.js';
-import { analyzeFileBytes, prefilterFileBytes, type FileOutcome } from './file.js';
+import { contentHash } from '../model/hash.js';
+import type { FileOutcome } from '../model/outcome.js';
+import type { PlanRule } from '../languages/adapter.js';
+import { adapterFor, type LanguageId } from '../languages/registry.js';
+import { bansKey, entryKey, readCacheEntries, statSignature, type CacheEntry } from './cache.js';
+import { prefilterFile, processFile, type FileContext, type FileInput, type RunMode } from './file.js';
 
-/** Everything a thread needs to scan its share of the files (structured-clonable). */
-export interface ScanJob {
+/** Everything a thread needs to process its share of the files (structured-clonable). */
+export interface RunJob {
   /** Absolute scan root. */
   readonly root: string;
   /** Posix paths relative to the root, in result order. */
@@ -28,10 +29,12 @@ export interface ScanJob {
   readonly banSets: readonly (readonly Ban[])[];
   readonly sourceRoots: readonly string[];
   readonly language: LanguageId;
-  /** Rules to plan fixes with (by id), so findings say how they would be fixed; null: findings only. */
-  readonly fixRules: readonly (readonly [string, FilePlanInput['rules'] extends ReadonlyMap<string, infer R> ? R : never])[] | null;
-  /** Fix mode (for the fix engine): plans are validated and rounded; null: annotate only. */
-  readonly fixMode: { readonly unsafe: boolean; readonly rounds: number } | null;
+  readonly mode: RunMode;
+  /** Rules to plan fixes with, by id (annotate and fix modes). */
+  readonly rules: readonly (readonly [string, PlanRule])[];
+  /** Fix mode: apply unsafe fixes too, and the plan-apply rounds per file. */
+  readonly unsafe: boolean;
+  readonly rounds: number;
   /** The content-hash cache to consult, or null. */
   readonly cache: {
     readonly file: string;
@@ -61,33 +64,29 @@ const NOT_STARTED = 0;
 const STARTED = 1;
 const CANCELLED = 2;
 
-/** Scans files of a job in one thread; shared by the main thread and the workers. */
-export class FileScanner {
-  private readonly adapter: LanguageAdapter;
+/** Processes files of a job in one thread, through the cache when the job has one; shared by the main thread and the workers. */
+export class JobRunner {
+  private readonly context: FileContext;
   private readonly needles: Buffer[][];
   private readonly bansKeys: string[];
   private cacheEntries: Map<string, CacheEntry> | undefined;
-  private readonly plan: { rules: FilePlanInput['rules']; unsafe: boolean; validate: boolean; rounds?: number } | undefined;
   readonly result: JobResult = { outcomes: [], cacheEntries: [], parsedFiles: 0, parsedBytes: 0, cacheHits: 0, statHits: 0 };
 
-  constructor(private readonly job: ScanJob) {
-    this.adapter = adapterFor(job.language);
-    this.needles = job.banSets.map((bans) => this.adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')));
+  constructor(private readonly job: RunJob) {
+    const adapter = adapterFor(job.language);
+    this.context = { adapter, sourceRoots: job.sourceRoots, mode: job.mode, rules: new Map(job.rules), unsafe: job.unsafe, rounds: job.rounds };
+    this.needles = job.banSets.map((bans) => adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')));
     this.bansKeys = job.cache ? job.banSets.map(bansKey) : [];
-    // the planner's answer, not validated (as ruff's "fixable"): `ssot fix` validates what it writes
-    const rules = job.fixRules ? new Map(job.fixRules) : undefined;
-    if (rules && job.fixMode) this.plan = { rules, unsafe: job.fixMode.unsafe, validate: true, rounds: job.fixMode.rounds };
-    else this.plan = rules ? { rules, unsafe: false, validate: false } : undefined;
   }
 
-  async scanRange(from: number, to: number): Promise<void> {
+  async runRange(from: number, to: number): Promise<void> {
     for (let index = from; index < to; index++) {
-      const outcome = await this.scanOne(index);
+      const outcome = await this.runFile(index);
       if (outcome.status !== 'clean') this.result.outcomes.push([index, outcome]);
     }
   }
 
-  private async scanOne(index: number): Promise<FileOutcome> {
+  private async runFile(index: number): Promise<FileOutcome> {
     const { job } = this;
     const rel = job.files[index]!;
     const file = path.join(job.root, rel);
@@ -114,11 +113,11 @@ export class FileScanner {
     } catch (error) {
       return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}), skipped` };
     }
-    const input = { rel, bytes, bans: job.banSets[set]!, needles: this.needles[set]!, sourceRoots: job.sourceRoots, adapter: this.adapter };
-    const stage = prefilterFileBytes(input);
-    if (stage !== 'parse') {
-      if (job.cache && signature !== null) this.result.cacheEntries.push([key, { h: '', o: stage, s: signature }]);
-      return stage;
+    const input: FileInput = { rel, bytes, bans: job.banSets[set]!, needles: this.needles[set]! };
+    const settled = prefilterFile(input, this.context);
+    if (settled) {
+      if (job.cache && signature !== null) this.result.cacheEntries.push([key, { h: '', o: settled, s: signature }]);
+      return settled;
     }
     if (!job.cache) return this.parse(input);
     const hash = contentHash(bytes);
@@ -133,27 +132,27 @@ export class FileScanner {
     return outcome;
   }
 
-  private parse(input: Parameters<typeof analyzeFileBytes>[0]): Promise<FileOutcome> {
+  private parse(input: FileInput): Promise<FileOutcome> {
     this.result.parsedFiles++;
     this.result.parsedBytes += input.bytes.length;
-    return analyzeFileBytes(this.plan ? { ...input, plan: this.plan } : input);
+    return processFile(input, this.context, { prefilter: false });
   }
 }
 
 export interface WorkerInit {
-  readonly job: ScanJob;
+  readonly job: RunJob;
   /** Int32Array view: [0] next unclaimed file index, [1] files done, [2 + w] claim state of worker w. */
   readonly shared: SharedArrayBuffer;
   readonly worker: number;
 }
 
-/** Claims and scans chunks until none is left. `yieldBetween` lets the main thread breathe. */
-export async function drainJob(scanner: FileScanner, total: number, counters: Int32Array, afterChunk?: () => Promise<void>): Promise<void> {
+/** Claims and processes chunks until none is left. `afterChunk` lets the main thread breathe. */
+export async function drainJob(runner: JobRunner, total: number, counters: Int32Array, afterChunk?: () => Promise<void>): Promise<void> {
   for (;;) {
     const from = Atomics.add(counters, 0, CHUNK);
     if (from >= total) return;
     const to = Math.min(total, from + CHUNK);
-    await scanner.scanRange(from, to);
+    await runner.runRange(from, to);
     Atomics.add(counters, 1, to - from);
     if (afterChunk) await afterChunk();
   }
@@ -186,12 +185,12 @@ export function stopWorkers(started: StartedWorkers | undefined): void {
 }
 
 /**
- * Scans every file of `job` with the main thread plus `workers` threads
+ * Processes every file of `job` with the main thread plus `workers` threads
  * (taken from `started` first). A worker still starting when the main
  * thread runs out of work is stopped instead of waited for.
  */
-export async function runScanJob(
-  job: ScanJob,
+export async function runJob(
+  job: RunJob,
   workers: number,
   onProgress?: (done: number, total: number) => void,
   started?: StartedWorkers,
@@ -217,12 +216,12 @@ export async function runScanJob(
     });
     threads.push({ worker, result });
   }
-  const scanner = new FileScanner(job);
-  await drainJob(scanner, total, counters, async () => {
+  const runner = new JobRunner(job);
+  await drainJob(runner, total, counters, async () => {
     onProgress?.(Math.min(total, Atomics.load(counters, 1)), total);
     if (workers) await new Promise<void>((resolve) => setImmediate(resolve));
   });
-  const results: JobResult[] = [scanner.result];
+  const results: JobResult[] = [runner.result];
   for (let w = 0; w < threads.length; w++) {
     const { worker, result } = threads[w]!;
     if (Atomics.compareExchange(counters, 2 + w, NOT_STARTED, CANCELLED) === NOT_STARTED) {

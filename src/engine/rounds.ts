@@ -2,17 +2,16 @@
  * Plan-apply rounds for one file, as ruff applies fixes until nothing
  * changes: one change can free the next (an import left for a rebinding that
  * the first round removed). Every round's edits are validated by the planner
- * (reparse, name resolution) before they are taken. Pure: text in, text out;
- * used by the fix engine in the main thread and by scan workers.
+ * (reparse, name resolution) before they are taken. Pure: text in, text out.
  */
+import { applyEdits, type Edit } from '../model/edit.js';
 import type { Applicability } from '../model/finding.js';
-import type { FilePlanInput, FilePlanOutput, LanguageAdapter } from '../languages/adapter.js';
-import { applyEdits } from '../model/edit.js';
+import type { FileAnalysisInput, LanguageAdapter } from '../languages/adapter.js';
 
 /** Plan-apply rounds per file before giving up on converging (the last result is kept: it was validated). */
 export const MAX_ROUNDS = 4;
 
-export interface FileRounds {
+export interface RoundsResult {
   /** False when the first plan had no edits: the file stays as it is. */
   readonly edited: boolean;
   /** The first validation problem; then nothing of the file may be written. */
@@ -21,6 +20,8 @@ export interface FileRounds {
   readonly after: string;
   /** Fixes that rounds after the first applied, by finding identity (see findingKey). */
   readonly later: { key: string; applicability: Applicability }[];
+  /** False when the round limit was reached with fixes still planned. */
+  readonly converged: boolean;
 }
 
 /** A finding's identity across rounds (positions move as edits land). */
@@ -29,30 +30,31 @@ export function findingKey(f: { kind: string; symbol: string; local: string; usa
 }
 
 /**
- * Runs the rounds from `first`, the validated plan of `text`. `input` is
- * what planFile needs besides the text.
+ * Runs the rounds from `first`, the validated plan of `input.text`.
+ * `input.plan` must ask for validation.
  */
 export async function runRounds(
   adapter: LanguageAdapter,
-  input: Omit<FilePlanInput, 'text'>,
-  text: string,
-  first: Pick<FilePlanOutput, 'edits' | 'problem'>,
+  input: FileAnalysisInput & { readonly plan: NonNullable<FileAnalysisInput['plan']> },
+  first: { readonly edits: readonly Edit[]; readonly problem: string | null },
   rounds: number = MAX_ROUNDS,
-): Promise<FileRounds> {
-  let after = text;
-  let round: Pick<FilePlanOutput, 'edits' | 'problem'> = first;
-  const later: FileRounds['later'] = [];
-  if (!first.edits.length) return { edited: false, problem: null, after, later };
+): Promise<RoundsResult> {
+  let after = input.text;
+  let round = first;
+  const later: RoundsResult['later'] = [];
+  if (!first.edits.length) return { edited: false, problem: null, after, later, converged: true };
   for (let n = 1; ; n++) {
-    if (round.problem) return { edited: true, problem: round.problem, after, later };
+    if (round.problem) return { edited: true, problem: round.problem, after, later, converged: true };
     after = applyEdits(after, round.edits).text;
-    if (n === rounds) break;
-    const next = await adapter.planFile({ ...input, text: after });
-    if (!next.edits.length) break;
+    const next = await adapter.analyzeFile({ ...input, text: after });
+    const plan = next.plan;
+    if (!plan || !plan.edits.length) break;
+    // the limit is reached with fixes still planned: keep the last validated result and say so (as ruff does)
+    if (n === rounds) return { edited: true, problem: null, after, later, converged: false };
     next.findings.forEach((raw, i) => {
-      if (next.applied[i]) later.push({ key: findingKey(raw), applicability: next.perFinding[i]!.applicability });
+      if (plan.applied[i]) later.push({ key: findingKey(raw), applicability: plan.perFinding[i]!.applicability });
     });
-    round = next;
+    round = plan;
   }
-  return { edited: true, problem: null, after, later };
+  return { edited: true, problem: null, after, later, converged: true };
 }

@@ -1,23 +1,27 @@
 /**
- * `scan()`: the inventory. Discovers files, runs each through the staged
- * per-file scan (./scanFile.ts) on all cores (./pool.ts), optionally through
- * the content-hash cache (./cache.ts), attaches service/phase/message, and
- * returns plain data that every reporter (text, JSON, SARIF, Markdown) is a
- * pure function of. Findings come in file order, then position order within
- * a file, whatever thread scanned them.
+ * The run pipeline: discovers files, runs each through processFile
+ * (./file.ts) on all cores (./pool.ts), optionally through the content-hash
+ * cache (./cache.ts), attaches service/phase/message, and returns plain data
+ * — findings, per-file rewrites (fix mode) and what the run spent its work
+ * on. `scan()` is the inventory; the fix engine (./fix.ts) is the same run in
+ * fix mode. Findings come in file order, then position order within a file,
+ * whatever thread processed them.
  */
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Config, Rule } from '../config/compile.js';
-import type { Ban, FileProblem, Finding } from '../model/finding.js';
+import { activeBanSets, buildGrouping } from '../config/grouping.js';
+import type { FileProblem, Finding } from '../model/finding.js';
+import { UNASSIGNED } from '../model/finding.js';
+import type { FileFinding, FileRewrite, RunStats } from '../model/outcome.js';
 import { TOOL_VERSION } from '../model/version.js';
+import type { PlanRule } from '../languages/adapter.js';
+import { adapterFor, DEFAULT_LANGUAGE } from '../languages/registry.js';
 import { discoverFiles } from '../workspace/discover.js';
 import { cacheFileOf, cacheFingerprint, RACY_MARGIN_MS, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
-import { buildGrouping } from '../config/grouping.js';
-import { runScanJob, startWorkers, stopWorkers, type ScanJob, type StartedWorkers } from './pool.js';
-import type { FileFinding, WorkerFileFix } from './file.js';
-
-export type { WorkerFileFix };
+import type { RunMode } from './file.js';
+import { MAX_ROUNDS } from './rounds.js';
+import { runJob, startWorkers, stopWorkers, type RunJob, type StartedWorkers } from './pool.js';
 
 export interface ScanSummary {
   files: number;
@@ -56,10 +60,10 @@ export interface ScanOptions {
   readonly cache?: boolean;
   /**
    * Fill each finding's `fix` and `reason`: how `ssot fix` plans to handle
-   * it, planned from the same parse as the findings and cached with them.
-   * The plan is not validated here (as ruff marks a finding fixable without
-   * applying the fix); `ssot fix` validates each file it would write and
-   * leaves a file that fails as it was. Default false.
+   * it, planned from the same parse as the findings and cached with them
+   * (the `annotate` mode). The plan is not validated here (as ruff marks a
+   * finding fixable without applying the fix); `ssot fix` validates each file
+   * it would write and leaves a file that fails as it was. Default false.
    */
   readonly annotate?: boolean;
   /**
@@ -68,63 +72,41 @@ export interface ScanOptions {
    * environment variable overrides the default.
    */
   readonly workers?: number;
-  /** Workers started early (startWorkers); the scan uses or stops them. */
+  /** Workers started early (withScanWorkers); the run uses or stops them. */
   readonly started?: StartedWorkers;
 }
 
-/** Placeholder service/phase key in summaries for findings outside every service/phase. */
-export const UNASSIGNED = '(none)';
+export interface PipelineOptions extends Omit<ScanOptions, 'annotate'> {
+  readonly mode: RunMode;
+  /** Fix mode: apply unsafe fixes too (default false). */
+  readonly unsafe?: boolean;
+  /** Fix mode: plan-apply rounds per file (default MAX_ROUNDS). */
+  readonly rounds?: number;
+}
+
+/** A run's data: the scan result, per-file rewrites (fix mode) and where the work went. */
+export interface PipelineResult {
+  readonly result: ScanResult;
+  /** Fix mode: the rewrite of every file with findings, by path; its findings are `result.findings` of that file, in order. */
+  readonly rewrites: ReadonlyMap<string, FileRewrite>;
+  readonly stats: RunStats;
+}
 
 /** Below this many files a worker costs more to start than it saves. */
 export const WORKER_THRESHOLD = 400;
 
-/** What the last scan() in this process spent its work on (for `npm run bench`'s report). */
-export const lastScanStats = { files: 0, parsedFiles: 0, parsedBytes: 0, cacheHits: 0, statHits: 0, workers: 0 };
-
+/** The inventory: findings, summary and problems (with `annotate`, how each finding would be fixed). */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
-  return (await scanInternal(options, null)).result;
+  return (await runPipeline({ ...options, mode: options.annotate ? 'annotate' : 'inventory' })).result;
 }
 
-/**
- * A scan for the fix engine: the workers also plan every file with
- * findings from their own parse and run the validated fix rounds
- * (src/fix/rounds.ts); the fixed texts come back by file.
- */
-export async function scanForFixes(
-  options: Omit<ScanOptions, 'annotate' | 'cache'>,
-  mode: { unsafe: boolean; rounds: number },
-): Promise<{ result: ScanResult; fixes: Map<string, WorkerFileFix> }> {
-  return scanInternal({ ...options, annotate: true, cache: false }, mode);
-}
-
-async function scanInternal(
-  options: ScanOptions,
-  fixMode: { unsafe: boolean; rounds: number } | null,
-): Promise<{ result: ScanResult; fixes: Map<string, WorkerFileFix> }> {
+export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const startedAt = Date.now();
   const root = path.resolve(options.root);
-  const { config } = options;
+  const { config, mode } = options;
   const grouping = buildGrouping(config);
   const discovered = await discoverFiles({ root, include: config.include, exclude: config.exclude });
   const rulesById = new Map(config.rules.map((r) => [r.id, r]));
-  const activeRules = options.rule ? config.rules.filter((r) => r.id === options.rule) : config.rules;
-  const allBans = activeRules.flatMap((r) => r.bans);
-  const rulesWithAllowIn = activeRules.filter((r) => r.allowIn.length);
-
-  // one array per distinct set of active bans: workers get each set once, plans are cached per array
-  const banSets: Ban[][] = [];
-  const banSetIds = new Map<string, number>();
-  const banSetFor = (rel: string): number => {
-    const allowedIds = rulesWithAllowIn.filter((r) => grouping.allowed(r.id, rel)).map((r) => r.id);
-    const key = allowedIds.join('\0');
-    let id = banSetIds.get(key);
-    if (id === undefined) {
-      id = banSets.length;
-      banSets.push(allowedIds.length ? allBans.filter((b) => !allowedIds.includes(b.ruleId)) : allBans);
-      banSetIds.set(key, id);
-    }
-    return id;
-  };
 
   const files: string[] = [];
   const services: (string | null)[] = [];
@@ -137,40 +119,40 @@ async function scanInternal(
     services.push(service);
     phases.push(phase);
   }
-  const banSetOf = new Uint32Array(files.length);
-  for (let i = 0; i < files.length; i++) banSetOf[i] = banSetFor(files[i]!);
+  const { banSets, banSetOf } = activeBanSets(config, grouping, files, options.rule);
 
-  const fixRules = options.annotate
-    ? config.rules.map((r) => [r.id, { id: r.id, canonical: fixTarget(r.canonical), types: r.types && fixTarget(r.types), bans: r.bans }] as const)
-    : null;
-  const cacheFile = options.cache ? cacheFileOf(root) : null;
-  const fingerprint = cacheFile ? cacheFingerprint(config.language, config.sourceRoots, fixRules) : '';
-  const job: ScanJob = {
+  const rules = mode === 'inventory' ? [] : config.rules.map((r) => [r.id, planRule(r)] as const);
+  // a fix run reads what it plans: the cache is for the inventory and its annotation
+  const cacheFile = options.cache && mode !== 'fix' ? cacheFileOf(root) : null;
+  const adapter = adapterFor(config.language);
+  const fingerprint = cacheFile ? cacheFingerprint(config.language, adapter.grammar, config.sourceRoots, mode === 'annotate' ? rules : null) : '';
+  const job: RunJob = {
     root,
     files,
     banSetOf,
     banSets,
     sourceRoots: config.sourceRoots,
     language: config.language,
-    fixRules,
-    fixMode,
+    mode,
+    rules,
+    unsafe: options.unsafe ?? false,
+    rounds: options.rounds ?? MAX_ROUNDS,
     cache: cacheFile ? { file: cacheFile, fingerprint, trustBefore: startedAt - RACY_MARGIN_MS } : null,
   };
   const workers = workerCount(options.workers, files.length);
-  const ran = await runScanJob(job, workers, options.onProgress, options.started);
-  if (cacheFile) saveCache(cacheFile, fingerprint, ran.cacheEntries, !options.service && !options.phase && !options.rule);
-  Object.assign(lastScanStats, { files: files.length, parsedFiles: ran.parsedFiles, parsedBytes: ran.parsedBytes, cacheHits: ran.cacheHits, statHits: ran.statHits, workers });
+  const jobResult = await runJob(job, workers, options.onProgress, options.started);
+  if (cacheFile) saveCache(cacheFile, fingerprint, jobResult.cacheEntries, !options.service && !options.phase && !options.rule);
 
   const findings: Finding[] = [];
-  const fixes = new Map<string, WorkerFileFix>();
+  const rewrites = new Map<string, FileRewrite>();
   const errors: FileProblem[] = [...discovered.problems];
   const warnings: FileProblem[] = [];
-  for (const [index, outcome] of ran.outcomes) {
+  for (const [index, outcome] of jobResult.outcomes) {
     const rel = files[index]!;
     if (outcome.status === 'skipped') errors.push({ file: rel, message: outcome.reason });
     else if (outcome.status === 'findings') {
       if (outcome.parseErrors) warnings.push({ file: rel, message: 'has syntax errors; scanned what tree-sitter recovered' });
-      if (outcome.fix) fixes.set(rel, outcome.fix);
+      if (outcome.rewrite) rewrites.set(rel, outcome.rewrite);
       for (const f of outcome.findings) findings.push(toFinding(f, rel, services[index]!, phases[index]!, rulesById.get(f.rule)!));
     }
   }
@@ -179,16 +161,25 @@ async function scanInternal(
     version: TOOL_VERSION,
     root,
     findings,
-    summary: summarize(findings, countScanned(discovered.files, grouping, options)),
+    summary: summarize(findings, files.length),
     errors,
     warnings,
   };
-  return { result, fixes };
+  const stats: RunStats = {
+    files: files.length,
+    parsedFiles: jobResult.parsedFiles,
+    parsedBytes: jobResult.parsedBytes,
+    cacheHits: jobResult.cacheHits,
+    statHits: jobResult.statHits,
+    workers,
+  };
+  return { result, rewrites, stats };
 }
 
-/** The plain-data part of a canonical/types target that planning reads (the job is cloned to workers). */
-function fixTarget(target: { module: string; name: string; local: string }): { module: string; name: string; local: string } {
-  return { module: target.module, name: target.name, local: target.local };
+/** The plain-data part of a rule that planning reads (the job is cloned to workers). */
+function planRule(rule: Rule): PlanRule {
+  const target = (t: { module: string; name: string; local: string }) => ({ module: t.module, name: t.name, local: t.local });
+  return { id: rule.id, canonical: target(rule.canonical), types: rule.types && target(rule.types), bans: rule.bans };
 }
 
 function workerCount(requested: number | undefined, files: number): number {
@@ -200,14 +191,15 @@ function workerCount(requested: number | undefined, files: number): number {
 }
 
 /**
- * Runs `use` with the workers a large scan will use already starting (at
+ * Runs `use` with the workers a large run will use already starting (at
  * most one per extra core; none when SSOT_WORKERS says so, or when `wanted`
  * is false), so they load while the config is read and the tree walked; the
- * ones the scan did not take are stopped afterwards. A scan of few files
+ * ones the run did not take are stopped afterwards. A run of few files
  * stops them unused: they cost a moment of another core, never wall time.
  */
 export async function withScanWorkers<T>(wanted: boolean, use: (started: StartedWorkers) => Promise<T>): Promise<T> {
-  const started = startWorkers(wanted ? workerCount(undefined, Number.MAX_SAFE_INTEGER) : 0, 'python');
+  // the config is not read yet: they warm up the default language's grammar (any other loads with the job)
+  const started = startWorkers(wanted ? workerCount(undefined, Number.MAX_SAFE_INTEGER) : 0, DEFAULT_LANGUAGE);
   try {
     return await use(started);
   } finally {
@@ -228,32 +220,24 @@ function saveCache(file: string, fingerprint: string, used: readonly [string, Ca
   writeCacheEntries(file, fingerprint, next);
 }
 
-function countScanned(files: string[], grouping: ReturnType<typeof buildGrouping>, options: ScanOptions): number {
-  if (!options.service && !options.phase) return files.length;
-  return files.filter(
-    (rel) => (!options.service || grouping.serviceOf(rel) === options.service) && (!options.phase || grouping.phaseOf(rel) === options.phase),
-  ).length;
-}
-
 function toFinding(f: FileFinding, rel: string, service: string | null, phase: string | null, rule: Rule): Finding {
-  const { range: _range, ...rest } = f;
   return {
-    rule: rest.rule,
-    kind: rest.kind,
+    rule: f.rule,
+    kind: f.kind,
     file: rel,
-    line: rest.line,
-    column: rest.column,
-    endLine: rest.endLine,
-    endColumn: rest.endColumn,
-    symbol: rest.symbol,
-    local: rest.local,
-    usage: rest.usage,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    symbol: f.symbol,
+    local: f.local,
+    usage: f.usage,
     service,
     phase,
-    parseErrors: rest.parseErrors,
+    parseErrors: f.parseErrors,
     message: messageFor(f, rule),
-    ...(rest.fix === undefined ? {} : { fix: rest.fix }),
-    ...(rest.reason === undefined ? {} : { reason: rest.reason }),
+    ...(f.fix === undefined ? {} : { fix: f.fix }),
+    ...(f.reason === undefined ? {} : { reason: f.reason }),
   };
 }
 

@@ -1,12 +1,25 @@
 /**
- * The seam a language plugs into. Python is the first adapter; TypeScript can
- * follow by implementing the same interface with its own grammar and scopes.
+ * The seam a language plugs into: everything ssot knows about a language
+ * lives behind this interface, in `languages/<id>/`, and is reached only
+ * through `languages/registry.ts`. Python is the first adapter; a second one
+ * implements the same interface with its own grammar, scopes and planner.
  */
-import type { Ban, RawFinding } from '../model/finding.js';
-import type { LanguageId } from '../parsing/treeSitter.js';
+import type { Ban, ImportSpec, ImportTarget, RawFinding } from '../model/finding.js';
+import type { FilePlan } from '../model/outcome.js';
+import type { Range } from '../model/range.js';
+import type { Grammar } from '../parsing/treeSitter.js';
 
-export interface FileScanInput {
-  /** Posix path relative to the scan root. */
+/** A rule as planning reads it (plain data: it is cloned to worker threads). */
+export interface PlanRule {
+  readonly id: string;
+  readonly canonical: ImportTarget;
+  readonly types: ImportTarget | undefined;
+  /** The rule's bans, to map a string reference `<banned path><rest>` to `<canonical path><rest>`. */
+  readonly bans: readonly Ban[];
+}
+
+export interface FileAnalysisInput {
+  /** Posix path relative to the root. */
   readonly rel: string;
   /** Decoded text, BOM removed. */
   readonly text: string;
@@ -19,54 +32,54 @@ export interface FileScanInput {
    * parsing the file again.
    */
   readonly plan?: {
-    readonly rules: FilePlanInput['rules'];
+    readonly rules: ReadonlyMap<string, PlanRule>;
     readonly unsafe: boolean;
     /**
      * Check the planned rewrite (reparse, name resolution) and answer in
-     * `fixes.problem`; default true. A scan's annotation skips it, as ruff
-     * marks a diagnostic fixable without applying the fix: `ssot fix`
-     * validates every file it would write.
+     * `problem`. A scan's annotation skips it, as ruff marks a diagnostic
+     * fixable without applying the fix: `ssot fix` validates every file it
+     * would write.
      */
-    readonly validate?: boolean;
+    readonly validate: boolean;
   };
 }
 
-export interface FileScanOutput {
+export interface FileAnalysis {
   readonly findings: RawFinding[];
   readonly parseErrors: boolean;
   /** 0-based lines with an inline suppression: rule ids, or null for every rule. */
   readonly suppressions: Map<number, Set<string> | null>;
   /** Ranges of the import statements findings belong to, for suppression on any of their lines. */
-  readonly statementRanges: Map<RawFinding, { start: number; end: number }>;
-  /** With `plan` in the input: the fixes, as planFile returns them. */
-  readonly fixes?: Pick<FilePlanOutput, 'edits' | 'perFinding' | 'applied' | 'problem'>;
+  readonly statementRanges: Map<RawFinding, Range>;
+  /** With `plan` in the input: the plan of this text, and (when validated) why applying it would be refused, or null. */
+  readonly plan?: FilePlan & { readonly problem: string | null };
 }
 
-/** A canonical (or types) import target, for planning fixes. */
-export interface FixTargetInfo {
-  readonly module: string;
-  readonly name: string;
-  readonly local: string;
+/** The result of a compile check: `ran` false when the checker is not available (`note` says why, once). */
+export interface CompileCheckResult {
+  readonly ran: boolean;
+  readonly note?: string;
+  /** Root-relative path → why it does not compile; files that compile are absent. */
+  readonly errors: ReadonlyMap<string, string>;
 }
 
-export interface FilePlanInput extends FileScanInput {
-  readonly rules: ReadonlyMap<string, { id: string; canonical: FixTargetInfo; types: FixTargetInfo | undefined; bans?: readonly Ban[] }>;
-  readonly unsafe: boolean;
-}
-
-export interface FilePlanOutput extends FileScanOutput {
-  /** Sorted, non-overlapping edits of the fixes included. `binds`: the identifier placed must resolve to this path. */
-  readonly edits: readonly { start: number; end: number; text: string; binds?: string }[];
-  /** Same index as `findings`. */
-  readonly perFinding: readonly { applicability: import('../model/finding.js').Applicability; reason?: string }[];
-  readonly applied: readonly boolean[];
-  /** Why the edits, applied, would be refused (the result parses with new errors, or a placed name would not resolve as its edit says), or null. */
-  readonly problem: string | null;
+/** Where a canonical target is defined, as `ssot verify` reports it. */
+export interface ExportResolution {
+  readonly ok: boolean;
+  readonly detail: string;
 }
 
 export interface LanguageAdapter {
-  readonly id: LanguageId;
+  readonly id: string;
+  readonly grammar: Grammar;
+  /** Files the language owns when the config sets no `include`. */
   readonly defaultInclude: readonly string[];
+  /** The commented starter ssot.config.yaml `ssot init` writes. */
+  readonly starterConfig: string;
+  /** What the compile check runs when the CLI names no interpreter (for `--help`); absent without a compile check. */
+  readonly defaultInterpreter?: string;
+  /** One import statement as written in the config (`deprecated`, `canonical`, `types`), or the reason it is not one. */
+  parseImportSpec(text: string): Promise<ImportSpec | { error: string }>;
   /**
    * Byte strings of which at least one must occur in a file that can hold a
    * finding for `bans` (checked on raw bytes before decoding).
@@ -80,7 +93,14 @@ export interface LanguageAdapter {
    * no finding for `bans` (so it need not be parsed), true when it may.
    */
   mayHaveFindings?(input: { readonly rel: string; readonly bytes: Buffer; readonly bans: readonly Ban[]; readonly sourceRoots: readonly string[] }): boolean;
-  scanFile(input: FileScanInput): Promise<FileScanOutput>;
-  /** Findings plus the edits that fix them, validated (`problem`); nothing is written. */
-  planFile(input: FilePlanInput): Promise<FilePlanOutput>;
+  /** Findings of one file, and with `input.plan` the fixes planned from the same parse. Never writes. */
+  analyzeFile(input: FileAnalysisInput): Promise<FileAnalysis>;
+  /**
+   * Optional check that rewritten files still compile (Python: `compile()`
+   * with the project's interpreter). `interpreter`: the CLI's choice
+   * (`--python`), undefined for the language's default.
+   */
+  checkCompiles?(sources: readonly (readonly [string, string])[], options: { readonly interpreter?: string }): Promise<CompileCheckResult>;
+  /** Does `module` (under `sourceRoots` of `root`) define `name` at module level? */
+  resolveExport(root: string, sourceRoots: readonly string[], module: string, name: string): Promise<ExportResolution>;
 }

@@ -1,5 +1,19 @@
-/** Applying edits is a splice of the original text; nothing else of the file changes. */
-import type { Edit } from '../engine/types.js';
+/**
+ * Fixes as data (as ruff's Edit): an edit is a range of the decoded text plus
+ * replacement text. Applying is a splice of the original text; nothing else
+ * of the file changes.
+ */
+import type { Range } from './range.js';
+
+/**
+ * Replace [start, end) of the decoded text (BOM excluded, UTF-16 indices)
+ * with `text`. `binds`: the edit places one identifier, which must resolve to
+ * this dotted path in the result (validation checks it).
+ */
+export interface Edit extends Range {
+  readonly text: string;
+  readonly binds?: string;
+}
 
 export interface AppliedEdits {
   readonly text: string;

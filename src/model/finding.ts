@@ -1,19 +1,13 @@
 /**
- * Language-neutral data: ranges, import specs, bans, findings. No I/O here.
+ * Language-neutral data: import specs, import targets, bans, findings. No I/O here.
  *
- * Units: every `Range` is in JavaScript string indices (UTF-16 code units) of
- * the decoded file text without its BOM — web-tree-sitter's `startIndex`.
- * Conversion to 1-based lines and code-point columns happens at the edge
- * (./positions.ts) when findings are built.
+ * Positions inside the program are `Range`s (./range.ts); a reported
+ * `Finding` carries 1-based lines and code-point columns, converted once at
+ * the edge when findings are built.
  */
+import type { Range } from './range.js';
 
-/** Half-open [start, end) in UTF-16 code units of the decoded text (BOM excluded). */
-export interface Range {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** One parsed Python import statement from the config (`from M import N as A` / `import M`). */
+/** One import statement written in the config (`from M import N as A` / `import M`), as the language adapter parsed it. */
 export interface ImportSpec {
   readonly kind: 'from' | 'import';
   /** Absolute dotted module path (config imports are never relative). */
@@ -84,6 +78,20 @@ export interface Finding {
   fix?: Applicability;
   reason?: string;
 }
+
+/**
+ * A name imported from a module: `from module import name [as local]` — a
+ * rule's canonical target, its `types` class, or what a fix places.
+ */
+export interface ImportTarget {
+  readonly module: string;
+  readonly name: string;
+  /** Local name the statement binds (alias or name). */
+  readonly local: string;
+}
+
+/** Placeholder service/phase key in summaries for findings outside every service/phase. */
+export const UNASSIGNED = '(none)';
 
 export interface FileProblem {
   file: string;

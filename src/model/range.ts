@@ -1,4 +1,18 @@
 /**
+ * Ranges and their conversion to lines and columns.
+ *
+ * Units: every `Range` is in JavaScript string indices (UTF-16 code units) of
+ * the decoded file text without its BOM — web-tree-sitter's `startIndex`.
+ * LineIndex converts to 1-based lines and code-point columns at the edge.
+ */
+
+/** Half-open [start, end) in UTF-16 code units of the decoded text (BOM excluded). */
+export interface Range {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
  * Converts string indices to 1-based line and code-point column, once per file.
  * Line breaks: \n, \r\n and lone \r (as Python and tree-sitter count them).
  */

@@ -6,7 +6,32 @@
  */
 import { spawn } from 'node:child_process';
 import type { Verdict } from './judge.js';
-import type { ActionResult } from '../report/monitor.js';
+import type { SourceHealth } from './window.js';
+
+export interface ActionResult {
+  /** What ran: the shell command, or `ssot rollback --phase ID`. */
+  command: string;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  error?: string;
+}
+
+/** Everything `ssot monitor watch` found, for the reporters and the JSON output. */
+export interface WatchReport {
+  verdict: Verdict;
+  startedAt: string;
+  elapsedMs: number;
+  durationMs: number;
+  intervalMs: number;
+  intervals: number;
+  interrupted: boolean;
+  stoppedEarly: boolean;
+  strict: boolean;
+  baselineFile: string;
+  health: SourceHealth[];
+  action?: ActionResult;
+}
 
 export type BreachAction = { kind: 'shell'; command: string } | { kind: 'rollback'; phase: string };
 
@@ -17,13 +42,14 @@ export function describeAction(action: BreachAction): string {
 export function runBreachAction(
   action: BreachAction,
   verdict: Verdict,
-  options: { stdoutToStderr: boolean; timeoutMs: number; baselineFile: string },
+  /** `self`: how to run ssot itself (the node binary and the entry script), for `--rollback-phase`. */
+  options: { stdoutToStderr: boolean; timeoutMs: number; baselineFile: string; self: readonly [string, string] },
 ): Promise<ActionResult> {
   const started = Date.now();
   const [file, args] =
     action.kind === 'shell'
       ? ['sh', ['-c', action.command]]
-      : [process.execPath, [process.argv[1] ?? '', 'rollback', '--phase', action.phase]];
+      : [options.self[0], [options.self[1], 'rollback', '--phase', action.phase]];
   const failed = verdict.signals.filter((s) => s.confirmed || s.status === 'fail');
   const env = {
     ...process.env,

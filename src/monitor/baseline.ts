@@ -3,9 +3,10 @@
  * or foreign file is a clear usage error (exit 2), never a stack trace.
  * Credentials are never written (source URLs are redacted).
  */
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../model/errors.js';
+import { writeFileAtomic } from '../workspace/files.js';
 import type { SourceHealth, SignalSummary } from './window.js';
 import type { SourceSpec } from './sources/types.js';
 import type { Thresholds } from './config.js';
@@ -122,12 +123,10 @@ export function readBaseline(file: string): BaselineFile {
   return parsed.data as unknown as BaselineFile;
 }
 
-/** Writes atomically (temp file + rename) so an interrupted write never leaves half a baseline. */
+/** Writes atomically so an interrupted write never leaves half a baseline. */
 export function writeBaseline(file: string, baseline: BaselineFile): void {
-  const temp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, `${JSON.stringify(baseline, null, 1)}\n`);
-    renameSync(temp, file);
+    writeFileAtomic(file, `${JSON.stringify(baseline, null, 1)}\n`);
   } catch (error) {
     throw new UserError(`cannot write baseline ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -7,7 +7,7 @@
  * allocates (and `parent` re-descends from the root) — analysing a tree that
  * way cost twice its parse. With the mirror, an analysis pays only for the
  * nodes it visits, so skipping the statements that cannot matter (see
- * `relevantRanges` in languages/python/analyze.ts) skips their copying too.
+ * `relevantStatements` in languages/python/analyze.ts) skips their copying too.
  *
  * LiteNode implements the subset of the Node API the analyses use, with the
  * same meaning (indices are UTF-16 string indices, rows 0-based). The wasm

@@ -1,6 +1,6 @@
 /**
- * Loads web-tree-sitter and grammar .wasm files shipped by the grammar packages.
- * One Parser per language per thread; parsers are cheap to reuse, trees must be
+ * Loads web-tree-sitter and the grammar .wasm a language adapter names. One
+ * Parser per grammar per thread; parsers are cheap to reuse, trees must be
  * deleted by the caller (they live in wasm memory).
  */
 import { createRequire } from 'node:module';
@@ -8,28 +8,32 @@ import { Language, Parser } from 'web-tree-sitter';
 
 const require = createRequire(import.meta.url);
 
-export type LanguageId = 'python';
-
-const GRAMMAR_WASM: Record<LanguageId, string> = {
-  python: 'tree-sitter-python/tree-sitter-python.wasm',
-};
+/** A tree-sitter grammar as a language adapter ships it. */
+export interface Grammar {
+  /** Stable name (`python`): one parser per name per thread. */
+  readonly id: string;
+  /** The npm package that ships the grammar (its version is part of the scan cache's fingerprint). */
+  readonly package: string;
+  /** The .wasm file, as a module path resolvable from here (`tree-sitter-python/tree-sitter-python.wasm`). */
+  readonly wasm: string;
+}
 
 let initialised: Promise<void> | undefined;
-const parsers = new Map<LanguageId, Promise<Parser>>();
+const parsers = new Map<string, Promise<Parser>>();
 
-/** A ready parser for `language`; created once and reused. */
-export function getParser(language: LanguageId): Promise<Parser> {
-  let parser = parsers.get(language);
+/** A ready parser for `grammar`; created once per thread and reused. */
+export function getParser(grammar: Grammar): Promise<Parser> {
+  let parser = parsers.get(grammar.id);
   if (!parser) {
     parser = (async () => {
       initialised ??= Parser.init();
       await initialised;
-      const lang = await Language.load(require.resolve(GRAMMAR_WASM[language]));
+      const lang = await Language.load(require.resolve(grammar.wasm));
       const p = new Parser();
       p.setLanguage(lang);
       return p;
     })();
-    parsers.set(language, parser);
+    parsers.set(grammar.id, parser);
   }
   return parser;
 }

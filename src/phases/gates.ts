@@ -210,21 +210,3 @@ export async function runGates(root: string, gates: readonly Gate[], options: Ru
 export function firstFailure(results: readonly GateResult[]): GateResult | undefined {
   return results.find((r) => !r.ok);
 }
-
-/** One line about how a gate ended: `exit 1`, `timed out after 5s`, `killed by SIGKILL`. */
-export function describeGateEnd(result: GateResult): string {
-  if (result.reusedFrom) return `passed (${result.reusedFrom})`;
-  if (result.ok) return `passed in ${formatDuration(result.durationMs)}`;
-  if (result.interrupted) return 'interrupted';
-  if (result.timedOut) return `timed out after ${formatDuration(result.durationMs)}`;
-  if (result.exitCode === null && result.signal) return `killed by ${result.signal}`;
-  if (result.exitCode === null) return 'could not start';
-  return `failed with exit ${result.exitCode} after ${formatDuration(result.durationMs)}`;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-}

@@ -13,7 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../model/errors.js';
-import { ensureSsotDir, SSOT_DIR, sha256, syncDirectory, writeDurably } from '../workspace/files.js';
+import { sha256Hex } from '../model/hash.js';
+import { ensureSsotDir, SSOT_DIR, syncDirectory, writeFileAtomic } from '../workspace/files.js';
 
 export const JOURNAL_FILE = 'journal.json';
 export const JOURNAL_VERSION = 1;
@@ -75,13 +76,13 @@ export function writeJournal(
     let backup: string | null = null;
     if (entry.original) {
       backup = String(index);
-      writeDurablyIn(dir, backup, entry.original);
+      writeBackupIn(dir, backup, entry.original);
     }
     return {
       file: entry.file,
       backup,
-      originalSha256: entry.original ? sha256(entry.original) : null,
-      plannedSha256: entry.planned ? sha256(entry.planned) : null,
+      originalSha256: entry.original ? sha256Hex(entry.original) : null,
+      plannedSha256: entry.planned ? sha256Hex(entry.planned) : null,
       mode: entry.mode,
     };
   });
@@ -96,16 +97,16 @@ export function writeJournal(
     head: input.head,
     files,
   };
-  writeDurably(journalPath(root), Buffer.from(`${JSON.stringify(journal, null, 2)}\n`));
+  writeFileAtomic(journalPath(root), Buffer.from(`${JSON.stringify(journal, null, 2)}\n`));
   return journal;
 }
 
-function writeDurablyIn(dir: string, name: string, bytes: Buffer): void {
+function writeBackupIn(dir: string, name: string, bytes: Buffer): void {
   if (!existsSync(dir)) {
     mkdirSync(dir, { recursive: true });
     syncDirectory(path.dirname(dir));
   }
-  writeDurably(path.join(dir, name), bytes, 0o600);
+  writeFileAtomic(path.join(dir, name), bytes, { mode: 0o600 });
 }
 
 export function readJournal(root: string): Journal | null {
@@ -127,9 +128,17 @@ export function readJournal(root: string): Journal | null {
   return parsed;
 }
 
+/** The original bytes of a journaled file; null when it did not exist. A missing backup is a UserError saying how to recover by hand. */
 export function readBackup(root: string, journal: Journal, entry: JournalFile): Buffer | null {
   if (entry.backup === null) return null;
-  return readFileSync(path.join(backupDir(root, journal.id), entry.backup));
+  try {
+    return readFileSync(path.join(backupDir(root, journal.id), entry.backup));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new UserError(`the backup ${entry.backup} of the interruption journal ${journal.id} is missing`, {
+      hint: `restore the files by hand from git (\`git checkout ${journal.head.slice(0, 12)} -- FILE\`), then delete ${path.join(SSOT_DIR, JOURNAL_FILE)}`,
+    });
+  }
 }
 
 /** Removes the journal (first, so a crash in between leaves no journal pointing at missing backups), then its backups. */

@@ -7,7 +7,7 @@
  */
 import type { Config, Phase } from '../config/compile.js';
 import { computeFixes } from '../engine/fix.js';
-import { UNASSIGNED } from '../engine/run.js';
+import { UNASSIGNED } from '../model/finding.js';
 import { gatesFor } from './gates.js';
 import { readJournal, type Journal } from './journal.js';
 import { phaseStates, readState, type PhaseState } from './state.js';
@@ -53,7 +53,7 @@ function count(findings: readonly { fix?: string }[]): ApplicabilityCounts {
 
 export async function planPhases(options: { root: string; config: Config }): Promise<PlanResult> {
   const { root, config } = options;
-  const run = await computeFixes({ root, config, python: null });
+  const run = await computeFixes({ root, config, compileCheck: false });
   const states = phaseStates(config, readState(root));
   const before = gatesFor(config.gates, 'before').map((g) => g.name);
   const after = gatesFor(config.gates, 'after').map((g) => g.name);

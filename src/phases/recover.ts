@@ -13,9 +13,10 @@
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../model/errors.js';
-import { readIfExists, sha256, SSOT_DIR, writeDurably } from '../workspace/files.js';
+import { sha256Hex } from '../model/hash.js';
+import { readIfExists, SSOT_DIR, writeFileAtomic } from '../workspace/files.js';
 import { abortRevert, commitMessage, commitsBetween, headCommit, isAncestor, resetKeep, shortCommit, unstage } from '../workspace/git.js';
-import { clearJournal, JOURNAL_TRAILER, journalOwnerAlive, readJournal, type Journal } from './journal.js';
+import { clearJournal, JOURNAL_TRAILER, journalOwnerAlive, readBackup, readJournal, type Journal } from './journal.js';
 import { appendEvent } from './state.js';
 
 export interface RecoverResult {
@@ -69,26 +70,26 @@ export async function recoverFromJournal(root: string, journal: Journal): Promis
     const target = path.join(root, entry.file);
     const atStart = found.get(entry.file) ?? null;
     const current = readIfExists(target);
-    const currentSha = current ? sha256(current) : null;
+    const currentSha = current ? sha256Hex(current) : null;
     if (currentSha === entry.originalSha256) {
-      if ((atStart ? sha256(atStart) : null) === entry.originalSha256) untouched.push(entry.file);
+      if ((atStart ? sha256Hex(atStart) : null) === entry.originalSha256) untouched.push(entry.file);
       else restored.push(entry.file); // put back by moving HEAD
       continue;
     }
     if (current && currentSha !== entry.plannedSha256) {
       const copy = path.posix.join(SSOT_DIR, 'recovered', journal.id, entry.file);
       mkdirSync(path.dirname(path.join(root, copy)), { recursive: true });
-      writeDurably(path.join(root, copy), current);
+      writeFileAtomic(path.join(root, copy), current);
       savedCopies.push({ file: entry.file, copy });
     }
-    const original = entry.backup === null ? null : readBackupBytes(root, journal, entry.backup);
+    const original = readBackup(root, journal, entry);
     if (original === null) {
       if (existsSync(target)) unlinkSync(target);
     } else {
       mkdirSync(path.dirname(target), { recursive: true });
-      writeDurably(target, original, entry.mode ?? undefined);
+      writeFileAtomic(target, original, entry.mode === null ? {} : { mode: entry.mode });
       const check = readIfExists(target);
-      if (!check || sha256(check) !== entry.originalSha256) throw new Error(`restoring ${entry.file} did not reproduce its original bytes`);
+      if (!check || sha256Hex(check) !== entry.originalSha256) throw new Error(`restoring ${entry.file} did not reproduce its original bytes`);
     }
     restored.push(entry.file);
   }
@@ -98,16 +99,6 @@ export async function recoverFromJournal(root: string, journal: Journal): Promis
   );
   clearJournal(root, journal);
   return { journal, restored, untouched, savedCopies, headReset };
-}
-
-function readBackupBytes(root: string, journal: Journal, backup: string): Buffer {
-  const bytes = readIfExists(path.join(root, SSOT_DIR, 'journal', journal.id, backup));
-  if (!bytes) {
-    throw new UserError(`the backup ${backup} of the interruption journal ${journal.id} is missing`, {
-      hint: `restore the files by hand from git (\`git checkout ${journal.head.slice(0, 12)} -- FILE\`), then delete ${path.join(SSOT_DIR, 'journal.json')}`,
-    });
-  }
-  return bytes;
 }
 
 /**

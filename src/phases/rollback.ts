@@ -14,7 +14,7 @@
 import path from 'node:path';
 import type { Config, Gate } from '../config/compile.js';
 import { UserError } from '../model/errors.js';
-import { fileMode, readIfExists, writeDurably } from '../workspace/files.js';
+import { fileMode, readIfExists, writeFileAtomic } from '../workspace/files.js';
 import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
 import {
   applyReverse,
@@ -252,7 +252,7 @@ async function rollbackFile(options: RollbackOptions, head: string, states: Phas
       const original = await showFile(root, commitBefore, file);
       if (!original) return undo('failed', `${file} did not exist before phase ${found.phase.id}`);
       progress({ type: 'step', message: `restoring ${file} from before ${short}` });
-      writeDurably(path.join(root, file), original);
+      writeFileAtomic(path.join(root, file), original);
     } else {
       // changed since the phase: undo only the phase's own edit to it
       progress({ type: 'step', message: `reversing the change ${short} made to ${file}` });

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/compile.js';
 import { UserError } from '../model/errors.js';
-import { ensureSsotDir, SSOT_DIR, writeDurably } from '../workspace/files.js';
+import { ensureSsotDir, SSOT_DIR, writeFileAtomic } from '../workspace/files.js';
 import type { GateResult } from './gates.js';
 
 export const STATE_FILE = 'state.json';
@@ -156,7 +156,7 @@ export function appendEvent(root: string, event: StateEvent): void {
   const state = readState(root);
   ensureSsotDir(root);
   const next: SsotState = { version: STATE_VERSION, events: [...state.events, event] };
-  writeDurably(statePath(root), Buffer.from(`${JSON.stringify(next, null, 2)}\n`));
+  writeFileAtomic(statePath(root), Buffer.from(`${JSON.stringify(next, null, 2)}\n`));
 }
 
 export function gateRecords(results: readonly GateResult[]): GateRecord[] {

@@ -5,7 +5,8 @@
  * while a journal exists (it is how the user finds out).
  */
 import type { Config } from '../config/compile.js';
-import { scan, UNASSIGNED } from '../engine/run.js';
+import { scan } from '../engine/run.js';
+import { UNASSIGNED } from '../model/finding.js';
 import { readJournal, journalOwnerAlive, type Journal } from './journal.js';
 import { lastGateEvent, phaseStates, readState, type GateRecord, type PhaseState, type StateEvent } from './state.js';
 

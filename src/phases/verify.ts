@@ -3,20 +3,17 @@
  *   - compliance: no safe or unsafe finding left in the phases marked done
  *     (files rolled back one by one are exempt and named; with no phases
  *     configured, the whole tree must comply);
- *   - canonical targets resolve: each `canonical` (and `types`) module file
- *     exists under `sourceRoots` and binds the name at module level (directly,
- *     through a star import it can follow, or as a submodule);
+ *   - canonical targets resolve: each `canonical` (and `types`) target is
+ *     defined where the language adapter looks (Python: the module file under
+ *     `sourceRoots` binds the name at module level, directly, through a star
+ *     import it can follow, or as a submodule);
  *   - every gate passes.
  * `ok` only when all hold.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Config, Gate, ImportedName } from '../config/compile.js';
+import type { Config, Gate } from '../config/compile.js';
 import { computeFixes } from '../engine/fix.js';
-import { moduleContextOf, resolveRelativeModule } from '../languages/python/moduleNames.js';
-import { analyzeScopes } from '../languages/python/scopes.js';
-import { LiteTree } from '../parsing/liteTree.js';
-import { getParser } from '../parsing/treeSitter.js';
+import type { ImportTarget } from '../model/finding.js';
+import { adapterFor } from '../languages/registry.js';
 import { checkGates, runGates, type GateMoment, type GateResult } from './gates.js';
 import { requireNoJournal } from './journal.js';
 import type { PhaseProgress } from './runPhase.js';
@@ -59,7 +56,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
 
   progress({ type: 'step', message: 'resolving canonical targets' });
   for (const target of canonicalTargets(config)) {
-    const resolved = await resolveCanonical(root, config.sourceRoots, target.module, target.name);
+    const resolved = await adapterFor(config.language).resolveExport(root, config.sourceRoots, target.module, target.name);
     checks.push({ kind: 'canonical', name: target.statement, ok: resolved.ok, detail: resolved.detail });
   }
 
@@ -87,7 +84,7 @@ function gateDetail(g: GateResult): string {
 }
 
 async function complianceChecks(root: string, config: Config): Promise<VerifyCheck[]> {
-  const run = await computeFixes({ root, config, python: null });
+  const run = await computeFixes({ root, config, compileCheck: false });
   const fixable = run.findings.filter((f) => f.fix === 'safe' || f.fix === 'unsafe');
   const manualOf = (pred: (f: (typeof run.findings)[number]) => boolean) => run.findings.filter((f) => pred(f) && f.fix !== 'safe' && f.fix !== 'unsafe').length;
   const describe = (left: typeof fixable): string => {
@@ -122,68 +119,12 @@ async function complianceChecks(root: string, config: Config): Promise<VerifyChe
   });
 }
 
-function canonicalTargets(config: Config): (ImportedName & { statement: string })[] {
-  const seen = new Map<string, ImportedName & { statement: string }>();
+function canonicalTargets(config: Config): (ImportTarget & { statement: string })[] {
+  const seen = new Map<string, ImportTarget & { statement: string }>();
   for (const rule of config.rules) {
     for (const target of [rule.canonical, rule.types]) {
       if (target && !seen.has(`${target.module}:${target.name}`)) seen.set(`${target.module}:${target.name}`, target);
     }
   }
   return [...seen.values()];
-}
-
-/** The file of a dotted module under the source roots: `m.py`, `m.pyi` or `m/__init__.py`; root-relative posix. */
-export function moduleFile(root: string, sourceRoots: readonly string[], module: string): string | null {
-  const inner = module.split('.').join('/');
-  for (const sr of sourceRoots) {
-    const prefix = sr === '' ? '' : `${sr}/`;
-    for (const candidate of [`${prefix}${inner}.py`, `${prefix}${inner}/__init__.py`, `${prefix}${inner}.pyi`, `${prefix}${inner}/__init__.pyi`]) {
-      if (existsSync(path.join(root, candidate))) return candidate;
-    }
-  }
-  return null;
-}
-
-/** Does `module` bind `name` at module level? Follows star imports up to a few levels. */
-export async function resolveCanonical(
-  root: string,
-  sourceRoots: readonly string[],
-  module: string,
-  name: string,
-  depth = 0,
-): Promise<{ ok: boolean; detail: string }> {
-  const file = moduleFile(root, sourceRoots, module);
-  const roots = sourceRoots.map((s) => s || '.').join(', ');
-  if (!file) return { ok: false, detail: `module ${module} not found under sourceRoots (${roots})` };
-  const parser = await getParser('python');
-  const text = readFileSync(path.join(root, file), 'utf8');
-  const tree = parser.parse(text);
-  if (!tree) return { ok: false, detail: `${file}: could not be parsed` };
-  const lite = new LiteTree(tree, text);
-  try {
-    const context = moduleContextOf(file, sourceRoots);
-    const scopes = analyzeScopes(lite.root, (level, mod) => resolveRelativeModule(context, level, mod));
-    const bindings = scopes.module.bindings.get(name);
-    if (bindings?.some((b) => b.kind !== 'del')) {
-      const kinds = [...new Set(bindings.map((b) => b.kind))].join('/');
-      return { ok: true, detail: `${file} binds ${name} (${kinds})` };
-    }
-    if (file.endsWith('__init__.py') || file.endsWith('__init__.pyi')) {
-      const sub = moduleFile(root, sourceRoots, `${module}.${name}`);
-      if (sub) return { ok: true, detail: `${name} is the submodule ${sub}` };
-    }
-    const stars = scopes.module.bindings.get('*') ?? [];
-    if (depth < 3) {
-      for (const star of stars) {
-        const from = star.import?.module;
-        if (!from) continue;
-        const through = await resolveCanonical(root, sourceRoots, from, name, depth + 1);
-        if (through.ok) return { ok: true, detail: `${file} re-exports ${name} from ${from} (*)` };
-      }
-    }
-    return { ok: false, detail: `${file} does not bind ${name} at module level${stars.length ? ' (star imports followed)' : ''}` };
-  } finally {
-    lite.dispose();
-    tree.delete();
-  }
 }

@@ -1,16 +1,8 @@
 /** A Markdown inventory for the people who approve each phase: totals by service × phase, then by file. */
 import type { ScanResult } from '../engine/run.js';
-import { UNASSIGNED } from '../engine/run.js';
+import { UNASSIGNED } from '../model/finding.js';
+import { markdownTable } from '../text/table.js';
 import { naturalCompare } from './text.js';
-
-export function markdownTable(headers: string[], rows: string[][]): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
-  return [
-    `| ${headers.map(esc).join(' | ')} |`,
-    `| ${headers.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
-    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-  ].join('\n');
-}
 
 export function renderMarkdown(result: ScanResult): string {
   const { findings, summary } = result;

@@ -2,45 +2,15 @@
  * Pure rendering: verdicts and progress → table text or JSON lines. Nothing
  * here prints; the CLI decides where text goes.
  */
-import pc from 'picocolors';
-import { formatDuration } from '../monitor/duration.js';
+import { formatDuration } from '../text/duration.js';
 import type { SignalJudgement, SignalStatus, SignalVerdict, Verdict } from '../monitor/judge.js';
+import type { WatchReport } from '../monitor/action.js';
 import type { SignalDescriptor, SignalSummary, SourceHealth } from '../monitor/window.js';
+import { NO_COLORS, visibleLength, type Colors } from '../text/colors.js';
+import { textTable } from '../text/table.js';
 
-export interface ActionResult {
-  /** What ran: the shell command, or `ssot rollback --phase ID`. */
-  command: string;
-  exitCode: number | null;
-  signal: string | null;
-  durationMs: number;
-  error?: string;
-}
-
-export interface WatchReport {
-  verdict: Verdict;
-  startedAt: string;
-  elapsedMs: number;
-  durationMs: number;
-  intervalMs: number;
-  intervals: number;
-  interrupted: boolean;
-  stoppedEarly: boolean;
-  strict: boolean;
-  baselineFile: string;
-  health: SourceHealth[];
-  action?: ActionResult;
-}
 
 type Paint = (text: string) => string;
-interface Palette {
-  red: Paint;
-  green: Paint;
-  yellow: Paint;
-  dim: Paint;
-  bold: Paint;
-}
-const plain: Palette = { red: (s) => s, green: (s) => s, yellow: (s) => s, dim: (s) => s, bold: (s) => s };
-const colored: Palette = { red: pc.red, green: pc.green, yellow: pc.yellow, dim: pc.dim, bold: pc.bold };
 
 const sig = (value: number, digits = 3) => {
   if (!Number.isFinite(value)) return value > 0 ? '∞' : value < 0 ? '-∞' : '—';
@@ -74,7 +44,7 @@ export function formatEstimate(judgement: SignalJudgement): string {
   return `×${e.ratio.toFixed(3)} [${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}] ${level}% n=${e.n}/${e.baselineN}`;
 }
 
-function statusCell(signal: SignalJudgement & Partial<Pick<SignalVerdict, 'confirmed' | 'consecutiveFailures'>>, required: number, p: Palette): string {
+function statusCell(signal: SignalJudgement & Partial<Pick<SignalVerdict, 'confirmed' | 'consecutiveFailures'>>, required: number, p: Colors): string {
   const status: SignalStatus = signal.status;
   if (status === 'fail') {
     if (signal.confirmed) return p.bold(p.red('FAIL'));
@@ -86,10 +56,7 @@ function statusCell(signal: SignalJudgement & Partial<Pick<SignalVerdict, 'confi
   return p.dim('no data');
 }
 
-// width without ANSI escapes
-// eslint-disable-next-line no-control-regex
-const visible = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '').length;
-const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - visible(text)));
+const visible = visibleLength;
 
 /** Cuts a line to `width` visible characters (ANSI escapes kept, colour reset when cut), so a redrawn live table never wraps. */
 export function truncateVisible(line: string, width: number): string {
@@ -111,21 +78,14 @@ export function truncateVisible(line: string, width: number): string {
   return `${out}…\u001b[0m`;
 }
 
-export function renderTable(rows: string[][], p: Palette = plain): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
-  return rows
-    .map((row, r) => {
-      const line = row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i] ?? 0))).join('  ').trimEnd();
-      return r === 0 ? p.bold(line) : line;
-    })
-    .join('\n');
+export function renderSignalTable(rows: string[][], p: Colors = NO_COLORS): string {
+  return textTable(rows, { header: true, align: rows[0]?.map(() => 'l' as const), colors: p });
 }
 
 export function signalRows(
   signals: ReadonlyArray<SignalJudgement & Partial<Pick<SignalVerdict, 'confirmed' | 'consecutiveFailures'>>>,
   required: number,
-  p: Palette,
+  p: Colors,
 ): string[][] {
   const rows = [['SIGNAL', 'STATUS', 'VALUE', 'BASELINE', 'THRESHOLD', 'ESTIMATE [CI]', 'NOTE']];
   for (const s of signals) {
@@ -155,8 +115,8 @@ function healthLines(health: readonly SourceHealth[]): string[] {
   });
 }
 
-export function renderWatchReport(report: WatchReport, options: { color: boolean; required: number }): string {
-  const p = options.color ? colored : plain;
+export function renderWatchReport(report: WatchReport, options: { colors: Colors; required: number }): string {
+  const p = options.colors;
   const { verdict } = report;
   const headline =
     verdict.outcome === 'breach'
@@ -171,7 +131,7 @@ export function renderWatchReport(report: WatchReport, options: { color: boolean
     report.interrupted ? 'interrupted (verdict so far)' : '',
     report.strict ? 'strict' : '',
   ].filter(Boolean);
-  const lines = [`ssot monitor watch: ${headline} — ${verdict.reason}`, p.dim(how.join(' · ')), '', renderTable(signalRows(verdict.signals, options.required, p), p)];
+  const lines = [`ssot monitor watch: ${headline} — ${verdict.reason}`, p.dim(how.join(' · ')), '', renderSignalTable(signalRows(verdict.signals, options.required, p), p)];
   lines.push('', 'sources:', ...healthLines(report.health));
   if (report.action) {
     const a = report.action;
@@ -183,15 +143,15 @@ export function renderWatchReport(report: WatchReport, options: { color: boolean
 
 export function renderLiveTable(
   progress: { interval: number; elapsedMs: number; durationMs: number; judgements: readonly SignalJudgement[]; consecutive: Record<string, number> },
-  options: { color: boolean; required: number },
+  options: { colors: Colors; required: number },
 ): string {
-  const p = options.color ? colored : plain;
+  const p = options.colors;
   const rows = signalRows(
     progress.judgements.map((j) => ({ ...j, consecutiveFailures: progress.consecutive[j.id] ?? 0 })),
     options.required,
     p,
   );
-  return `${p.dim(`watching · interval ${progress.interval + 1} · ${formatDuration(progress.elapsedMs)} of ${formatDuration(progress.durationMs)} · Ctrl-C prints the verdict so far`)}\n${renderTable(rows, p)}\n`;
+  return `${p.dim(`watching · interval ${progress.interval + 1} · ${formatDuration(progress.elapsedMs)} of ${formatDuration(progress.durationMs)} · Ctrl-C prints the verdict so far`)}\n${renderSignalTable(rows, p)}\n`;
 }
 
 /** One line per interval for a non-TTY text watch (stderr). */
@@ -216,9 +176,9 @@ export function renderBaselineSummary(
     health: readonly SourceHealth[];
     silentSources: readonly string[];
   },
-  options: { color: boolean },
+  options: { colors: Colors },
 ): string {
-  const p = options.color ? colored : plain;
+  const p = options.colors;
   const rows = [['SIGNAL', 'BASELINE', 'SAMPLES']];
   for (const signal of input.signals) {
     const s = input.summaries[signal.id];
@@ -253,7 +213,7 @@ export function renderBaselineSummary(
   }
   const head = `ssot monitor baseline: wrote ${input.file} — ${input.intervals} intervals of ${formatDuration(input.intervalMs)} over ${formatDuration(input.elapsedMs)}${input.interrupted ? ' (interrupted)' : ''}`;
   const warnings = input.silentSources.map((name) => p.yellow(`warning: ${name} never answered; its signals have no baseline`));
-  return `${[head, ...warnings, '', renderTable(rows, p), '', 'sources:', ...healthLines(input.health)].join('\n')}\n`;
+  return `${[head, ...warnings, '', renderSignalTable(rows, p), '', 'sources:', ...healthLines(input.health)].join('\n')}\n`;
 }
 
 /** A JSON line (no trailing spaces, one object per line); Infinity becomes null. */

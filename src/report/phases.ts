@@ -4,43 +4,39 @@
  * tests).
  */
 import path from 'node:path';
-import type { FileFix, FixRun } from '../engine/types.js';
-import { NO_COLORS, type Colors } from './text.js';
-import { describeGateEnd, type GateResult } from '../phases/gates.js';
+import type { FileFix, FixRun } from '../model/outcome.js';
+import { NO_COLORS, type Colors } from '../text/colors.js';
+import { oneLine, plural } from '../text/plural.js';
+import { markdownTable, textTable, type Align } from '../text/table.js';
+import type { GateResult } from '../phases/gates.js';
+import { formatElapsed } from '../text/duration.js';
 import type { PlanResult } from '../phases/plan.js';
 import type { RecoverResult } from '../phases/recover.js';
 import type { RollbackOutcome } from '../phases/rollback.js';
-import type { PhaseOutcome, RunAllResult } from '../phases/runPhase.js';
+import type { RunAllResult } from '../phases/runAll.js';
+import type { PhaseOutcome } from '../phases/runPhase.js';
 import type { GateRecord, PhaseState } from '../phases/state.js';
 import type { StatusResult } from '../phases/status.js';
 import type { VerifyResult } from '../phases/verify.js';
 
 /** A table with per-column alignment (text left, numbers right); `headers` null for a bare two-column list. */
-export function table(headers: string[] | null, rows: string[][], align: readonly ('l' | 'r')[], colors: Colors = NO_COLORS): string {
-  const all = headers ? [headers, ...rows] : rows;
-  const widths = all[0]?.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length))) ?? [];
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (align[i] === 'r' ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [...(headers ? [colors.bold(line(headers))] : []), ...rows.map(line)].join('\n');
+function table(headers: string[] | null, rows: string[][], align: readonly Align[], colors: Colors = NO_COLORS): string {
+  return textTable(headers ? [headers, ...rows] : rows, { header: headers !== null, align, colors });
 }
 
-function alignedMarkdownTable(headers: string[], align: readonly ('l' | 'r')[], rows: string[][]): string {
-  const esc = (cell: string) => cell.replace(/\|/g, '\\|');
-  return [
-    `| ${headers.map(esc).join(' | ')} |`,
-    `| ${headers.map((_, i) => (align[i] === 'r' ? '---:' : '---')).join(' | ')} |`,
-    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-  ].join('\n');
+/** One line about how a gate ended: `passed in 3.2s`, `failed with exit 1 after 2.0s`, `timed out after 5m00s`, `killed by SIGKILL`. */
+export function describeGateEnd(result: GateResult): string {
+  if (result.reusedFrom) return `passed (${result.reusedFrom})`;
+  if (result.ok) return `passed in ${formatElapsed(result.durationMs)}`;
+  if (result.interrupted) return 'interrupted';
+  if (result.timedOut) return `timed out after ${formatElapsed(result.durationMs)}`;
+  if (result.exitCode === null && result.signal) return `killed by ${result.signal}`;
+  if (result.exitCode === null) return 'could not start';
+  return `failed with exit ${result.exitCode} after ${formatElapsed(result.durationMs)}`;
 }
+
 
 const short = (commit: string | null | undefined): string => (commit ? commit.slice(0, 7) : '—');
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** `gate NAME (moment): failed with exit 1 after 2.0s — last N lines:` and the tail, indented. */
 export function renderGateFailure(result: GateResult | GateRecord, colors: Colors = NO_COLORS): string {
@@ -67,10 +63,6 @@ export function renderFixSummary(run: FixRun, written: readonly string[] | null,
     for (const f of refused) out.push(`  ${f.file}: ${oneLine(f.reason ?? 'refused')}`);
   }
   return `${out.join('\n')}\n`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 export function renderPhaseOutcome(outcome: PhaseOutcome, colors: Colors = NO_COLORS): string {
@@ -204,9 +196,8 @@ export function renderPlanMarkdown(plan: PlanResult, toolVersion: string): strin
   out.push('');
   out.push('## Phases', '');
   out.push(
-    alignedMarkdownTable(
+    markdownTable(
       ['Phase', 'Title', 'Risk', 'Files', 'Safe', 'Unsafe', 'Manual', 'State'],
-      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l'],
       plan.phases.map((p) => [
         p.id,
         p.title ?? '',
@@ -217,6 +208,7 @@ export function renderPlanMarkdown(plan: PlanResult, toolVersion: string): strin
         String(p.findings.manual),
         stateLabel(p.state),
       ]),
+      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
   );

@@ -4,31 +4,9 @@
  * in as a parameter so tests and pipes get plain text.
  */
 import type { ScanResult } from '../engine/run.js';
-import { UNASSIGNED } from '../engine/run.js';
-
-export interface Colors {
-  bold(s: string): string;
-  dim(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  green(s: string): string;
-  cyan(s: string): string;
-}
-
-export const NO_COLORS: Colors = { bold: id, dim: id, red: id, yellow: id, green: id, cyan: id };
-function id(s: string): string {
-  return s;
-}
-
-export function renderTable(headers: string[], rows: string[][], colors: Colors = NO_COLORS): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [colors.bold(line(headers)), ...rows.map(line)].join('\n');
-}
+import { UNASSIGNED } from '../model/finding.js';
+import { NO_COLORS, type Colors } from '../text/colors.js';
+import { textTable } from '../text/table.js';
 
 /**
  * `problems: false` leaves out the per-file warning/error lines (the CLI prints
@@ -51,7 +29,7 @@ export function renderText(result: ScanResult, colors: Colors = NO_COLORS, optio
       ...phases.map((phase) => String(findings.filter((f) => (f.phase ?? UNASSIGNED) === phase).length)),
       String(findings.length),
     ]);
-    out.push(renderTable(['service \\ phase', ...phases, 'total'], rows, colors), '');
+    out.push(textTable([['service \\ phase', ...phases, 'total'], ...rows], { header: true, colors }), '');
     for (const f of findings) {
       const where = `${f.file}:${f.line}:${f.column}`;
       out.push(`${colors.bold(where)}  ${colors.yellow(f.rule)}  ${f.message}${f.fix ? colors.dim(` [${f.fix}]`) : ''}`);

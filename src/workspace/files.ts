@@ -1,20 +1,15 @@
 /**
- * Byte-exact file plumbing for phases: atomic writes that keep the file mode,
- * content hashes, and the `.ssot/` directory that holds state and journal.
+ * Byte-exact file plumbing: the one atomic write, and the `.ssot/` directory
+ * that holds state, journal and cache.
  *
  * `.ssot/` lives in the ssot root and carries its own `.gitignore` (`*`), so
  * nothing in it ever makes the tree dirty, is swept into a phase commit, or is
  * changed by `git revert`: the record of what ssot did survives the undo.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 export const SSOT_DIR = '.ssot';
-
-export function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** Creates `<root>/.ssot/` with a `.gitignore` of `*` (idempotent); returns its path. */
 export function ensureSsotDir(root: string): string {
@@ -22,35 +17,48 @@ export function ensureSsotDir(root: string): string {
   mkdirSync(dir, { recursive: true });
   const ignore = path.join(dir, '.gitignore');
   if (!existsSync(ignore)) {
-    writeDurably(ignore, Buffer.from('# ssot state, journal and caches: local to this clone, never committed\n*\n'));
+    writeFileAtomic(ignore, Buffer.from('# ssot state, journal and caches: local to this clone, never committed\n*\n'));
   }
   return dir;
 }
 
 /**
- * Writes `bytes` to `file` through a temp file in the same directory, fsynced,
- * then renamed over the target; keeps the target's mode when it exists.
+ * The one way ssot writes a file. A regular file (or a missing one) is
+ * replaced atomically: a temp file in the same directory, fsynced when
+ * `durable`, renamed over the target, the directory synced — readers see the
+ * old bytes or the new ones, never a mix, and a crash leaves one of the two.
+ * The target's mode is kept (or `mode` used). A symlink is written through
+ * (its target is replaced, the link stays); a FIFO, device or other special
+ * file is written in place, never replaced by a regular file.
  */
-export function writeDurably(file: string, bytes: Buffer, mode?: number): void {
-  let keepMode = mode;
-  if (keepMode === undefined) {
-    try {
-      keepMode = statSync(file).mode & 0o7777;
-    } catch {
-      keepMode = undefined;
+export function writeFileAtomic(file: string, bytes: Buffer | string, options: { readonly mode?: number; readonly durable?: boolean } = {}): void {
+  const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  let target = file;
+  let keepMode = options.mode;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) {
+      writeFileSync(file, data);
+      return;
     }
+    if (lstatSync(file).isSymbolicLink()) target = realpathSync(file);
+    keepMode ??= st.mode & 0o7777;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.ssot-${process.pid}-${Date.now()}.tmp`);
-  const fd = openSync(temp, 'w', keepMode ?? 0o644);
+  const durable = options.durable !== false;
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.ssot-${process.pid}-${Date.now()}.tmp`);
   try {
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, file);
+    const fd = openSync(temp, 'w', keepMode ?? 0o644);
+    try {
+      let offset = 0;
+      while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+      if (keepMode !== undefined) fchmodSync(fd, keepMode); // the umask does not narrow a kept mode
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
   } catch (error) {
     try {
       unlinkSync(temp);
@@ -59,7 +67,7 @@ export function writeDurably(file: string, bytes: Buffer, mode?: number): void {
     }
     throw error;
   }
-  syncDirectory(path.dirname(file));
+  if (durable) syncDirectory(path.dirname(target));
 }
 
 export function syncDirectory(dir: string): void {

@@ -12,10 +12,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/compile.js';
 import { applyEdits } from '../../src/model/edit.js';
-import { computeFixes, writeFileFixes } from '../../src/engine/fix.js';
-import { pythonAdapter, validatePythonRewrite } from '../../src/languages/python/adapter.js';
+import { computeFixes } from '../../src/engine/fix.js';
+import { writeFileFixes } from '../../src/engine/write.js';
+import { pythonAdapter } from '../../src/languages/python/adapter.js';
+import { validateRewrite } from '../../src/languages/python/validate.js';
 import { scan } from '../../src/engine/run.js';
-import { analyzeFileBytes } from '../../src/engine/file.js';
+import { processFile } from '../../src/engine/file.js';
 import { PYTHON } from './helpers.js';
 
 const CONFIG = `version: 1
@@ -41,7 +43,7 @@ describe('applyEdits', () => {
 
 describe('validateRewrite', () => {
   const validate = (before: string, after: string, placed: { start: number; name: string; binds: string }[] = []) =>
-    validatePythonRewrite({ rel: 'm.py', before, after, sourceRoots: [''], placed });
+    validateRewrite({ rel: 'm.py', before, after, sourceRoots: [''], placed });
 
   test('a result with a new syntax error is refused', async () => {
     assert.equal(await validate('x = 1\n', 'x = (1\n'), 'the result does not parse');
@@ -73,10 +75,11 @@ describe('computeFixes and writeFileFixes', () => {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  test('without an interpreter the run goes on and says so (pythonAvailable: false)', async () => {
+  test('without an interpreter the run goes on and says so (compileCheck.ran: false, with a note)', async () => {
     const config = await loadConfig(root);
-    const run = await computeFixes({ root, config, python: path.join(root, 'no-such-python') });
-    assert.equal(run.pythonAvailable, false);
+    const run = await computeFixes({ root, config, compileCheck: { interpreter: path.join(root, 'no-such-python') } });
+    assert.equal(run.compileCheck.ran, false);
+    assert.match(run.compileCheck.note ?? '', /not found; compile validation skipped/);
     assert.equal(run.files[0]!.status, 'changed');
     // nothing is written by computeFixes
     assert.match(readFileSync(path.join(root, 'tool.py'), 'utf8'), /legacy\.redis/);
@@ -84,12 +87,12 @@ describe('computeFixes and writeFileFixes', () => {
 
   test('writes atomically and keeps the mode', async () => {
     const config = await loadConfig(root);
-    const run = await computeFixes({ root, config, python: PYTHON });
-    assert.equal(run.pythonAvailable, true);
+    const run = await computeFixes({ root, config, compileCheck: { interpreter: PYTHON } });
+    assert.equal(run.compileCheck.ran, true);
     assert.deepEqual(writeFileFixes(root, run.files), ['tool.py']);
     assert.equal(readFileSync(path.join(root, 'tool.py'), 'utf8'), '#!/usr/bin/env python3\nfrom app.redis import redis_manager\n\nmanager = redis_manager\n');
     assert.equal(statSync(path.join(root, 'tool.py')).mode & 0o777, 0o755);
-    const again = await computeFixes({ root, config, python: PYTHON });
+    const again = await computeFixes({ root, config, compileCheck: { interpreter: PYTHON } });
     assert.deepEqual(again.files, []);
   });
 });
@@ -116,12 +119,12 @@ describe('scan with annotate', () => {
     }
   });
 
-  test('in fix mode a worker hands the validation problem to the engine, with which findings the refused edits fixed', async () => {
+  test('in fix mode the thread that scanned a file refuses it when validation fails, with which findings the refused edits fixed', async () => {
     const refusing: typeof pythonAdapter = {
       ...pythonAdapter,
-      async scanFile(input) {
-        const output = await pythonAdapter.scanFile(input);
-        return output.fixes ? { ...output, fixes: { ...output.fixes, problem: 'the result does not parse' } } : output;
+      async analyzeFile(input) {
+        const output = await pythonAdapter.analyzeFile(input);
+        return output.plan ? { ...output, plan: { ...output.plan, problem: 'the result does not parse' } } : output;
       },
     };
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ssot-refused-'));
@@ -129,27 +132,25 @@ describe('scan with annotate', () => {
     const config = await loadConfig(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
     const bans = config.rules.flatMap((r) => r.bans);
     const rules = new Map(config.rules.map((r) => [r.id, { id: r.id, canonical: r.canonical, types: r.types, bans: r.bans }]));
-    const outcome = await analyzeFileBytes({
-      rel: 'm.py',
-      bytes: Buffer.from('from legacy.redis import RedisManager\n\na = RedisManager()\nb = RedisManager(db=1)\n'),
-      bans,
-      sourceRoots: [''],
-      adapter: refusing,
-      plan: { rules, unsafe: false, validate: true, rounds: 4 },
-    });
+    const outcome = await processFile(
+      { rel: 'm.py', bytes: Buffer.from('from legacy.redis import RedisManager\n\na = RedisManager()\nb = RedisManager(db=1)\n'), bans, needles: [] },
+      { adapter: refusing, sourceRoots: [''], mode: 'fix', rules, unsafe: false, rounds: 4 },
+      { prefilter: false },
+    );
     assert.equal(outcome.status, 'findings');
     if (outcome.status !== 'findings') return;
-    // the planner's answers; the engine turns the applied ones manual when it refuses the file (refuse in engine.ts)
+    // the refused edits fixed line 3: it becomes manual with the refusal as reason; nothing of the file is written
     assert.deepEqual(
       outcome.findings.map((f) => [f.line, f.fix, f.reason ?? null]),
       [
         [1, 'manual', 'still used by references that need a manual change'],
-        [3, 'safe', null],
+        [3, 'manual', 'the fixed file was refused: the result does not parse'],
         [4, 'manual', 'arguments would be dropped: the canonical instance is not constructed'],
       ],
     );
-    assert.deepEqual(outcome.fix?.applied, [false, true, false]);
-    assert.equal(outcome.fix?.rounds.problem, 'the result does not parse');
-    assert.equal(outcome.fix?.rounds.edited, true);
+    assert.equal(outcome.rewrite?.status, 'refused');
+    assert.equal(outcome.rewrite?.reason, 'the result does not parse');
+    assert.equal(outcome.rewrite?.text, undefined);
+    assert.deepEqual(outcome.rewrite?.left.map((l) => l.line), [1, 3, 4]);
   });
 });

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/compile.js';
 import { computeFixes } from '../../src/engine/fix.js';
-import type { FixRun } from '../../src/engine/types.js';
+import type { FixRun } from '../../src/model/outcome.js';
 import { isDirectory, parsesCleanly, PYTHON, pythonCompileErrors, readTree, REPO } from './helpers.js';
 
 const FIXTURES = path.join(REPO, 'test/fixtures/fix');
@@ -78,7 +78,7 @@ describe('fix fixtures', () => {
 
       const before = readTree(beforeDir);
       const config = await loadConfig(beforeDir, configFile);
-      const run = await computeFixes({ root: beforeDir, config, unsafe: unsafe ?? false, python: PYTHON });
+      const run = await computeFixes({ root: beforeDir, config, unsafe: unsafe ?? false, compileCheck: { interpreter: PYTHON } });
       const produced = new Map(before);
       for (const file of run.files) if (file.status === 'changed') produced.set(file.file, file.updated!);
       const actual = describeRun(run, unsafe);
@@ -105,7 +105,7 @@ describe('fix fixtures', () => {
       assert.equal(changed > 0, expectsChange);
 
       // 2. a second run on after/ plans no edits (refused files stay refused for the same reason)
-      const second = await computeFixes({ root: afterDir, config, unsafe: unsafe ?? false, python: PYTHON });
+      const second = await computeFixes({ root: afterDir, config, unsafe: unsafe ?? false, compileCheck: { interpreter: PYTHON } });
       for (const file of second.files) {
         const first = run.files.find((f) => f.file === file.file);
         if (first?.status === 'refused') assert.equal(file.status, 'refused', `${file.file}: refused before`);

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getParser } from '../../src/parsing/treeSitter.js';
+import { PYTHON_GRAMMAR } from '../../src/languages/python/grammar.js';
 
 /** The repository root (tests run from dist/test/fix). */
 export const REPO = path.resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -105,7 +106,7 @@ export function ruffUndefinedNames(cwd: string, files: readonly string[]): RuffF
 
 /** True when tree-sitter parses `text` without an error node. */
 export async function parsesCleanly(text: string): Promise<boolean> {
-  const parser = await getParser('python');
+  const parser = await getParser(PYTHON_GRAMMAR);
   const tree = parser.parse(text);
   if (!tree) return false;
   try {

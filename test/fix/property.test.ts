@@ -433,7 +433,7 @@ test('generated modules: the fix parses, compiles, adds no undefined name, keeps
       try {
         writeFileSync(path.join(root, 'm.py'), source);
         // compile validation is left to the runner below (one interpreter start per case)
-        const run = await computeFixes({ root, config, unsafe, python: null });
+        const run = await computeFixes({ root, config, unsafe, compileCheck: false });
         const file = run.files.find((f) => f.file === 'm.py');
         const fixed = file?.status === 'changed' ? file.updated!.toString('utf8') : source;
         writeFileSync(path.join(root, 'fixed.py'), fixed);
@@ -476,7 +476,7 @@ test('generated modules: the fix parses, compiles, adds no undefined name, keeps
         // a second run plans nothing
         writeFileSync(path.join(root, 'm.py'), fixed);
         rmSync(path.join(root, 'fixed.py'));
-        const second = await computeFixes({ root, config, unsafe, python: null });
+        const second = await computeFixes({ root, config, unsafe, compileCheck: false });
         const again = second.files.find((f) => f.file === 'm.py');
         assert.ok(!again || again.status === 'unchanged', `second run: ${again?.status} ${again?.reason ?? ''}\n--- before\n${source}\n--- after\n${fixed}\n--- second\n${again?.updated?.toString('utf8') ?? ''}`);
         return true;

@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import { UserError } from '../../src/model/errors.js';
 import { BASELINE_VERSION, readBaseline, writeBaseline, type BaselineFile } from '../../src/monitor/baseline.js';
 import { DEFAULT_THRESHOLDS, loadMonitorConfig, monitorConfigSchema, publicSpec, resolveSources, resolveThresholds } from '../../src/monitor/config.js';
-import { formatDuration, parseDuration, tryParseDuration } from '../../src/monitor/duration.js';
+import { formatDuration, parseDuration, tryParseDuration } from '../../src/text/duration.js';
 import type { MetricsSourceSpec, ProbeSourceSpec, RedisReading, RedisSourceSpec } from '../../src/monitor/sources/types.js';
 import { MonitorWindow, SampleRing } from '../../src/monitor/window.js';
 
@@ -62,7 +62,7 @@ describe('monitor config', () => {
       () => loadMonitorConfig(file),
       (error: unknown) => error instanceof UserError && error.exitCode === 2 && /monitor\.thresholds/.test(error.message),
     );
-    assert.throws(() => loadMonitorConfig(write('dur.yaml', 'monitor:\n  interval: 5\n')), /monitor\.interval: expected a duration/);
+    assert.throws(() => loadMonitorConfig(write('dur.yaml', 'monitor:\n  interval: 5\n')), /`monitor\.interval`: expected a duration/);
     assert.throws(() => loadMonitorConfig(join(dir, 'missing.yaml')), /cannot read config/);
   });
 

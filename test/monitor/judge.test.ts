@@ -16,6 +16,7 @@ import {
   type SignalJudgement,
 } from '../../src/monitor/judge.js';
 import { renderWatchReport } from '../../src/report/monitor.js';
+import { NO_COLORS } from '../../src/text/colors.js';
 import type { SignalDescriptor, SignalSnapshot, SignalSummary } from '../../src/monitor/window.js';
 
 const t: Thresholds = { ...DEFAULT_THRESHOLDS };
@@ -198,7 +199,7 @@ describe('verdict table', () => {
         health: [],
         action: { command: 'ssot rollback --phase 1a', exitCode: 0, signal: null, durationMs: 1200 },
       },
-      { color: false, required: 3 },
+      { colors: NO_COLORS, required: 3 },
     );
     const snapshot = new URL('../../../test/monitor/fixtures/verdict-table.txt', import.meta.url);
     if (process.env.UPDATE_SNAPSHOTS) writeFileSync(snapshot, text);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Node } from 'web-tree-sitter';
 import { LiteTree, type LiteNode } from '../../src/parsing/liteTree.js';
 import { getParser } from '../../src/parsing/treeSitter.js';
+import { PYTHON_GRAMMAR } from '../../src/languages/python/grammar.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -46,7 +47,7 @@ function compare(lite: LiteNode, wasm: Node, where: string): number {
 
 describe('LiteTree', () => {
   test('mirrors web-tree-sitter node for node on the fixtures and the example', async () => {
-    const parser = await getParser('python');
+    const parser = await getParser(PYTHON_GRAMMAR);
     const files = [...pythonFiles(path.join(repo, 'test/fixtures')), ...pythonFiles(path.join(repo, 'examples'))];
     assert.ok(files.length > 100, `only ${files.length} files found`);
     let nodes = 0;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ban } from '../../src/model/finding.js';
 import { pythonAdapter } from '../../src/languages/python/adapter.js';
-import { analyzeFileBytes } from '../../src/engine/file.js';
+import { processFile } from '../../src/engine/file.js';
 
 const bans: Ban[] = [
   { ruleId: 'r', kind: 'symbol', path: 'pkg.legacy.redis_manager.RedisManager', source: 'from pkg.legacy.redis_manager import RedisManager' },
@@ -85,7 +85,7 @@ for (const c of cases) {
     const rel = c.rel ?? 'app/mod.py';
     const bytes = Buffer.from(c.code, 'utf8');
     const mayHave = pythonAdapter.mayHaveFindings!({ rel, bytes, bans, sourceRoots });
-    const outcome = await analyzeFileBytes({ rel, bytes, bans, sourceRoots, adapter: pythonAdapter });
+    const outcome = await processFile({ rel, bytes, bans, needles: [] }, { adapter: pythonAdapter, sourceRoots, mode: 'inventory' }, { prefilter: false });
     const hasFindings = outcome.status === 'findings' && outcome.findings.length > 0;
     if (hasFindings) assert.equal(mayHave, true, `skipped a file with ${outcome.status === 'findings' ? outcome.findings.length : 0} finding(s)`);
     if (c.skip !== undefined) assert.equal(!mayHave, c.skip, c.skip ? 'should have been skipped' : 'should have been kept');

@@ -12,7 +12,16 @@ import { writeSyntheticCorpus } from '../../bench/synthetic.js';
 import { loadConfig, type Config } from '../../src/config/compile.js';
 import { Worker } from 'node:worker_threads';
 import { cacheFileOf, RACY_MARGIN_MS } from '../../src/engine/cache.js';
-import { lastScanStats, scan, type ScanResult } from '../../src/engine/run.js';
+import { runPipeline, type ScanOptions, type ScanResult } from '../../src/engine/run.js';
+import type { RunStats } from '../../src/model/outcome.js';
+
+/** The inventory, keeping the stats the run returns for the assertions below. */
+let lastScanStats: RunStats;
+async function scan(options: ScanOptions): Promise<ScanResult> {
+  const run = await runPipeline({ ...options, mode: 'inventory' });
+  lastScanStats = run.stats;
+  return run.result;
+}
 
 let root: string;
 let config: Config;

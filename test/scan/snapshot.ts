@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../../src/model/finding.js';
 import { getParser, type WasmNode as SyntaxNode } from '../../src/parsing/treeSitter.js';
+import { PYTHON_GRAMMAR } from '../../src/languages/python/grammar.js';
 
 export interface CompactFinding {
   file: string;
@@ -97,7 +98,7 @@ function isDocstringLike(node: SyntaxNode): boolean {
 
 /** Fails when a finding starts inside a comment or a docstring (a bare string statement). */
 export async function assertNoFindingInCommentOrDocstring(root: string, findings: readonly Finding[]): Promise<void> {
-  const parser = await getParser('python');
+  const parser = await getParser(PYTHON_GRAMMAR);
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   for (const [file, list] of byFile) {

@@ -3,25 +3,25 @@
  * inside or outside git); with --phase ID or --all, the gated, journaled,
  * committed phase flow of src/phases/runPhase.ts. --diff and --dry-run write
  * nothing in either mode.
- *
- * Also home of the small CLI helpers the other phase commands share: Ctrl-C
- * handling and live gate progress on stderr.
  */
 import type { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import { loadConfig } from '../../config/compile.js';
+import { findPhase, findRule } from '../../config/select.js';
 import { UserError } from '../../model/errors.js';
-import { computeFixes, writeFileFixes } from '../../engine/fix.js';
-import type { FixRun } from '../../engine/types.js';
-import { describeGateEnd } from '../../phases/gates.js';
-import { requireNoJournal } from '../../phases/journal.js';
-import { renderFixSummary, renderPhaseOutcome, renderRunAll } from '../../report/phases.js';
-import { findPhase, ruleFilterFor, runAllPhases, runPhase, type PhaseOutcome, type PhaseProgress } from '../../phases/runPhase.js';
-import type { Colors } from '../../report/text.js';
-import { colorsFor, withRootAndConfig } from '../io.js';
-import { resolveRoot } from './scan.js';
-import { withScanWorkers } from '../../engine/run.js';
+import type { CompileCheck, FixRun } from '../../model/outcome.js';
+import { computeFixes } from '../../engine/fix.js';
+import { adapterFor, DEFAULT_LANGUAGE } from '../../languages/registry.js';
 import type { StartedWorkers } from '../../engine/pool.js';
+import { withScanWorkers } from '../../engine/run.js';
+import { writeFileFixes } from '../../engine/write.js';
+import { requireNoJournal } from '../../phases/journal.js';
+import { runAllPhases } from '../../phases/runAll.js';
+import { ruleFilterFor, runPhase, type PhaseOutcome } from '../../phases/runPhase.js';
+import { renderFixSummary, renderPhaseOutcome, renderRunAll } from '../../report/phases.js';
+import { UNDOING, withInterrupt } from '../interrupt.js';
+import { colorsFor, resolveRoot, withRootAndConfig } from '../io.js';
+import { phaseProgressPrinter } from '../phaseProgress.js';
 
 export interface FixCliOptions {
   config?: string;
@@ -40,55 +40,9 @@ export function exitCodeOf(outcome: Pick<PhaseOutcome, 'status'>): number {
   return outcome.status === 'done' ? 0 : outcome.status === 'interrupted' ? 130 : 1;
 }
 
-/**
- * Runs `work` with Ctrl-C / SIGTERM turned into an abort: the first signal
- * stops the running gate and lets the command undo what it did; a second one
- * quits at once (the on-disk journal then lets `ssot recover` finish).
- */
-export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let count = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    count++;
-    if (count === 1) {
-      process.stderr.write(`\nssot: ${signal === 'SIGINT' ? 'interrupted' : `got ${signal}`} — stopping and putting the tree back (press Ctrl-C again to quit now; \`ssot recover\` would then finish the job)\n`);
-      controller.abort();
-    } else {
-      process.stderr.write('ssot: quitting now; run `ssot recover` to put the tree back\n');
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-/** Live progress on stderr: which gate runs, how it ended, what ssot is doing. */
-export function progressPrinter(colors: Colors = colorsFor(process.stderr)): (event: PhaseProgress) => void {
-  return (event) => {
-    switch (event.type) {
-      case 'gate-start':
-        process.stderr.write(colors.dim(`  … gate ${event.gate.name} (${event.moment}): ${event.gate.run}\n`));
-        break;
-      case 'gate-end': {
-        const r = event.result;
-        const mark = r.ok ? colors.green('✔') : colors.red('✘');
-        process.stderr.write(`  ${mark} gate ${r.name} (${r.moment}): ${describeGateEnd(r)}\n`);
-        break;
-      }
-      default:
-        process.stderr.write(colors.dim(`  · ${event.message}\n`));
-    }
-  };
-}
-
-export function warnIfNoPython(run: Pick<FixRun, 'pythonAvailable'>): void {
-  if (!run.pythonAvailable) process.stderr.write('warning: python3 not found; compile validation skipped\n');
+/** Says once (on stderr) why the compile check did not run, when it did not. */
+function warnCompileCheck(check: CompileCheck): void {
+  if (check.note) process.stderr.write(`warning: ${check.note}\n`);
 }
 
 /** Unified diffs of every file the run would change. */
@@ -112,7 +66,7 @@ export async function runFixCommand(pathArg: string | undefined, options: FixCli
 async function fixWith(root: string, options: FixCliOptions, gated: boolean, started: StartedWorkers): Promise<number> {
   const config = await loadConfig(root, options.config);
   requireNoJournal(root);
-  const python = options.python;
+  const compileCheck = options.python === undefined ? {} : { interpreter: options.python };
   const colors = colorsFor(process.stdout);
 
   if (!gated) {
@@ -122,11 +76,12 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
       const p = findPhase(config, options.phase);
       phase = p.id;
       rule = ruleFilterFor(config, p, options.rule).filter;
-    } else if (rule && !config.rules.some((r) => r.id === rule)) {
-      throw new UserError(`--rule ${rule}: no such rule (known: ${config.rules.map((r) => r.id).join(', ')})`);
+    } else if (rule) {
+      findRule(config, rule);
     }
-    const run = await computeFixes({ root, config, phase, rule, unsafe: options.unsafe, python, started });
-    warnIfNoPython(run);
+    const run = await computeFixes({ root, config, phase, rule, unsafe: options.unsafe, compileCheck, started });
+    warnCompileCheck(run.compileCheck);
+    for (const f of run.files) if (f.warning) process.stderr.write(`warning: ${f.file}: ${f.warning}\n`);
     if (options.diff) {
       process.stdout.write(renderDiff(run));
       return 0;
@@ -136,13 +91,13 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
     return 0;
   }
 
-  const progress = progressPrinter();
-  const common = { root, config, rule: options.rule, unsafe: options.unsafe, python, allowDirty: options.allowDirty, onProgress: progress };
+  const progress = phaseProgressPrinter();
+  const common = { root, config, rule: options.rule, unsafe: options.unsafe, compileCheck, allowDirty: options.allowDirty, onProgress: progress };
   if (options.phase !== undefined) {
     const phase = findPhase(config, options.phase);
     process.stderr.write(`phase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`);
-    const outcome = await withInterrupt((signal) => runPhase({ ...common, phase: phase.id, signal }));
-    if (!outcome.pythonAvailable) warnIfNoPython(outcome);
+    const outcome = await withInterrupt((signal) => runPhase({ ...common, phase: phase.id, signal }), UNDOING);
+    warnCompileCheck(outcome.compileCheck);
     process.stdout.write(renderPhaseOutcome(outcome, colors));
     return exitCodeOf(outcome);
   }
@@ -153,13 +108,14 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
       signal,
       onPhaseStart: (phase) => process.stderr.write(`\nphase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`),
       onPhaseEnd: (outcome) => {
-        if (!outcome.pythonAvailable && !warned) {
+        if (outcome.compileCheck.note && !warned) {
           warned = true;
-          warnIfNoPython(outcome);
+          warnCompileCheck(outcome.compileCheck);
         }
         process.stdout.write(renderPhaseOutcome(outcome, colors));
       },
     }),
+    UNDOING,
   );
   process.stdout.write(`\n${renderRunAll(result, colors)}`);
   const last = result.outcomes.at(-1);
@@ -174,7 +130,7 @@ export function registerFixCommand(program: Command): void {
     .option('--diff', 'print a unified diff of the fixes and write nothing')
     .option('--dry-run', 'write nothing; print the summary')
     .option('--unsafe', 'apply unsafe fixes too (review them)')
-    .option('--python <path>', 'interpreter for compile validation (default: python3)')
+    .option('--python <path>', `interpreter for compile validation (default: ${adapterFor(DEFAULT_LANGUAGE).defaultInterpreter ?? 'none'})`)
     .option('--allow-dirty', 'with --phase/--all: run despite uncommitted tracked changes (files that have them are left out)')
     .action(async (pathArg: string, options: FixCliOptions) => {
       process.exitCode = await runFixCommand(pathArg, options);

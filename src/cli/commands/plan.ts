@@ -4,8 +4,7 @@ import { loadConfig } from '../../config/compile.js';
 import { TOOL_VERSION } from '../../model/version.js';
 import { planPhases } from '../../phases/plan.js';
 import { renderPlanMarkdown, renderPlanText } from '../../report/phases.js';
-import { colorsFor, emit, withRootAndConfig } from '../io.js';
-import { resolveRoot } from './scan.js';
+import { colorsFor, emit, resolveRoot, withRootAndConfig } from '../io.js';
 
 export function registerPlanCommand(program: Command): void {
   withRootAndConfig(program.command('plan').description('what each phase will do: risk, files, safe / unsafe / manual findings, gates, state'))

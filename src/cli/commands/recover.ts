@@ -12,8 +12,7 @@ import type { Command } from 'commander';
 import { requireNoJournal } from '../../phases/journal.js';
 import { recoverInterrupted } from '../../phases/recover.js';
 import { renderRecover } from '../../report/phases.js';
-import { colorsFor } from '../io.js';
-import { resolveRoot } from './scan.js';
+import { colorsFor, resolveRoot } from '../io.js';
 
 /** Commands whose first argument is the ssot root and that must not run over a half-done phase. */
 const GUARDED = new Set(['scan', 'check', 'fix', 'plan', 'rollback', 'verify']);

@@ -4,9 +4,9 @@ import { loadConfig } from '../../config/compile.js';
 import { UserError } from '../../model/errors.js';
 import { renderRollbackOutcome } from '../../report/phases.js';
 import { rollback, type RollbackTarget } from '../../phases/rollback.js';
-import { colorsFor, withRootAndConfig } from '../io.js';
-import { progressPrinter, withInterrupt } from './fix.js';
-import { resolveRoot } from './scan.js';
+import { colorsFor, resolveRoot, withRootAndConfig } from '../io.js';
+import { UNDOING, withInterrupt } from '../interrupt.js';
+import { phaseProgressPrinter } from '../phaseProgress.js';
 
 interface RollbackCliOptions {
   config?: string;
@@ -34,7 +34,7 @@ export function registerRollbackCommand(program: Command): void {
       const target = targetOf(options);
       const root = resolveRoot(pathArg);
       const config = await loadConfig(root, options.config);
-      const outcome = await withInterrupt((signal) => rollback({ root, config, target, signal, onProgress: progressPrinter() }));
+      const outcome = await withInterrupt((signal) => rollback({ root, config, target, signal, onProgress: phaseProgressPrinter() }), UNDOING);
       process.stdout.write(renderRollbackOutcome(outcome, colorsFor(process.stdout)));
       process.exitCode = outcome.status === 'done' ? 0 : outcome.status === 'interrupted' ? 130 : 1;
     });

@@ -1,16 +1,15 @@
 /** `ssot scan` (inventory, exit 0) and `ssot check` (CI gate: exit 1 when findings remain). */
-import path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/compile.js';
-import { UserError } from '../../model/errors.js';
+import { findPhase, findRule, requireService } from '../../config/select.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderText } from '../../report/text.js';
 import { scan, withScanWorkers, type ScanResult } from '../../engine/run.js';
 import type { StartedWorkers } from '../../engine/pool.js';
-import { colorsFor, emit, progressBar } from '../io.js';
+import { colorsFor, emit, progressBar, resolveRoot } from '../io.js';
+import { NO_COLORS } from '../../text/colors.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -26,13 +25,6 @@ export interface ScanCliOptions {
   cache?: boolean;
 }
 
-export function resolveRoot(pathArg: string | undefined): string {
-  const root = path.resolve(pathArg ?? '.');
-  if (!existsSync(root)) throw new UserError(`${pathArg}: no such directory`);
-  if (!statSync(root).isDirectory()) throw new UserError(`${pathArg}: not a directory`);
-  return root;
-}
-
 export async function runScan(pathArg: string | undefined, options: ScanCliOptions): Promise<ScanResult> {
   const root = resolveRoot(pathArg);
   return withScanWorkers(true, (started) => scanWith(root, options, started));
@@ -40,15 +32,9 @@ export async function runScan(pathArg: string | undefined, options: ScanCliOptio
 
 async function scanWith(root: string, options: ScanCliOptions, started: StartedWorkers): Promise<ScanResult> {
   const config = await loadConfig(root, options.config);
-  if (options.phase && !config.phases.some((p) => p.id === options.phase)) {
-    throw new UserError(`--phase ${options.phase}: no such phase (known: ${config.phases.map((p) => p.id).join(', ') || 'none'})`);
-  }
-  if (options.service && !config.services.some((s) => s.name === options.service)) {
-    throw new UserError(`--service ${options.service}: no such service (known: ${config.services.map((s) => s.name).join(', ') || 'none'})`);
-  }
-  if (options.rule && !config.rules.some((r) => r.id === options.rule)) {
-    throw new UserError(`--rule ${options.rule}: no such rule (known: ${config.rules.map((r) => r.id).join(', ')})`);
-  }
+  if (options.phase) findPhase(config, options.phase);
+  if (options.service) requireService(config, options.service);
+  if (options.rule) findRule(config, options.rule);
   const progress = progressBar('scanning');
   let result: ScanResult;
   try {
@@ -70,7 +56,7 @@ async function scanWith(root: string, options: ScanCliOptions, started: StartedW
   return result;
 }
 
-export function render(result: ScanResult, format: Format, toFile: boolean): string {
+export function renderScan(result: ScanResult, format: Format, toFile: boolean): string {
   switch (format) {
     case 'json':
       return renderJson(result);
@@ -81,7 +67,7 @@ export function render(result: ScanResult, format: Format, toFile: boolean): str
     default:
       // on a terminal the problems go to stderr (reportProblems); a report file keeps them
       return toFile
-        ? renderText(result, colorsFor({ isTTY: false } as NodeJS.WriteStream))
+        ? renderText(result, NO_COLORS)
         : renderText(result, colorsFor(process.stdout), { problems: false });
   }
 }
@@ -109,7 +95,7 @@ export function registerScanCommands(program: Command): void {
   addScanOptions(program.command('scan').description('inventory deprecated imports, their usages and string references (exit 0)')).action(
     async (pathArg: string, options: ScanCliOptions) => {
       const result = await runScan(pathArg, options);
-      emit(render(result, options.format, Boolean(options.output)), options.output);
+      emit(renderScan(result, options.format, Boolean(options.output)), options.output);
       reportProblems(result);
       process.exitCode = 0;
     },
@@ -118,7 +104,7 @@ export function registerScanCommands(program: Command): void {
     program.command('check').description('CI gate: exit 1 when any finding remains, 0 when none, 2 on usage or config errors'),
   ).action(async (pathArg: string, options: ScanCliOptions) => {
     const result = await runScan(pathArg, options);
-    emit(render(result, options.format, Boolean(options.output)), options.output);
+    emit(renderScan(result, options.format, Boolean(options.output)), options.output);
     reportProblems(result);
     process.exitCode = result.findings.length ? 1 : 0;
   });

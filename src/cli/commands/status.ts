@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/compile.js';
 import { renderStatusText } from '../../report/phases.js';
 import { phaseStatus } from '../../phases/status.js';
-import { colorsFor, withRootAndConfig, withTextJsonFormat } from '../io.js';
-import { resolveRoot } from './scan.js';
+import { colorsFor, resolveRoot, withRootAndConfig, withTextJsonFormat } from '../io.js';
 
 export function registerStatusCommand(program: Command): void {
   withTextJsonFormat(withRootAndConfig(program.command('status').description('where the migration stands: phase states, remaining findings, last gate results')))

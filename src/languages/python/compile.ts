@@ -4,8 +4,9 @@
  * only (nothing is imported or run). Returns null when the interpreter cannot
  * be started.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import type { CompileCheckResult } from '../adapter.js';
 
 const CHECKER = `
 import json, sys
@@ -20,6 +21,19 @@ for path, source in items:
         out[path] = "%s: %s" % (type(e).__name__, e)
 json.dump(out, sys.stdout)
 `;
+
+export const DEFAULT_INTERPRETER = 'python3';
+
+/** The adapter's compile check: `interpreter` defaults to python3; a missing interpreter skips the check and says so. */
+export async function checkPythonCompiles(
+  sources: readonly (readonly [string, string])[],
+  options: { readonly interpreter?: string },
+): Promise<CompileCheckResult> {
+  const interpreter = options.interpreter ?? DEFAULT_INTERPRETER;
+  const errors = await compileWithPython(interpreter, sources);
+  if (errors === null) return { ran: false, note: `${interpreter} not found; compile validation skipped`, errors: new Map() };
+  return { ran: true, errors };
+}
 
 /** path → compile error; files that compile are absent. null: no interpreter. */
 export async function compileWithPython(python: string, sources: readonly (readonly [string, string])[]): Promise<Map<string, string> | null> {
@@ -59,9 +73,4 @@ function compileBatch(python: string, sources: readonly (readonly [string, strin
     });
     child.stdin.end(JSON.stringify(sources));
   });
-}
-
-export function pythonAvailable(python: string): boolean {
-  const result = spawnSync(python, ['-c', 'pass'], { encoding: 'utf8' });
-  return !result.error && result.status === 0;
 }

@@ -20,45 +20,13 @@
  * `L()` becomes the canonical instance and other value uses are manual; any
  * other name is an instance and every reference is renamed.
  */
-import type { Applicability, Ban, RawFinding, UsageCategory } from '../../model/finding.js';
+import type { Edit } from '../../model/edit.js';
+import type { Applicability, Ban, ImportTarget, RawFinding, UsageCategory } from '../../model/finding.js';
+import type { FilePlan, FindingFix } from '../../model/outcome.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
-import type { Edit } from '../../engine/types.js';
+import type { PlanRule } from '../adapter.js';
 import type { PythonFileAnalysis } from './analyze.js';
 import { lookupScope, skippedBy, type Binding, type Reference, type Relevance, type Scope } from './scopes.js';
-
-export interface FixTarget {
-  readonly module: string;
-  readonly name: string;
-  /** Preferred local name (alias in the config, else name). */
-  readonly local: string;
-}
-
-export interface FixRuleInfo {
-  readonly id: string;
-  readonly canonical: FixTarget;
-  readonly types: FixTarget | undefined;
-  /** The rule's bans, to map a string reference `<banned path><rest>` to `<canonical path><rest>`. */
-  readonly bans?: readonly Ban[];
-}
-
-/** An edit whose text is one identifier that must resolve to `binds` after the change. */
-export interface NamedEdit extends Edit {
-  readonly binds?: string;
-}
-
-export interface FindingPlan {
-  readonly applicability: Applicability;
-  readonly reason?: string;
-}
-
-export interface PythonFixPlan {
-  /** Non-overlapping edits of every group included (safe, plus unsafe when allowed), sorted by start. */
-  readonly edits: NamedEdit[];
-  /** Per finding (same index as analysis.findings): how it is fixed. */
-  readonly perFinding: FindingPlan[];
-  /** Per finding: true when its fix is in `edits`. */
-  readonly applied: boolean[];
-}
 
 const TYPE_POSITIONS = new Set<UsageCategory>(['annotation', 'isinstance', 'spec', 'base-class']);
 
@@ -88,7 +56,7 @@ export const REASONS = {
 
 interface Group {
   scope: Scope;
-  rule: FixRuleInfo;
+  rule: PlanRule;
   bindings: Binding[];
 }
 
@@ -96,12 +64,12 @@ export function planPythonFixes(
   root: SyntaxNode,
   text: string,
   analysis: PythonFileAnalysis,
-  rules: ReadonlyMap<string, FixRuleInfo>,
+  rules: ReadonlyMap<string, PlanRule>,
   /** `packageInit`: the file is a package's `__init__.py` (its unused imports may be re-exports). */
   options: { unsafe: boolean; packageInit?: boolean },
-): PythonFixPlan {
+): FilePlan {
   const { findings } = analysis;
-  const perFinding: FindingPlan[] = findings.map(() => ({ applicability: 'manual', reason: REASONS.ambiguous }));
+  const perFinding: FindingFix[] = findings.map(() => ({ applicability: 'manual', reason: REASONS.ambiguous }));
   const applied = findings.map(() => false);
   if (root.hasError) {
     return { edits: [], perFinding: findings.map(() => ({ applicability: 'manual', reason: REASONS.parse })), applied };
@@ -117,7 +85,7 @@ export function planPythonFixes(
       list.push(index);
       return;
     }
-    perFinding[index] = unboundFindingPlan(finding, rules.get(finding.ruleId));
+    perFinding[index] = unboundFindingFix(finding, rules.get(finding.ruleId));
   });
 
   // group deprecated bindings by scope and rule
@@ -142,7 +110,7 @@ export function planPythonFixes(
     }
     return analysis.scopes.module;
   };
-  const edits: NamedEdit[] = [];
+  const edits: Edit[] = [];
   const statementPlans = new Map<number, StatementPlan>();
   const reserved = new Map<Scope, Set<string>>(); // names this plan adds per scope
 
@@ -189,7 +157,7 @@ export function planPythonFixes(
       const ban = analysis.deprecatedBindings.get(binding)!;
       const indices = bindingFindings.get(binding) ?? [];
       const importIndex = indices.find((i) => findings[i]!.kind === 'import');
-      const setAll = (plan: FindingPlan) => {
+      const setAll = (plan: FindingFix) => {
         for (const i of indices) perFinding[i] = plan;
       };
       if (binding.kind === 'star-import') {
@@ -353,7 +321,7 @@ export function planPythonFixes(
     const included: BindingDecision[] = [];
     for (const d of decisions) {
       const include = d.applicability === 'safe' || options.unsafe;
-      const plan: FindingPlan = d.applicability === 'safe' ? { applicability: 'safe' } : { applicability: 'unsafe', reason: d.unsafeReason ?? REASONS.fallback };
+      const plan: FindingFix = d.applicability === 'safe' ? { applicability: 'safe' } : { applicability: 'unsafe', reason: d.unsafeReason ?? REASONS.fallback };
       for (const i of bindingFindings.get(d.binding) ?? []) {
         const finding = findings[i]!;
         const isRewritten =
@@ -431,10 +399,10 @@ export function planPythonFixes(
     }
     if (names.length) additions.unshift(`from ${rule.canonical.module} import ${names.join(', ')}`);
     for (const statement of statements) {
-      let sp = statementPlans.get(statement.id);
-      if (!sp) statementPlans.set(statement.id, (sp = { statement, removeClauses: new Set(), additions: [] }));
-      for (const d of decisions) if (d.remove && d.binding.import!.statement.id === statement.id) sp.removeClauses.add(d.binding.import!.clause.id);
-      if (anchors.has(statement.id)) sp.additions.push(...additions);
+      let statementPlan = statementPlans.get(statement.id);
+      if (!statementPlan) statementPlans.set(statement.id, (statementPlan = { statement, removeClauses: new Set(), additions: [] }));
+      for (const d of decisions) if (d.remove && d.binding.import!.statement.id === statement.id) statementPlan.removeClauses.add(d.binding.import!.clause.id);
+      if (anchors.has(statement.id)) statementPlan.additions.push(...additions);
     }
 
 
@@ -533,7 +501,7 @@ interface StatementPlan {
   additions: string[];
 }
 
-function importName(target: FixTarget, local: string): string {
+function importName(target: ImportTarget, local: string): string {
   return local === target.name ? target.name : `${target.name} as ${local}`;
 }
 
@@ -594,7 +562,7 @@ function declaredElsewhere(binding: Binding, scopes: readonly Scope[]): boolean 
   return scopes.some((s) => s.globals.has(binding.name) || s.nonlocals.has(binding.name));
 }
 
-function unboundFindingPlan(finding: RawFinding, rule: FixRuleInfo | undefined): FindingPlan {
+function unboundFindingFix(finding: RawFinding, rule: PlanRule | undefined): FindingFix {
   if (finding.kind === 'string-reference') {
     const target = rule ? suggestPath(finding.symbol, rule) : undefined;
     return { applicability: 'manual', reason: target ? `${REASONS.string}: change it to "${target}"` : `${REASONS.string} into a deprecated module: point it at what replaces it` };
@@ -610,9 +578,8 @@ function unboundFindingPlan(finding: RawFinding, rule: FixRuleInfo | undefined):
  * for an attribute of a deprecated class when the rule has `types`. A string
  * under a banned *module* has no one-to-one counterpart: no suggestion.
  */
-export function suggestPath(value: string, rule: FixRuleInfo): string | undefined {
+export function suggestPath(value: string, rule: PlanRule): string | undefined {
   const canonical = `${rule.canonical.module}.${rule.canonical.name}`;
-  if (!rule.bans) return canonical;
   const ban = rule.bans.find((b) => value === b.path || value.startsWith(`${b.path}.`));
   if (!ban || ban.kind === 'module') return undefined;
   const rest = value.slice(ban.path.length);
@@ -626,7 +593,7 @@ export function suggestPath(value: string, rule: FixRuleInfo): string | undefine
  * parentheses valid) and add imports. `vanishing`: ids of every statement this
  * plan removes whole.
  */
-function statementEdits(plan: StatementPlan, text: string, vanishing: ReadonlySet<number>): NamedEdit[] {
+function statementEdits(plan: StatementPlan, text: string, vanishing: ReadonlySet<number>): Edit[] {
   const { statement } = plan;
   const clauses = clausesOf(statement);
   const removeAll = clauses.length > 0 && clauses.every((c) => plan.removeClauses.has(c.id));
@@ -639,7 +606,7 @@ function statementEdits(plan: StatementPlan, text: string, vanishing: ReadonlySe
     const edit = removeStatement(statement, text, vanishing);
     return edit ? [edit] : [];
   }
-  const edits: NamedEdit[] = [];
+  const edits: Edit[] = [];
   let i = 0;
   while (i < clauses.length) {
     if (!plan.removeClauses.has(clauses[i]!.id)) {
@@ -677,7 +644,7 @@ function indentationAt(text: string, index: number): string {
  * alone on it; with its `;` when it shares the line; `pass` in its place when
  * its block would be left without statements (the first vanishing one).
  */
-function removeStatement(statement: SyntaxNode, text: string, vanishing: ReadonlySet<number>): NamedEdit | null {
+function removeStatement(statement: SyntaxNode, text: string, vanishing: ReadonlySet<number>): Edit | null {
   const parent = statement.parent;
   if (parent?.type === 'block') {
     const siblings = parent.namedChildren.filter((c): c is SyntaxNode => c !== null && c.type !== 'comment');

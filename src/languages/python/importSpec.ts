@@ -6,10 +6,11 @@
 import type { ImportSpec } from '../../model/finding.js';
 import { LiteTree } from '../../parsing/liteTree.js';
 import { getParser } from '../../parsing/treeSitter.js';
+import { PYTHON_GRAMMAR } from './grammar.js';
 import { dottedText } from './scopes.js';
 
 export async function parsePythonImportSpec(text: string): Promise<ImportSpec | { error: string }> {
-  const parser = await getParser('python');
+  const parser = await getParser(PYTHON_GRAMMAR);
   const tree = parser.parse(text);
   if (!tree) return { error: 'could not be parsed' };
   const lite = new LiteTree(tree, text);

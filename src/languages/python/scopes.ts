@@ -721,7 +721,3 @@ export function dottedText(node: SyntaxNode): string {
   for (const child of node.namedChildren) if (child?.type === 'identifier') parts.push(child.text);
   return parts.length ? parts.join('.') : node.text;
 }
-
-export function isComprehension(node: SyntaxNode): boolean {
-  return COMPREHENSIONS.has(node.type);
-}

@@ -128,8 +128,8 @@ export function parsePrometheusText(text: string): MetricFamily[] {
 }
 
 // parsing selectors needs no Prometheus parser: its own module keeps the config loader light
-import { formatSelector } from './selectors.js';
-export { formatSelector, parseSelector } from './selectors.js';
+import { formatSelector } from '../../config/metricSelector.js';
+export { formatSelector, parseSelector } from '../../config/metricSelector.js';
 
 /** Counter families are named with or without `_total` depending on the client library. */
 function sameMetric(familyName: string, metric: string): boolean {

@@ -4,11 +4,9 @@
  * record them and a watch can reuse them.
  */
 
-/** A Prometheus series selector: family name plus label equalities (other labels are summed over). */
-export interface MetricSelector {
-  metric: string;
-  labels: Record<string, string>;
-}
+import type { MetricSelector } from '../../config/metricSelector.js';
+
+export type { MetricSelector };
 
 export interface RedisSourceSpec {
   kind: 'redis';

@@ -1,5 +1,10 @@
 /** Metric selectors (`name{label="value",…}`) as written in the monitor config. */
-import type { MetricSelector } from './types.js';
+
+/** A Prometheus series selector: family name plus label equalities (other labels are summed over). */
+export interface MetricSelector {
+  metric: string;
+  labels: Record<string, string>;
+}
 
 const SELECTOR_PATTERN = /^\s*([A-Za-z_:][A-Za-z0-9_:]*)\s*(?:\{(.*)\})?\s*$/;
 const LABEL_PATTERN = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/gy;

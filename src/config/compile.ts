@@ -4,7 +4,7 @@
  * globs normalised. Errors name file, line and key.
  */
 import path from 'node:path';
-import type { Ban, ImportSpec, ImportTarget } from '../model/finding.js';
+import { findBan, isAtOrUnder, type Ban, type ImportSpec, type ImportTarget } from '../model/finding.js';
 import { UserError } from '../model/errors.js';
 import { adapterFor } from '../languages/registry.js';
 import { displayPath, formatKeyPath, locateConfig, readRawConfig, type LoadedRawConfig } from './load.js';
@@ -33,10 +33,17 @@ export interface ConfigTarget extends ImportTarget {
   readonly statement: string;
 }
 
+/** A `canonical:` entry: one statement, which may import several names (each a target deprecated names pair with). */
+export interface CanonicalEntry {
+  readonly id: string;
+  readonly statement: string;
+  readonly targets: readonly ImportTarget[];
+}
+
 export interface Rule {
   readonly id: string;
   readonly bans: readonly Ban[];
-  readonly canonical: ConfigTarget & { readonly id: string };
+  readonly canonical: CanonicalEntry;
   readonly types: ConfigTarget | undefined;
   readonly allowIn: readonly string[];
   readonly message: string | undefined;
@@ -82,12 +89,16 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
 
   const adapter = adapterFor(raw.language);
   const parseImportSpec = (text: string) => adapter.parseImportSpec(text);
-  const canonical = new Map<string, ConfigTarget & { id: string }>();
+  const canonical = new Map<string, CanonicalEntry>();
   for (const [id, statement] of Object.entries(raw.canonical)) {
     const spec = await parseImportSpec(statement);
-    const single = singleName(spec);
-    if ('error' in single) fail(['canonical', id], `${single.error}: "${statement}" (expected \`from module import name\`)`);
-    else canonical.set(id, { id, ...single, statement });
+    if ('error' in spec) fail(['canonical', id], `${spec.error}: "${statement}" (expected \`from module import name, …\`)`);
+    else if (spec.kind !== 'from' || spec.names.some((n) => n.name === '*')) {
+      fail(['canonical', id], `must name what it imports: "${statement}" (expected \`from module import name, …\`)`);
+    } else {
+      const targets = spec.names.map((n) => ({ module: spec.module, name: n.name, local: n.alias ?? n.name }));
+      canonical.set(id, { id, statement, targets });
+    }
   }
 
   const ruleIds = new Set<string>();
@@ -95,16 +106,16 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
   for (const [index, rule] of raw.rules.entries()) {
     if (ruleIds.has(rule.id)) fail(['rules', index, 'id'], `duplicates rule id "${rule.id}"`);
     ruleIds.add(rule.id);
-    const target = canonical.get(rule.replaceWith);
-    if (!target) {
+    const entry = canonical.get(rule.replaceWith);
+    if (!entry) {
       const known = [...canonical.keys()].map((k) => `"${k}"`).join(', ') || 'none';
       fail(['rules', index, 'replaceWith'], `names no canonical id: "${rule.replaceWith}" (known: ${known})`);
     }
-    const bans: Ban[] = [];
+    const specs: { spec: ImportSpec; statement: string; at: (string | number)[] }[] = [];
     for (const [i, statement] of rule.deprecated.entries()) {
       const spec = await parseImportSpec(statement);
       if ('error' in spec) fail(['rules', index, 'deprecated', i], `${spec.error}: "${statement}"`);
-      else bans.push(...bansOf(rule.id, spec, statement));
+      else specs.push({ spec, statement, at: ['rules', index, 'deprecated', i] });
     }
     let types: ConfigTarget | undefined;
     if (rule.types !== undefined) {
@@ -113,14 +124,42 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
       if ('error' in single) fail(['rules', index, 'types'], `${single.error}: "${rule.types}" (expected \`from module import Class\`)`);
       else types = { ...single, statement: rule.types };
     }
+    const where = (keyPath: (string | number)[]) => `${displayPath(file)}:${loaded.lineOf(keyPath) ?? 1}`;
+    const paired = pairRule(entry!, specs, rule.map ?? {}, (keyPath, message) => fail(keyPath, message), ['rules', index, 'map']);
+    const bans: Ban[] = paired.map(({ ban, at }) => ({
+      ...ban,
+      ruleId: rule.id,
+      ...(types ? { typesPath: `${types.module}.${types.name}` } : {}),
+      ...(rule.mode ? { mode: rule.mode } : {}),
+      configLocation: where(at),
+    }));
     rules.push({
       id: rule.id,
-      bans: types ? bans.map((ban) => ({ ...ban, typesPath: `${types!.module}.${types!.name}` })) : bans,
-      canonical: target!,
+      bans,
+      canonical: entry!,
       types,
       allowIn: rule.allowIn.map(normaliseGlob),
       message: rule.message,
     });
+  }
+  checkOverlaps(rules, (ruleIndex, banIndex, message) => {
+    const deprecatedIndex = raw.rules[ruleIndex]!.deprecated.indexOf(rules[ruleIndex]!.bans[banIndex]!.source);
+    return fail(['rules', ruleIndex, 'deprecated', Math.max(0, deprecatedIndex)], message);
+  });
+  // a migration's target must not be deprecated itself; the `types` class may be banned by its own
+  // rule exactly (type positions are then exempt: its other uses are what the rule moves away from)
+  for (const [index, rule] of rules.entries()) {
+    const targets: { key: 'replaceWith' | 'types'; path: string }[] = [
+      ...rule.canonical.targets.map((t) => ({ key: 'replaceWith' as const, path: `${t.module}.${t.name}` })),
+      ...(rule.types ? [{ key: 'types' as const, path: `${rule.types.module}.${rule.types.name}` }] : []),
+    ];
+    for (const { key, path } of targets) {
+      for (const other of rules) {
+        const ban = findBan(other.bans, path);
+        if (!ban || (key === 'types' && other === rule && ban.path === path)) continue;
+        fail(['rules', index, key], `names \`${path}\`, which rule "${other.id}" bans (\`${ban.source}\`): the target of a migration must not be deprecated itself`);
+      }
+    }
   }
 
   const phaseIds = new Set<string>();
@@ -172,13 +211,85 @@ function singleName(spec: ImportSpec | { error: string }): Omit<ConfigTarget, 's
   return { module: spec.module, name: first.name, local: first.alias ?? first.name };
 }
 
-function bansOf(ruleId: string, spec: ImportSpec, source: string): Ban[] {
-  if (spec.kind === 'import') return [{ ruleId, kind: 'module', path: spec.module, source }];
-  return spec.names.map(({ name }) =>
-    name === '*'
-      ? { ruleId, kind: 'module' as const, path: spec.module, source }
-      : { ruleId, kind: 'symbol' as const, path: `${spec.module}.${name}`, source },
-  );
+type Fail = (keyPath: (string | number)[], message: string) => never;
+
+/**
+ * Pairs every deprecated name of a rule with one of its canonical targets:
+ * an explicit `map` entry first, then the target of the same name (for
+ * `import M`: the target whose last segment is M's), then — when the
+ * canonical statement imports one name and no deprecated name pairs with it
+ * by name — that one name (many deprecated names → one shared object, as the
+ * seed's Redis managers). A name without a partner is a config error naming it.
+ * `map` keys that name a path under a banned module (`mock.mock`) map that
+ * path itself.
+ */
+function pairRule(
+  canonical: CanonicalEntry,
+  specs: readonly { spec: ImportSpec; statement: string; at: (string | number)[] }[],
+  map: Readonly<Record<string, string>>,
+  fail: Fail,
+  mapAt: (string | number)[],
+): { ban: Omit<Ban, 'ruleId'>; at: (string | number)[] }[] {
+  const byName = new Map(canonical.targets.map((t) => [t.local, t] as const));
+  for (const t of canonical.targets) if (!byName.has(t.name)) byName.set(t.name, t);
+  const lastSegment = (path: string) => path.slice(path.lastIndexOf('.') + 1);
+  const entries = specs.flatMap(({ spec, statement, at }) => {
+    if (spec.kind === 'import') return [{ kind: 'module' as const, path: spec.module, name: lastSegment(spec.module), statement, at }];
+    return spec.names.map(({ name }) =>
+      name === '*'
+        ? { kind: 'module' as const, path: spec.module, name: lastSegment(spec.module), statement, at }
+        : { kind: 'symbol' as const, path: `${spec.module}.${name}`, name, statement, at },
+    );
+  });
+  const mapTarget = (value: string, key: string): ImportTarget => {
+    const named = byName.get(value);
+    if (named) return named;
+    const dot = value.lastIndexOf('.');
+    if (dot <= 0) fail([...mapAt, key], `maps to "${value}", which is neither a name of canonical "${canonical.id}" (${canonical.targets.map((t) => t.local).join(', ')}) nor a dotted path`);
+    return { module: value.slice(0, dot), name: value.slice(dot + 1), local: value.slice(dot + 1) };
+  };
+  const anyByName = entries.some((e) => byName.has(e.name) || (e.kind === 'module' && canonical.targets.some((t) => t.name === e.name)));
+  const single = canonical.targets.length === 1 && !anyByName ? canonical.targets[0] : undefined;
+  const used = new Set<string>();
+  const out = entries.map((e) => {
+    const key = e.path in map ? e.path : e.name in map ? e.name : undefined;
+    if (key !== undefined) used.add(key);
+    const target = key !== undefined ? mapTarget(map[key]!, key) : (byName.get(e.name) ?? single);
+    if (!target) {
+      const names = canonical.targets.map((t) => t.local).join(', ');
+      return fail(e.at, `names \`${e.path}\`, which has no partner in canonical "${canonical.id}" (${names}): add it to that statement, or pair it in \`map: { ${e.name}: … }\``);
+    }
+    return { ban: { kind: e.kind, path: e.path, source: e.statement, target }, at: e.at };
+  });
+  // the other map keys map paths under a banned module (`mock.mock: unittest.mock`)
+  const pathMap: (readonly [string, string])[] = [];
+  for (const [key, value] of Object.entries(map)) {
+    if (used.has(key)) continue;
+    const owner = out.find((o) => o.ban.kind === 'module' && isAtOrUnder(key, o.ban.path) && key !== o.ban.path);
+    if (!owner) fail([...mapAt, key], `names "${key}", which is neither a deprecated name of this rule nor a path under one of its banned modules`);
+    const target = mapTarget(value, key);
+    pathMap.push([key, `${target.module}.${target.name}`]);
+  }
+  return out.map((o) => (o.ban.kind === 'module' && pathMap.some(([k]) => isAtOrUnder(k, o.ban.path)) ? { ...o, ban: { ...o.ban, pathMap } } : o));
+}
+
+/**
+ * A finding belongs to one rule: a ban at or under another ban (of the same
+ * rule or another) is a config error, never silently shadowed.
+ */
+function checkOverlaps(rules: readonly Rule[], fail: (ruleIndex: number, banIndex: number, message: string) => never): void {
+  const all = rules.flatMap((rule, ruleIndex) => rule.bans.map((ban, banIndex) => ({ rule, ruleIndex, ban, banIndex })));
+  for (let j = 1; j < all.length; j++) {
+    const later = all[j]!;
+    for (let i = 0; i < j; i++) {
+      const earlier = all[i]!;
+      const [narrow, wide] = isAtOrUnder(later.ban.path, earlier.ban.path) ? [later, earlier] : isAtOrUnder(earlier.ban.path, later.ban.path) ? [earlier, later] : [null, null];
+      if (!narrow || !wide) continue;
+      const owner = earlier.rule === later.rule ? 'this rule' : `rule "${earlier.rule.id}"`;
+      const how = narrow.ban.path === wide.ban.path ? `\`${later.ban.path}\` is banned twice` : `\`${narrow.ban.path}\` lies under \`${wide.ban.path}\``;
+      fail(later.ruleIndex, later.banIndex, `${how} (${owner}: \`${earlier.ban.source}\`): a finding belongs to one rule; drop one of the two, or narrow the wider one`);
+    }
+  }
 }
 
 /** Posix, no leading `./`, no trailing `/`; `.` becomes ''. */

@@ -19,12 +19,20 @@ export const ruleSchema = z
     deprecated: z
       .array(z.string())
       .min(1)
-      .describe('Python import statements naming what is banned: `from M import N` bans symbol M.N, `import M` bans module M and everything under it.'),
-    replaceWith: z.string().describe('A key of `canonical`: the import every deprecated binding moves to.'),
+      .describe('Import statements naming what is banned: `from M import N, …` bans symbols M.N, `import M` bans module M and everything under it.'),
+    replaceWith: z.string().describe('A key of `canonical`: the import the deprecated names move to (paired by name when it imports several).'),
     types: z
       .string()
       .optional()
       .describe('Optional `from M import Class`: the class to use where a deprecated class appears in type positions (annotations, isinstance, spec=, base classes).'),
+    map: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Explicit pairs of deprecated name (or path under a banned module) → canonical name (or dotted path), where pairing by name does not say it.'),
+    mode: z
+      .enum(['move', 'replace'])
+      .optional()
+      .describe('move: the same object in a new home (only imports change); replace: a different object (uses are rewritten). Default: inferred from what the names are in the tree, else from their spelling.'),
     allowIn: z.array(z.string()).default([]).describe('Globs of files where the deprecated import is legitimate.'),
     message: z.string().optional().describe('Text shown with each finding.'),
   })

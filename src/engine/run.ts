@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Config, Rule } from '../config/compile.js';
 import { activeBanSets, buildGrouping } from '../config/grouping.js';
 import type { FileProblem, Finding } from '../model/finding.js';
-import { UNASSIGNED } from '../model/finding.js';
+import { findBan, UNASSIGNED, type ImportTarget } from '../model/finding.js';
 import type { FileFinding, FileRewrite, RunStats } from '../model/outcome.js';
 import { TOOL_VERSION } from '../model/version.js';
 import type { PlanRule } from '../languages/adapter.js';
@@ -20,6 +20,7 @@ import { adapterFor, DEFAULT_LANGUAGE } from '../languages/registry.js';
 import { discoverFiles } from '../workspace/discover.js';
 import { cacheFileOf, cacheFingerprint, RACY_MARGIN_MS, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
 import type { RunMode } from './file.js';
+import { shapeRules } from './mappings.js';
 import { MAX_ROUNDS } from './rounds.js';
 import { runJob, startWorkers, stopWorkers, type RunJob, type StartedWorkers } from './pool.js';
 
@@ -119,12 +120,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     services.push(service);
     phases.push(phase);
   }
-  const { banSets, banSetOf } = activeBanSets(config, grouping, files, options.rule);
-
-  const rules = mode === 'inventory' ? [] : config.rules.map((r) => [r.id, planRule(r)] as const);
+  const adapter = adapterFor(config.language);
+  // planning needs every ban's shape (what the names are in the tree); an inventory does not
+  const shaped = mode === 'inventory' ? config.rules : await shapeRules(config, root, adapter);
+  const { banSets, banSetOf } = activeBanSets({ ...config, rules: shaped }, grouping, files, options.rule);
+  const rules = mode === 'inventory' ? [] : shaped.map((r) => [r.id, planRule(r)] as const);
   // a fix run reads what it plans: the cache is for the inventory and its annotation
   const cacheFile = options.cache && mode !== 'fix' ? cacheFileOf(root) : null;
-  const adapter = adapterFor(config.language);
   const fingerprint = cacheFile ? cacheFingerprint(config.language, adapter.grammar, config.sourceRoots, mode === 'annotate' ? rules : null) : '';
   const job: RunJob = {
     root,
@@ -178,8 +180,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 
 /** The plain-data part of a rule that planning reads (the job is cloned to workers). */
 function planRule(rule: Rule): PlanRule {
-  const target = (t: { module: string; name: string; local: string }) => ({ module: t.module, name: t.name, local: t.local });
-  return { id: rule.id, canonical: target(rule.canonical), types: rule.types && target(rule.types), bans: rule.bans };
+  return { id: rule.id, types: rule.types && { module: rule.types.module, name: rule.types.name, local: rule.types.local }, bans: rule.bans };
 }
 
 function workerCount(requested: number | undefined, files: number): number {
@@ -242,7 +243,7 @@ function toFinding(f: FileFinding, rel: string, service: string | null, phase: s
 }
 
 export function messageFor(f: Pick<Finding, 'kind' | 'symbol' | 'local' | 'usage'>, rule: Rule): string {
-  const target = rule.canonical.statement;
+  const target = targetStatement(findBan(rule.bans, f.symbol)?.target) ?? rule.canonical.statement;
   const base =
     f.kind === 'import'
       ? `\`${f.symbol}\` is deprecated; use \`${target}\``
@@ -266,4 +267,10 @@ export function summarize(findings: readonly Finding[], files: number): ScanSumm
     byRule: count((f) => f.rule),
     byKind: count((f) => f.kind),
   };
+}
+
+/** `from M import N [as A]` for a target, as a message shows it. */
+function targetStatement(target: ImportTarget | undefined): string | undefined {
+  if (!target) return undefined;
+  return `from ${target.module} import ${target.name}${target.local === target.name ? '' : ` as ${target.local}`}`;
 }

@@ -6,16 +6,17 @@
  */
 import type { Ban, ImportSpec, ImportTarget, RawFinding } from '../model/finding.js';
 import type { FilePlan } from '../model/outcome.js';
+import type { SymbolInfo } from '../model/symbols.js';
 import type { Range } from '../model/range.js';
 import type { Grammar } from '../parsing/treeSitter.js';
 
 /** A rule as planning reads it (plain data: it is cloned to worker threads). */
 export interface PlanRule {
   readonly id: string;
-  readonly canonical: ImportTarget;
-  readonly types: ImportTarget | undefined;
-  /** The rule's bans, to map a string reference `<banned path><rest>` to `<canonical path><rest>`. */
+  /** The rule's bans, each with its target and (when planning) its shape. */
   readonly bans: readonly Ban[];
+  /** The class for type positions where a deprecated class becomes a canonical instance. */
+  readonly types: ImportTarget | undefined;
 }
 
 export interface FileAnalysisInput {
@@ -101,6 +102,8 @@ export interface LanguageAdapter {
    * (`--python`), undefined for the language's default.
    */
   checkCompiles?(sources: readonly (readonly [string, string])[], options: { readonly interpreter?: string }): Promise<CompileCheckResult>;
+  /** What each dotted path is in the tree under `root` (module, class, instance, …; `unknown` when not defined there). */
+  describeSymbols(root: string, sourceRoots: readonly string[], paths: readonly string[]): Promise<Map<string, SymbolInfo>>;
   /** Does `module` (under `sourceRoots` of `root`) define `name` at module level? */
   resolveExport(root: string, sourceRoots: readonly string[], module: string, name: string): Promise<ExportResolution>;
 }

@@ -19,6 +19,16 @@ export interface ImportSpec {
 }
 
 /**
+ * How a deprecated binding moves to its canonical one:
+ * - `move`: the same object in a new home — the import changes, every use keeps its shape;
+ * - `rename`: a different object of the same kind (instance → instance, class → class, …) —
+ *   references are renamed to the canonical binding;
+ * - `class-to-instance`: a deprecated class replaced by a shared canonical instance — `L()`
+ *   becomes the instance, type positions use the rule's `types` class.
+ */
+export type MigrationShape = 'move' | 'rename' | 'class-to-instance';
+
+/**
  * A banned dotted path. `symbol` comes from `from M import N` (bans M.N and
  * everything under it); `module` from `import M` (bans M and everything under it).
  */
@@ -30,6 +40,38 @@ export interface Ban {
   readonly source: string;
   /** The rule's `types` class path: a binding of exactly this path used only in type positions is not a finding. */
   readonly typesPath?: string;
+  /** What it moves to: the canonical binding paired with it (`from target.module import target.name`). */
+  readonly target?: ImportTarget;
+  /** `mode:` of the rule when the config sets it (it wins over what ssot infers). */
+  readonly mode?: 'move' | 'replace';
+  /** Decided before a run that plans fixes (see engine/mappings.ts); absent in an inventory. */
+  readonly shape?: MigrationShape;
+  /** Why the shape is what it is, when ssot inferred it from the names alone (shown with the fix). */
+  readonly shapeNote?: string;
+  /** Paths under a banned module mapped explicitly (`map:` in the rule): deprecated path → canonical path. */
+  readonly pathMap?: readonly (readonly [string, string])[];
+  /** `file:line` of the config entry, for errors found later (at run time). */
+  readonly configLocation?: string;
+}
+
+/** The dotted path a ban's target names (`unittest.mock` for `from unittest import mock`). */
+export function targetPath(target: ImportTarget): string {
+  return `${target.module}.${target.name}`;
+}
+
+/**
+ * Where `path` (at or under `ban.path`) lives after the migration: the
+ * target path plus the rest, unless an explicit map entry covers it
+ * (longest prefix wins). Null when the ban has no target.
+ */
+export function mappedPath(ban: Ban, path: string): string | null {
+  let best: readonly [string, string] | undefined;
+  for (const entry of ban.pathMap ?? []) {
+    if (isAtOrUnder(path, entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
+  }
+  if (best) return best[1] + path.slice(best[0].length);
+  if (!ban.target) return null;
+  return targetPath(ban.target) + path.slice(ban.path.length);
 }
 
 export type FindingKind = 'import' | 'usage' | 'string-reference';

@@ -7,6 +7,16 @@ import { gatesFor } from './gates.js';
 import { ruleFilterFor, runPhase, type PhaseOutcome, type RunPhaseOptions } from './runPhase.js';
 import { phaseStates, readState } from './state.js';
 
+/** The phase `ssot fix --all` runs when the config declares none: every file, every rule. */
+export const IMPLICIT_PHASE: Phase = {
+  id: 'all',
+  title: 'every file (no phases configured)',
+  risk: undefined,
+  files: [],
+  include: ['**'],
+  rules: undefined,
+};
+
 export interface RunAllOptions extends Omit<RunPhaseOptions, 'phase' | 'reuseBeforeGates'> {
   readonly onPhaseStart?: (phase: Phase) => void;
   readonly onPhaseEnd?: (outcome: PhaseOutcome) => void;
@@ -26,7 +36,9 @@ export interface RunAllResult {
  * phase's `before` gates: between the two, only the commit happened, so the
  * tree they check is the same.
  */
-export async function runAllPhases(options: RunAllOptions): Promise<RunAllResult> {
+export async function runAllPhases(input: RunAllOptions): Promise<RunAllResult> {
+  // a config without phases runs every file as one implicit phase
+  const options = input.config.phases.length ? input : { ...input, config: { ...input.config, phases: [IMPLICIT_PHASE] } };
   const states = phaseStates(options.config, readState(options.root));
   // a --rule no phase can take is a usage error before any phase runs, not after the first commits
   for (const phase of options.config.phases) ruleFilterFor(options.config, phase, options.rule);

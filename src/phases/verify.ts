@@ -122,7 +122,7 @@ async function complianceChecks(root: string, config: Config): Promise<VerifyChe
 function canonicalTargets(config: Config): (ImportTarget & { statement: string })[] {
   const seen = new Map<string, ImportTarget & { statement: string }>();
   for (const rule of config.rules) {
-    for (const target of [rule.canonical, rule.types]) {
+    for (const target of [...rule.canonical.targets.map((t) => ({ ...t, statement: rule.canonical.statement })), rule.types]) {
       if (target && !seen.has(`${target.module}:${target.name}`)) seen.set(`${target.module}:${target.name}`, target);
     }
   }

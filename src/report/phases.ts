@@ -157,11 +157,15 @@ export function renderPlanText(plan: PlanResult, colors: Colors = NO_COLORS): st
   }
   const out = [table(['phase', 'risk', 'files', 'safe', 'unsafe', 'manual', 'gates (before → after)', 'state'], rows, ['l', 'l', 'r', 'r', 'r', 'r', 'l', 'l'], colors), ''];
   const t = plan.totals;
-  out.push(
-    `${plural(t.total, 'finding')} in ${plural(t.files, 'file')}: ${t.safe} safe (fixed by \`ssot fix --phase\`), ${t.unsafe} unsafe (need --unsafe and review), ${t.manual} manual`,
-  );
-  if (plan.unassigned.findings.total) {
-    out.push(colors.yellow(`${plural(plan.unassigned.findings.total, 'finding')} in ${plural(plan.unassigned.files.length, 'file')} belong to no phase; no phase will fix them`));
+  const loose = plan.unassigned.findings;
+  const fixedBy = plan.phases.length ? `${t.safe - loose.safe} fixed by \`ssot fix --phase\`` : 'fixed by `ssot fix --all`, one implicit phase of every file';
+  out.push(`${plural(t.total, 'finding')} in ${plural(t.files, 'file')}: ${t.safe} safe (${fixedBy}), ${t.unsafe} unsafe (need --unsafe and review), ${t.manual} manual`);
+  if (plan.phases.length && loose.total) {
+    out.push(
+      colors.yellow(
+        `${plural(loose.total, 'finding')} in ${plural(plan.unassigned.files.length, 'file')} belong to no phase: no phase fixes them${loose.safe ? ` (\`ssot fix\` without --phase fixes their ${loose.safe} safe ones, ungated)` : ''}`,
+      ),
+    );
   }
   if (plan.journal) out.push(colors.red(`an interrupted \`${plan.journal.command}\` needs \`ssot recover\` first`));
   return `${out.join('\n')}\n`;

@@ -39,7 +39,37 @@ const cases: { name: string; file?: string; text: string; message: string }[] = 
   { name: 'relative deprecated import', text: `${HEAD}rules:\n  - id: r\n    deprecated:\n      - "from .x import y"\n    replaceWith: c\n`, message: '7: `rules[0].deprecated[0]` must be an absolute import (relative imports depend on the importing file): "from .x import y"' },
   { name: '__future__ import', text: `${HEAD}rules:\n  - id: r\n    deprecated: ["from __future__ import annotations"]\n    replaceWith: c\n`, message: '6: `rules[0].deprecated[0]` is a __future__ import: "from __future__ import annotations"' },
   { name: 'replaceWith naming no canonical id', text: `${HEAD}rules:\n  - id: r\n    deprecated: ["from x import y"]\n    replaceWith: redis\n`, message: '7: `rules[0].replaceWith` names no canonical id: "redis" (known: "c")' },
-  { name: 'canonical importing two names', text: `version: 1\ncanonical:\n  c: "from a import b, d"\n${RULE}`, message: '3: `canonical.c` must import exactly one name: "from a import b, d" (expected `from module import name`)' },
+  { name: 'canonical star import', text: `version: 1\ncanonical:\n  c: "from a import *"\n${RULE}`, message: '3: `canonical.c` must name what it imports: "from a import *" (expected `from module import name, …`)' },
+  {
+    name: 'deprecated name without a partner among several canonical names',
+    text: `version: 1\ncanonical:\n  c: "from a import b, d"\nrules:\n  - id: r\n    deprecated: ["from x import b, y"]\n    replaceWith: c\n`,
+    message: '6: `rules[0].deprecated[0]` names `x.y`, which has no partner in canonical "c" (b, d): add it to that statement, or pair it in `map: { y: … }`',
+  },
+  {
+    name: 'map value that is neither a canonical name nor a path',
+    text: `${HEAD}rules:\n  - id: r\n    deprecated: ["from x import y"]\n    replaceWith: c\n    map: { y: nowhere }\n`,
+    message: '8: `rules[0].map.y` maps to "nowhere", which is neither a name of canonical "c" (b) nor a dotted path',
+  },
+  {
+    name: 'map key that names nothing of the rule',
+    text: `${HEAD}rules:\n  - id: r\n    deprecated: ["from x import y"]\n    replaceWith: c\n    map: { z.q: b }\n`,
+    message: '8: `rules[0].map.z.q` names "z.q", which is neither a deprecated name of this rule nor a path under one of its banned modules',
+  },
+  {
+    name: 'a rule whose ban lies under another rule\'s',
+    text: `${HEAD}rules:\n  - id: r\n    deprecated: ["import x"]\n    replaceWith: c\n  - id: s\n    deprecated: ["from x import y"]\n    replaceWith: c\n`,
+    message: '9: `rules[1].deprecated[0]` `x.y` lies under `x` (rule "r": `import x`): a finding belongs to one rule; drop one of the two, or narrow the wider one',
+  },
+  {
+    name: 'one rule banning a name twice',
+    text: `${HEAD}rules:\n  - id: r\n    deprecated: ["from x import y", "from x import y as z"]\n    replaceWith: c\n`,
+    message: '6: `rules[0].deprecated[1]` `x.y` is banned twice (this rule: `from x import y`): a finding belongs to one rule; drop one of the two, or narrow the wider one',
+  },
+  {
+    name: 'a canonical target another rule bans',
+    text: `version: 1\ncanonical:\n  c: "from a import b"\n  d: "from x import y"\nrules:\n  - id: r\n    deprecated: ["from a import b"]\n    replaceWith: d\n  - id: s\n    deprecated: ["from q import w"]\n    replaceWith: c\n`,
+    message: '11: `rules[1].replaceWith` names `a.b`, which rule "r" bans (`from a import b`): the target of a migration must not be deprecated itself',
+  },
   { name: 'types that is not `from M import Class`', text: `${HEAD}${RULE}    types: "import a"\n`, message: '8: `rules[0].types` must import exactly one name: "import a" (expected `from module import Class`)' },
   { name: 'duplicate rule id', text: `${HEAD}${RULE}  - id: r\n    deprecated: ["from x import z"]\n    replaceWith: c\n`, message: '8: `rules[1].id` duplicates rule id "r"' },
   { name: 'phase naming an unknown rule', text: `${HEAD}${RULE}phases:\n  - id: "1"\n    rules: [nope]\n`, message: '10: `phases[0].rules[0]` names no rule id: "nope"' },

@@ -18,6 +18,7 @@ import { pythonAdapter } from '../../src/languages/python/adapter.js';
 import { validateRewrite } from '../../src/languages/python/validate.js';
 import { scan } from '../../src/engine/run.js';
 import { processFile } from '../../src/engine/file.js';
+import { shapeRules } from '../../src/engine/mappings.js';
 import { PYTHON } from './helpers.js';
 
 const CONFIG = `version: 1
@@ -108,8 +109,9 @@ describe('scan with annotate', () => {
       assert.deepEqual(
         result.findings.map((f) => [f.line, f.kind, f.fix, f.reason ?? null]),
         [
-          [1, 'import', 'manual', 'still used by references that need a manual change'],
-          [3, 'usage', 'safe', null],
+          // a binding is migrated whole or not at all: `a = RedisManager()` stays with `RedisManager(db=1)`
+          [1, 'import', 'manual', 'still used by references that need a manual change (line 4: arguments would be dropped: the canonical instance is not constructed)'],
+          [3, 'usage', 'manual', 'left as it is with the rest of this import (line 4: arguments would be dropped: the canonical instance is not constructed)'],
           [4, 'usage', 'manual', 'arguments would be dropped: the canonical instance is not constructed'],
           [5, 'string-reference', 'manual', 'string reference: change it to "app.redis.redis_manager"'],
         ],
@@ -130,22 +132,23 @@ describe('scan with annotate', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ssot-refused-'));
     writeFileSync(path.join(dir, 'ssot.config.yaml'), CONFIG);
     const config = await loadConfig(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
-    const bans = config.rules.flatMap((r) => r.bans);
-    const rules = new Map(config.rules.map((r) => [r.id, { id: r.id, canonical: r.canonical, types: r.types, bans: r.bans }]));
+    const shaped = await shapeRules(config, dir, pythonAdapter);
+    const bans = shaped.flatMap((r) => r.bans);
+    const rules = new Map(shaped.map((r) => [r.id, { id: r.id, types: r.types, bans: r.bans }]));
     const outcome = await processFile(
-      { rel: 'm.py', bytes: Buffer.from('from legacy.redis import RedisManager\n\na = RedisManager()\nb = RedisManager(db=1)\n'), bans, needles: [] },
+      { rel: 'm.py', bytes: Buffer.from('from legacy.redis import RedisManager\n\na = RedisManager()\nb = RedisManager()\n'), bans, needles: [] },
       { adapter: refusing, sourceRoots: [''], mode: 'fix', rules, unsafe: false, rounds: 4 },
       { prefilter: false },
     );
     assert.equal(outcome.status, 'findings');
     if (outcome.status !== 'findings') return;
-    // the refused edits fixed line 3: it becomes manual with the refusal as reason; nothing of the file is written
+    // the refused edits fixed every finding: each becomes manual with the refusal as reason; nothing of the file is written
     assert.deepEqual(
       outcome.findings.map((f) => [f.line, f.fix, f.reason ?? null]),
       [
-        [1, 'manual', 'still used by references that need a manual change'],
+        [1, 'manual', 'the fixed file was refused: the result does not parse'],
         [3, 'manual', 'the fixed file was refused: the result does not parse'],
-        [4, 'manual', 'arguments would be dropped: the canonical instance is not constructed'],
+        [4, 'manual', 'the fixed file was refused: the result does not parse'],
       ],
     );
     assert.equal(outcome.rewrite?.status, 'refused');

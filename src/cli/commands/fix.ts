@@ -16,7 +16,7 @@ import type { StartedWorkers } from '../../engine/pool.js';
 import { withScanWorkers } from '../../engine/run.js';
 import { writeFileFixes } from '../../engine/write.js';
 import { requireNoJournal } from '../../phases/journal.js';
-import { runAllPhases } from '../../phases/runAll.js';
+import { IMPLICIT_PHASE, runAllPhases } from '../../phases/runAll.js';
 import { ruleFilterFor, runPhase, type PhaseOutcome } from '../../phases/runPhase.js';
 import { renderFixSummary, renderPhaseOutcome, renderRunAll } from '../../report/phases.js';
 import { UNDOING, withInterrupt } from '../interrupt.js';
@@ -102,6 +102,7 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
     return exitCodeOf(outcome);
   }
   let warned = false;
+  if (!config.phases.length) process.stderr.write(`no phases configured: running every file as one phase "${IMPLICIT_PHASE.id}" (gated, committed, rollback-able)\n`);
   const result = await withInterrupt((signal) =>
     runAllPhases({
       ...common,

@@ -11,6 +11,7 @@ import type { FileAnalysis, FileAnalysisInput, LanguageAdapter } from '../adapte
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
 import { checkPythonCompiles, DEFAULT_INTERPRETER } from './compile.js';
 import { resolvePythonExport } from './exports.js';
+import { describePythonSymbols } from './symbols.js';
 import { planPythonFixes } from './fix.js';
 import { PYTHON_GRAMMAR } from './grammar.js';
 import { mayHaveFindings, planPrefilter, type PrefilterPlan } from './importPrefilter.js';
@@ -76,7 +77,7 @@ export const pythonAdapter: LanguageAdapter = {
     try {
       const root = lite.root;
       // planning asks whether the canonical names are free: they must be resolved too
-      const extraNames = input.plan ? [...input.plan.rules.values()].flatMap((r) => [r.canonical.local, ...(r.types ? [r.types.local] : [])]) : [];
+      const extraNames = input.plan ? [...input.plan.rules.values()].flatMap((r) => [...r.bans.flatMap((b) => (b.target ? [b.target.local, b.target.name] : [])), ...(r.types ? [r.types.local] : [])]) : [];
       const analysis = analyzePythonFile(root, moduleContextOf(input.rel, input.sourceRoots), input.bans, extraNames);
       const output = analysisOutput(root, analysis);
       if (!input.plan || !analysis.findings.length) return output;
@@ -92,6 +93,7 @@ export const pythonAdapter: LanguageAdapter = {
 
   checkCompiles: checkPythonCompiles,
   resolveExport: (root, sourceRoots, module, name) => resolvePythonExport(root, sourceRoots, module, name),
+  describeSymbols: describePythonSymbols,
 };
 
 function analysisOutput(root: SyntaxNode, analysis: PythonFileAnalysis): FileAnalysis {

@@ -92,7 +92,9 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
       const moduleBan = findBan(bans, module);
       if (moduleBan) {
         deprecatedBindings.set(binding, moduleBan);
-        findings.push(importFinding(moduleBan, info.reportNode, module, '*'));
+        const finding = importFinding(moduleBan, info.reportNode, module, '*');
+        findings.push(finding);
+        importBinding.set(finding, binding);
         continue;
       }
       // a star import from a module that holds banned symbols brings them in
@@ -110,7 +112,7 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
     const moduleBanned = binding.kind === 'from-import' && info.module !== null && findBan(bans, info.module) !== undefined;
     const statementModule = info.statement.childForFieldName('module_name');
     const at = moduleBanned && statementModule ? statementModule : info.reportNode;
-    if (binding.kind === 'import' && info.alias === null) {
+    if (binding.kind === 'import' && info.alias === null && path !== info.qualifiedName) {
       // `import a.b.M` binds `a`; uses are found through attribute chains below
       findings.push(importFinding(ban, at, path, path));
     } else {
@@ -393,7 +395,7 @@ function collectStringsAndComments(
       if (type === 'string' || type === 'concatenated_string') {
         const value = type === 'string' ? plainStringValue(child) : concatenatedStringValue(child);
         let referenced = false;
-        if (value !== null && isDottedPath(value) && !isDocstringLike(child)) {
+        if (value !== null && isDottedPath(value) && !isDocstringLike(child) && (value.includes('.') || isImportCallArgument(child))) {
           const ban = findBan(bans, value);
           if (ban) {
             referenced = true;
@@ -543,6 +545,21 @@ function evaluationScope(node: SyntaxNode, scopes: ScopeAnalysis): Scope {
     return scope;
   }
   return scopes.module;
+}
+
+/**
+ * Calls whose string argument names a module or an object to import: a
+ * one-segment string (`"mock"`) is a reference only there — elsewhere (a
+ * requirements list, a log message) it is just a word.
+ */
+const IMPORT_CALLS = new Set(['patch', 'import_module', '__import__', 'importorskip', 'find_spec', 'import_string', 'locate']);
+
+function isImportCallArgument(node: SyntaxNode): boolean {
+  const args = node.parent;
+  if (args?.type !== 'argument_list') return false;
+  const fn = args.parent?.type === 'call' ? args.parent.childForFieldName('function') : null;
+  const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
+  return name !== undefined && IMPORT_CALLS.has(name) && args.namedChildren.find((c) => c && c.type !== 'comment')?.id === node.id;
 }
 
 /** A string that is a statement on its own (docstrings, bare notes) documents; it does not reference. */

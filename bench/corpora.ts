@@ -49,12 +49,12 @@ function pylibConfigYaml(roots: readonly string[]): string {
     'language: python',
     `sourceRoots: [${roots.map((r) => `"${r}"`).join(', ')}]`,
     'canonical:',
-    '  # detection only: the targets just have to be valid imports',
+    '  # detection only: the targets just have to be valid imports of the same kind',
     '  union: "from typing import Union"',
     '  dict: "from builtins import dict"',
     '  pathjoin: "from pathlib import PurePath"',
     '  urlsplit: "from urllib.parse import urlsplit"',
-    '  argparse: "from argparse import ArgumentParser"',
+    '  argparse: "from importlib import util"',
     'rules:',
   ];
   const target: Record<string, string> = {
@@ -63,10 +63,13 @@ function pylibConfigYaml(roots: readonly string[]): string {
     'os-path-join': 'pathjoin',
     urlparse: 'urlsplit',
     optparse: 'argparse',
-    six: 'union',
+    six: 'argparse',
   };
+  // a module replaced by another module (not in the tree, so the names cannot decide the shape)
+  const mode: Record<string, string> = { six: 'replace' };
   for (const rule of PYLIB_RULES) {
     lines.push(`  - id: ${rule.id}`, `    deprecated: ["${rule.deprecated}"]`, `    replaceWith: ${target[rule.id]}`);
+    if (mode[rule.id]) lines.push(`    mode: ${mode[rule.id]}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -138,6 +138,8 @@ async function benchCorpus(corpus: Corpus, args: Args): Promise<CorpusResult> {
     log(`${corpus.name}: run ${run + 1}/${args.runs}: ${order.map((t) => `${t} ${timings.get(t)!.at(-1)!.wall.toFixed(2)} s`).join(', ')}`);
   }
 
+  const scanFailed = failures.find((f) => f.startsWith('ssot scan '));
+  if (scanFailed) throw new Error(`${corpus.name}: ${scanFailed}`);
   const agreement = compareFindings(corpus.root, readRuff(commands['ruff TID251'].out), readSsot(commands['ssot scan'].out));
   const rgFiles = readFileSync(commands['rg -l'].out, 'utf8').split('\n').filter(Boolean).length;
   if (agreement.missing.length) failures.push(`ssot misses ${agreement.missing.length} ruff finding(s)`);

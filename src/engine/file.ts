@@ -34,6 +34,10 @@ export interface FileContext {
   readonly unsafe?: boolean;
   /** Fix mode: plan-apply rounds per file (default MAX_ROUNDS). */
   readonly rounds?: number;
+  /** Module-level names of this file that other files refer to (name → where): its fix keeps them (see Ban.referenceOf). */
+  readonly keep?: ReadonlyMap<string, string>;
+  /** Deprecated paths other files compare by identity (path → where): fixes here that hand out another object are unsafe. */
+  readonly comparedElsewhere?: ReadonlyMap<string, string>;
 }
 
 export interface FileInput {
@@ -74,17 +78,29 @@ export async function processFile(input: FileInput, context: FileContext, option
     sourceRoots: context.sourceRoots,
     ...(context.mode === 'inventory' || !context.rules
       ? {}
-      : { plan: { rules: context.rules, unsafe: context.mode === 'fix' ? (context.unsafe ?? false) : false, validate: context.mode === 'fix' } }),
+      : {
+          plan: {
+            rules: context.rules,
+            unsafe: context.mode === 'fix' ? (context.unsafe ?? false) : false,
+            validate: context.mode === 'fix',
+            ...(context.keep ? { keep: context.keep } : {}),
+            ...(context.comparedElsewhere ? { comparedElsewhere: context.comparedElsewhere } : {}),
+          },
+        }),
   };
   const analysis = await context.adapter.analyzeFile(analysisInput);
   const { kept, keptIndex } = reportedFindings(text, analysis);
   if (!kept.length && !analysis.parseErrors) return CLEAN;
+  const changed = {
+    ...(analysis.plan?.changedNames?.length ? { changedNames: analysis.plan.changedNames } : {}),
+    ...(analysis.plan?.identityCompared?.length ? { identityCompared: analysis.plan.identityCompared } : {}),
+  };
   if (context.mode !== 'fix' || !analysis.plan || !analysisInput.plan || !kept.length) {
-    return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors };
+    return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors, ...changed };
   }
   const fixInput = { ...analysisInput, plan: analysisInput.plan };
   const rewrite = await rewriteFile(context, fixInput, analysis.plan, kept, keptIndex, contentHash(bytes));
-  return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors, rewrite };
+  return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors, rewrite, ...changed };
 }
 
 /**

@@ -70,9 +70,11 @@ export async function shapeRules(config: Config, root: string, adapter: Language
     ...rule,
     bans: rule.bans.map((ban) => {
       if (!ban.target) return ban;
-      const decision = decideShape(ban, described.get(ban.path) ?? unknown(ban.path), described.get(targetPath(ban.target)) ?? unknown(targetPath(ban.target)));
+      const deprecatedInfo = described.get(ban.path) ?? unknown(ban.path);
+      const targetInfo = described.get(targetPath(ban.target)) ?? unknown(targetPath(ban.target));
+      const decision = decideShape(ban, deprecatedInfo, targetInfo);
       if ('error' in decision) throw new UserError(`${ban.configLocation ?? config.file}: ${decision.error}`, { hint: decision.hint });
-      return { ...ban, shape: decision.shape, ...(decision.note ? { shapeNote: decision.note } : {}) };
+      return { ...ban, shape: decision.shape, ...(decision.note ? { shapeNote: decision.note } : {}), deprecatedInfo, targetInfo };
     }),
   }));
 }

@@ -7,19 +7,20 @@
  * fix mode. Findings come in file order, then position order within a file,
  * whatever thread processed them.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Config, Rule } from '../config/compile.js';
 import { activeBanSets, buildGrouping } from '../config/grouping.js';
 import type { FileProblem, Finding } from '../model/finding.js';
-import { findBan, UNASSIGNED, type ImportTarget } from '../model/finding.js';
-import type { FileFinding, FileRewrite, RunStats } from '../model/outcome.js';
+import { findBan, UNASSIGNED, type Ban, type ImportTarget } from '../model/finding.js';
+import type { FileFinding, FileOutcome, FileRewrite, RunStats } from '../model/outcome.js';
 import { TOOL_VERSION } from '../model/version.js';
-import type { PlanRule } from '../languages/adapter.js';
+import type { LanguageAdapter, PlanRule } from '../languages/adapter.js';
 import { adapterFor, DEFAULT_LANGUAGE } from '../languages/registry.js';
 import { discoverFiles } from '../workspace/discover.js';
 import { cacheFileOf, cacheFingerprint, RACY_MARGIN_MS, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
-import type { RunMode } from './file.js';
+import { processFile, type RunMode } from './file.js';
 import { shapeRules } from './mappings.js';
 import { MAX_ROUNDS } from './rounds.js';
 import { runJob, startWorkers, stopWorkers, type RunJob, type StartedWorkers } from './pool.js';
@@ -143,13 +144,65 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   };
   const workers = workerCount(options.workers, files.length);
   const jobResult = await runJob(job, workers, options.onProgress, options.started);
-  if (cacheFile) saveCache(cacheFile, fingerprint, jobResult.cacheEntries, !options.service && !options.phase && !options.rule);
+  const cacheEntries = [...jobResult.cacheEntries];
+  const outcomes = new Map(jobResult.outcomes);
+  let parsedFiles = jobResult.parsedFiles;
+  let parsedBytes = jobResult.parsedBytes;
+  if (mode !== 'inventory') {
+    // names other modules may import or patch from a file whose fix removes them: find those references,
+    // then plan the owners again keeping what is referred to
+    const referenced = await crossFileReferences({ root, config, adapter, files, discovered: discovered.files, outcomes, rules, workers: options.workers, cache: job.cache });
+    cacheEntries.push(...referenced.cacheEntries);
+    parsedFiles += referenced.parsedFiles;
+    parsedBytes += referenced.parsedBytes;
+    for (const [rel, found] of referenced.findingsByFile) {
+      const index = files.indexOf(rel);
+      if (index >= 0) outcomes.set(index, withFindings(outcomes.get(index), found));
+    }
+    // deprecated objects compared by identity anywhere in the tree (a phase run plans only part of it):
+    // a fix elsewhere that hands out the canonical object changes what those comparisons see
+    const compared = new Map<string, string>();
+    const noteCompared = (rel: string, outcome: FileOutcome) => {
+      if (outcome.status !== 'findings') return;
+      for (const use of outcome.identityCompared ?? []) if (!compared.has(use.path)) compared.set(use.path, `${rel}:${use.line}`);
+    };
+    for (const [index, outcome] of outcomes) noteCompared(files[index]!, outcome);
+    if (files.length < discovered.files.length && shaped.some((r) => r.bans.some((b) => b.shape && b.shape !== 'move'))) {
+      const planned = new Set(files);
+      const others = discovered.files.filter((f) => !planned.has(f));
+      const sets = activeBanSets({ ...config, rules: shaped }, grouping, others, options.rule);
+      const rest = await runJob({ ...job, files: others, banSets: sets.banSets, banSetOf: sets.banSetOf, mode: 'annotate' }, workerCount(options.workers, others.length));
+      parsedFiles += rest.parsedFiles;
+      parsedBytes += rest.parsedBytes;
+      for (const [index, outcome] of rest.outcomes) noteCompared(others[index]!, outcome);
+    }
+    const replans = new Map<number, { keep?: ReadonlyMap<string, string>; comparedElsewhere?: ReadonlyMap<string, string> }>();
+    for (const [rel, keep] of referenced.keepByOwner) {
+      const index = files.indexOf(rel);
+      if (index >= 0) replans.set(index, { keep });
+    }
+    if (compared.size) {
+      for (const [index, outcome] of outcomes) {
+        if (outcome.status !== 'findings') continue;
+        const rel = files[index]!;
+        const here = new Map([...compared].filter(([p, where]) => !where.startsWith(`${rel}:`) && outcome.findings.some((f) => f.symbol === p && f.fix === 'safe')));
+        if (here.size) replans.set(index, { ...replans.get(index), comparedElsewhere: here });
+      }
+    }
+    for (const [index, context] of replans) {
+      const rel = files[index]!;
+      const replanned = await replanWith(job, index, context, adapter);
+      const found = referenced.findingsByFile.get(rel);
+      outcomes.set(index, found ? withFindings(replanned, found) : replanned);
+    }
+  }
+  if (cacheFile) saveCache(cacheFile, fingerprint, cacheEntries, !options.service && !options.phase && !options.rule);
 
   const findings: Finding[] = [];
   const rewrites = new Map<string, FileRewrite>();
   const errors: FileProblem[] = [...discovered.problems];
   const warnings: FileProblem[] = [];
-  for (const [index, outcome] of jobResult.outcomes) {
+  for (const [index, outcome] of [...outcomes].sort((a, b) => a[0] - b[0])) {
     const rel = files[index]!;
     if (outcome.status === 'skipped') errors.push({ file: rel, message: outcome.reason });
     else if (outcome.status === 'findings') {
@@ -169,8 +222,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   };
   const stats: RunStats = {
     files: files.length,
-    parsedFiles: jobResult.parsedFiles,
-    parsedBytes: jobResult.parsedBytes,
+    parsedFiles,
+    parsedBytes,
     cacheHits: jobResult.cacheHits,
     statHits: jobResult.statHits,
     workers,
@@ -273,4 +326,119 @@ export function summarize(findings: readonly Finding[], files: number): ScanSumm
 function targetStatement(target: ImportTarget | undefined): string | undefined {
   if (!target) return undefined;
   return `from ${target.module} import ${target.name}${target.local === target.name ? '' : ` as ${target.local}`}`;
+}
+
+interface CrossFileInput {
+  readonly root: string;
+  readonly config: Config;
+  readonly adapter: LanguageAdapter;
+  /** The run's files (outcome index → path). */
+  readonly files: readonly string[];
+  /** Every file of the tree: references may come from outside a --phase or --service filter. */
+  readonly discovered: readonly string[];
+  readonly outcomes: ReadonlyMap<number, FileOutcome>;
+  readonly rules: RunJob['rules'];
+  readonly workers: number | undefined;
+  readonly cache: RunJob['cache'];
+}
+
+/**
+ * References to names a fix removes from a module (`from M import N`, `M.N`,
+ * `patch.object(M, "N")`, `"M.N"`): the names become bans of their own
+ * (Ban.referenceOf) and the whole tree is run with them — the byte-level
+ * stages look for the names themselves, so only files that spell one are
+ * parsed. Returns the referring findings by file and, per owner file, the
+ * names to keep with where they are referred to.
+ */
+async function crossFileReferences(input: CrossFileInput): Promise<{
+  findingsByFile: Map<string, FileFinding[]>;
+  keepByOwner: Map<string, Map<string, string>>;
+  cacheEntries: [string, CacheEntry][];
+  parsedFiles: number;
+  parsedBytes: number;
+}> {
+  const empty = { findingsByFile: new Map(), keepByOwner: new Map(), cacheEntries: [], parsedFiles: 0, parsedBytes: 0 };
+  const bansByRule = new Map<string, Ban[]>();
+  for (const [index, outcome] of input.outcomes) {
+    if (outcome.status !== 'findings' || !outcome.changedNames?.length) continue;
+    const rel = input.files[index]!;
+    const module = input.adapter.moduleNameOf(rel, input.config.sourceRoots);
+    if (!module) continue;
+    for (const name of outcome.changedNames) {
+      const ruleId = outcome.findings.find((f) => f.kind === 'import' && f.local === name)?.rule ?? outcome.findings[0]!.rule;
+      let list = bansByRule.get(ruleId);
+      if (!list) bansByRule.set(ruleId, (list = []));
+      list.push({ ruleId, kind: 'symbol', path: `${module}.${name}`, source: `${name} of ${rel}`, referenceOf: { file: rel, name } });
+    }
+  }
+  const bans = [...bansByRule.values()].flat();
+  if (!bans.length) return empty;
+  const files = [...input.discovered];
+  const rules = [...bansByRule].map(([id, list]) => [id, { id, bans: list, types: undefined }] as const);
+  const job: RunJob = {
+    root: input.root,
+    files,
+    banSetOf: new Uint32Array(files.length),
+    banSets: [bans],
+    sourceRoots: input.config.sourceRoots,
+    language: input.config.language,
+    mode: 'annotate',
+    rules,
+    unsafe: false,
+    rounds: MAX_ROUNDS,
+    cache: input.cache,
+  };
+  const result = await runJob(job, workerCount(input.workers, files.length), undefined, undefined);
+  const findingsByFile = new Map<string, FileFinding[]>();
+  const keepByOwner = new Map<string, Map<string, string>>();
+  for (const [index, outcome] of result.outcomes) {
+    if (outcome.status !== 'findings' || !outcome.findings.length) continue;
+    const rel = files[index]!;
+    findingsByFile.set(rel, outcome.findings);
+    for (const f of outcome.findings) {
+      const ban = findBan(bans, f.symbol);
+      if (!ban?.referenceOf || ban.referenceOf.file === rel) continue;
+      let keep = keepByOwner.get(ban.referenceOf.file);
+      if (!keep) keepByOwner.set(ban.referenceOf.file, (keep = new Map()));
+      if (!keep.has(ban.referenceOf.name)) keep.set(ban.referenceOf.name, `${rel}:${f.line}`);
+    }
+  }
+  return { findingsByFile, keepByOwner, cacheEntries: result.cacheEntries, parsedFiles: result.parsedFiles, parsedBytes: result.parsedBytes };
+}
+
+/** One file of a job planned again, on this thread, knowing what other files need (names they refer to, objects they compare). */
+async function replanWith(
+  job: RunJob,
+  index: number,
+  needs: { keep?: ReadonlyMap<string, string>; comparedElsewhere?: ReadonlyMap<string, string> },
+  adapter: LanguageAdapter,
+): Promise<FileOutcome> {
+  const rel = job.files[index]!;
+  const bans = job.banSets[job.banSetOf[index]!]!;
+  const needles = adapter.needles(bans).map((n) => Buffer.from(n, 'utf8'));
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path.join(job.root, rel));
+  } catch (error) {
+    return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}), skipped` };
+  }
+  const context = { adapter, sourceRoots: job.sourceRoots, mode: job.mode, rules: new Map(job.rules), unsafe: job.unsafe, rounds: job.rounds, ...needs };
+  return processFile({ rel, bytes, bans, needles }, context, { prefilter: false });
+}
+
+/**
+ * A file's outcome with findings of another pass added, in position order
+ * (the rewrite's finding indices follow; the added ones are left, manual).
+ */
+function withFindings(outcome: FileOutcome | undefined, added: readonly FileFinding[]): FileOutcome {
+  if (!outcome || outcome.status === 'clean') return { status: 'findings', findings: [...added], parseErrors: false };
+  if (outcome.status === 'skipped') return outcome;
+  const tagged = [...outcome.findings.map((f, i) => ({ f, old: i })), ...added.map((f) => ({ f, old: -1 }))].sort(
+    (a, b) => a.f.range.start - b.f.range.start || a.f.range.end - b.f.range.end,
+  );
+  const findings = tagged.map((t) => t.f);
+  if (!outcome.rewrite) return { ...outcome, findings };
+  const newIndex = new Map(tagged.map((t, i) => [t.old, i]));
+  const left = [...outcome.rewrite.left, ...added.map((f) => ({ line: f.line, applicability: 'manual' as const, reason: f.reason ?? 'refers to a name another fix changes' }))].sort((a, b) => a.line - b.line);
+  return { ...outcome, findings, rewrite: { ...outcome.rewrite, fixed: outcome.rewrite.fixed.map((i) => newIndex.get(i)!), left } };
 }

@@ -42,6 +42,10 @@ export interface FileAnalysisInput {
      * would write.
      */
     readonly validate: boolean;
+    /** Module-level names other files refer to (name → where, for the reason): the fix keeps them bound, or leaves them to a person. */
+    readonly keep?: ReadonlyMap<string, string>;
+    /** Deprecated paths other files compare by identity (path → where): a fix here that hands out another object is unsafe. */
+    readonly comparedElsewhere?: ReadonlyMap<string, string>;
   };
 }
 
@@ -104,6 +108,8 @@ export interface LanguageAdapter {
   checkCompiles?(sources: readonly (readonly [string, string])[], options: { readonly interpreter?: string }): Promise<CompileCheckResult>;
   /** What each dotted path is in the tree under `root` (module, class, instance, …; `unknown` when not defined there). */
   describeSymbols(root: string, sourceRoots: readonly string[], paths: readonly string[]): Promise<Map<string, SymbolInfo>>;
+  /** The dotted module name of a file under the source roots, or null. */
+  moduleNameOf(rel: string, sourceRoots: readonly string[]): string | null;
   /** Does `module` (under `sourceRoots` of `root`) define `name` at module level? */
   resolveExport(root: string, sourceRoots: readonly string[], module: string, name: string): Promise<ExportResolution>;
 }

@@ -6,6 +6,7 @@
  * the edge when findings are built.
  */
 import type { Range } from './range.js';
+import type { SymbolInfo } from './symbols.js';
 
 /** One import statement written in the config (`from M import N as A` / `import M`), as the language adapter parsed it. */
 export interface ImportSpec {
@@ -52,6 +53,17 @@ export interface Ban {
   readonly pathMap?: readonly (readonly [string, string])[];
   /** `file:line` of the config entry, for errors found later (at run time). */
   readonly configLocation?: string;
+  /**
+   * Set for a ban derived from another file's fix: a module-level name that
+   * file's deprecated import binds and its fix removes or rebinds. A reference
+   * to it elsewhere (`from M import N`, `M.N`, `patch.object(M, "N")`) would
+   * break: it is a finding there, and the owner's fix keeps the name or is left
+   * to a person.
+   */
+  readonly referenceOf?: { readonly file: string; readonly name: string };
+  /** What the deprecated name and its target are in the tree (members, async-ness), when planning. */
+  readonly deprecatedInfo?: SymbolInfo;
+  readonly targetInfo?: SymbolInfo;
 }
 
 /** The dotted path a ban's target names (`unittest.mock` for `from unittest import mock`). */

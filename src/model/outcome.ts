@@ -24,6 +24,16 @@ export interface FilePlan {
   readonly edits: readonly Edit[];
   readonly perFinding: readonly FindingFix[];
   readonly applied: readonly boolean[];
+  /** Module-level names the edits remove or rebind (other modules may refer to them: see Ban.referenceOf). */
+  readonly changedNames?: readonly string[];
+  /** Deprecated paths whose values this file compares by identity (`is`, `id()`), with the first line: a rename elsewhere changes what the comparison sees. */
+  readonly identityCompared?: readonly IdentityUse[];
+}
+
+/** A deprecated path compared by identity in a file (1-based line). */
+export interface IdentityUse {
+  readonly path: string;
+  readonly line: number;
 }
 
 /** A finding as one file's processing reports it: positions resolved, service/phase/message not attached yet. */
@@ -59,7 +69,16 @@ export interface FileRewrite {
 
 export type FileOutcome =
   | { readonly status: 'clean' }
-  | { readonly status: 'findings'; readonly findings: FileFinding[]; readonly parseErrors: boolean; readonly rewrite?: FileRewrite }
+  | {
+      readonly status: 'findings';
+      readonly findings: FileFinding[];
+      readonly parseErrors: boolean;
+      readonly rewrite?: FileRewrite;
+      /** Module-level names the planned fix removes or rebinds (annotate and fix modes). */
+      readonly changedNames?: readonly string[];
+      /** Deprecated paths this file compares by identity (annotate and fix modes). */
+      readonly identityCompared?: readonly IdentityUse[];
+    }
   | { readonly status: 'skipped'; readonly reason: string };
 
 /**

@@ -21,16 +21,16 @@ test('scan prints the service × phase table, one path:line:col line per finding
   assert.match(lines[0]!, /^service \\ phase +1a +1b +2a +2b +3a +3b +total$/);
   assert.match(lines[1]!, /^analytics_service /);
   const totalRow = lines.find((l) => l.startsWith('total '));
-  assert.match(totalRow!, /^total +16 +46 +16 +24 +6 +4 +112$/);
+  assert.match(totalRow!, /^total +16 +48 +16 +24 +6 +4 +114$/);
   const findingLines = lines.filter((l) => FINDING_LINE.test(l));
-  assert.equal(findingLines.length, 112);
+  assert.equal(findingLines.length, 114);
   for (const line of findingLines) assert.equal(FINDING_LINE.exec(line)![4], 'redis-ssot');
   const shim = findingLines.find((l) => l.startsWith('netra_backend/app/services/legacy_redis_shim.py:9:12  '));
   assert.equal(
     FINDING_LINE.exec(shim ?? '')?.[5],
     '`RedisManager` uses deprecated `netra_backend.app.db.redis_manager.RedisManager` (call-no-args) — Use the shared Redis manager: `from netra_backend.app.redis_manager import redis_manager` (one connection pool per process; issue #226).',
   );
-  assert.equal(lines.at(-1), '112 findings (37 import, 74 usage, 1 string-reference) in 32 of 76 files');
+  assert.equal(lines.at(-1), '114 findings (37 import, 74 usage, 3 string-reference) in 33 of 76 files');
   assert.doesNotMatch(result.stdout, /\x1b\[/, 'no colour when stdout is not a TTY');
 });
 

@@ -67,13 +67,13 @@ describe('ssot fix on a copy of examples/redis-monorepo', () => {
     assert.deepEqual(added.map(ruffKey), []);
   });
 
-  test('a re-scan shows only manual findings', () => {
+  test('a re-scan shows no safe finding: what is left needs a person or --unsafe', () => {
     const scan = ssot(['scan', root, '--format', 'json']);
     assert.equal(scan.status, 0, scan.stderr);
     const findings = (JSON.parse(scan.stdout) as { findings: { file: string; line: number; fix?: string; reason?: string }[] }).findings;
     assert.ok(findings.length > 0, 'the example keeps findings that need a person');
-    const notManual = findings.filter((f) => f.fix !== 'manual');
-    assert.deepEqual(notManual, []);
+    const safe = findings.filter((f) => f.fix === 'safe');
+    assert.deepEqual(safe, []);
     for (const f of findings) assert.ok(f.reason, `${f.file}:${f.line} has no reason`);
   });
 

@@ -60,6 +60,9 @@ const cases: Case[] = [
   { name: 'string annotation through a module import', code: 'from pkg.legacy import redis_manager as rm\nx: "Optional[rm.RedisManager]" = None\n' },
   { name: 'implicit concatenation reference', code: 'patch("pkg.legacy." "redis_manager.RedisManager")\n' },
   { name: 'implicit concatenation across lines', code: 'patch(\n    "pkg.legacy."  # the module\n    "redis_manager.RedisManager",\n)\n' },
+  { name: 'two-part reference: patch.object(module, "NAME")', skip: false, code: 'from unittest.mock import patch\nfrom pkg.legacy import redis_manager\nwith patch.object(redis_manager, "RedisManager"):\n    pass\n' },
+  { name: 'two-part reference: getattr on an aliased module', skip: false, code: 'import pkg.legacy.redis_manager as rm\nk = getattr(rm, "RedisManager")\n' },
+  { name: 'a module imported, the name in a string that is not a reference (kept: the stage does not read calls)', code: 'from pkg.legacy import redis_manager\nprint("RedisManager"[0])\nredis_manager.other()\n' },
   { name: 'syntax error around the import', code: 'def f(:\n    from pkg.legacy.redis_manager import RedisManager\n' },
 
   // what the stage exists to skip

@@ -41,9 +41,15 @@ export const pythonAdapter: LanguageAdapter = {
   needles(bans) {
     // Any import that reaches module a.b.M names its last segment `M`
     // (`from .M import`, `from a.b import M`, `import a.b.M`), and so does
-    // every string reference to a path under it.
+    // every string reference to a path under it. A reference to another
+    // module's deprecated binding N (`from M import N`, `M.N`,
+    // `patch.object(M, "N")`) names N itself: fewer distinct needles.
     const needles = new Set<string>();
     for (const ban of bans) {
+      if (ban.referenceOf) {
+        needles.add(ban.referenceOf.name);
+        continue;
+      }
       const module = banModule(ban);
       needles.add(module.slice(module.lastIndexOf('.') + 1));
     }
@@ -82,7 +88,7 @@ export const pythonAdapter: LanguageAdapter = {
       const output = analysisOutput(root, analysis);
       if (!input.plan || !analysis.findings.length) return output;
       const packageInit = input.rel === '__init__.py' || input.rel.endsWith('/__init__.py');
-      const plan = planPythonFixes(root, input.text, analysis, input.plan.rules, { unsafe: input.plan.unsafe, packageInit });
+      const plan = planPythonFixes(root, input.text, analysis, input.plan.rules, { unsafe: input.plan.unsafe, packageInit, keep: input.plan.keep, comparedElsewhere: input.plan.comparedElsewhere });
       const problem = input.plan.validate ? validatePlan(parser, tree, lite, input.text, plan.edits, input.rel, input.sourceRoots) : null;
       return { ...output, plan: { ...plan, problem } };
     } finally {
@@ -94,6 +100,7 @@ export const pythonAdapter: LanguageAdapter = {
   checkCompiles: checkPythonCompiles,
   resolveExport: (root, sourceRoots, module, name) => resolvePythonExport(root, sourceRoots, module, name),
   describeSymbols: describePythonSymbols,
+  moduleNameOf: (rel, sourceRoots) => moduleContextOf(rel, sourceRoots).module,
 };
 
 function analysisOutput(root: SyntaxNode, analysis: PythonFileAnalysis): FileAnalysis {

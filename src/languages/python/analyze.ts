@@ -162,6 +162,7 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
     if (!base) continue;
     let node = ref.node;
     let qualified = base.import!.qualifiedName!;
+    let found = false;
     for (;;) {
       const parent = node.parent;
       if (!parent || parent.type !== 'attribute' || parent.childForFieldName('object')?.id !== node.id) break;
@@ -179,8 +180,16 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
           local: compactText(node),
           usage: categorizeUsage(node),
         });
+        found = true;
         break;
       }
+    }
+    // `patch.object(module, "NAME")`, `getattr(module, "NAME")`: the module and a name, in two parts
+    const named = found ? null : twoPartName(node);
+    if (named) {
+      const path = `${qualified}.${named.name}`;
+      const ban = findBan(bans, path);
+      if (ban) findings.push({ ruleId: ban.ruleId, kind: 'string-reference', range: rangeOf(named.node), symbol: path, local: named.name, usage: null });
     }
   }
 
@@ -560,6 +569,34 @@ function isImportCallArgument(node: SyntaxNode): boolean {
   const fn = args.parent?.type === 'call' ? args.parent.childForFieldName('function') : null;
   const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.type === 'identifier' ? fn.text : undefined;
   return name !== undefined && IMPORT_CALLS.has(name) && args.namedChildren.find((c) => c && c.type !== 'comment')?.id === node.id;
+}
+
+/** Calls that take an object and an attribute name as a string. */
+const TWO_PART_CALLS = new Set(['getattr', 'setattr', 'hasattr', 'delattr']);
+const TWO_PART_METHODS = new Set(['object', 'setattr', 'delattr']);
+
+/**
+ * The name `node` is paired with when it is the first argument of
+ * `patch.object(node, "NAME")` (also `mock.patch.object`, `mocker.patch.object`),
+ * `monkeypatch.setattr(node, "NAME", …)` / `delattr`, or
+ * `getattr/setattr/hasattr/delattr(node, "NAME")`; null otherwise.
+ */
+function twoPartName(node: SyntaxNode): { name: string; node: SyntaxNode } | null {
+  const args = node.parent;
+  if (args?.type !== 'argument_list') return null;
+  const positional = args.namedChildren.filter((c) => c && c.type !== 'keyword_argument' && c.type !== 'comment');
+  if (positional[0]?.id !== node.id) return null;
+  const second = positional[1];
+  if (second?.type !== 'string') return null;
+  const fn = args.parent?.type === 'call' ? args.parent.childForFieldName('function') : null;
+  if (!fn) return null;
+  const fits =
+    (fn.type === 'identifier' && TWO_PART_CALLS.has(fn.text)) ||
+    (fn.type === 'attribute' &&
+      TWO_PART_METHODS.has(fn.childForFieldName('attribute')?.text ?? '') &&
+      ['patch', 'monkeypatch', 'mp'].includes((fn.childForFieldName('object')?.text ?? '').split('.').pop() ?? ''));
+  const value = fits ? plainStringValue(second) : null;
+  return value && isDottedPath(value) && !value.includes('.') ? { name: value, node: second } : null;
 }
 
 /** A string that is a statement on its own (docstrings, bare notes) documents; it does not reference. */

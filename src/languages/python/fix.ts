@@ -31,11 +31,12 @@
  */
 import type { Edit } from '../../model/edit.js';
 import { mappedPath, targetPath, type Ban, type ImportTarget, type RawFinding, type UsageCategory } from '../../model/finding.js';
-import type { FilePlan, FindingFix } from '../../model/outcome.js';
+import type { FilePlan, FindingFix, IdentityUse } from '../../model/outcome.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
 import type { PlanRule } from '../adapter.js';
 import type { PythonFileAnalysis } from './analyze.js';
-import { classReadsGlobal, declaredElsewhere, isNoneFallback, namesInStrings, within } from './fixContext.js';
+import { checkUses } from './compat.js';
+import { classReadsGlobal, declaredElsewhere, importGuardOf, isNoneFallback, namesInStrings, within } from './fixContext.js';
 import { anchorsOf, ImportEditor, isTopLevelIn, type AddedName } from './importEdits.js';
 import { lookupScope, type Binding, type Scope } from './scopes.js';
 
@@ -64,6 +65,16 @@ export const REASONS = {
   classRead: 'a class body reads the name before assigning its own (that read sees this binding)',
   moduleChain: '`import a.b` binds `a`: its uses are attribute chains; rewrite them by hand (or import the module `as` a name)',
   otherModule: 'moved from a banned module to another module: that module\'s name may not be the same object',
+  comparedElsewhere: (name: string, where: string) =>
+    `\`${name}\` is compared by identity at ${where}, where it stays the deprecated object: after this fix the two differ (fix that comparison first)`,
+  probe: 'the import is a probe (tried in `try`/`except ImportError`, its name never used): rewriting it changes what it tests; keep it, or change the probe by hand',
+  warningsProbe: 'the import runs for its side effect inside `warnings.catch_warnings()` (its name is never used): keep it, or change it by hand',
+  refersTo: (path: string, file: string) =>
+    `refers to \`${path}\`, a deprecated import of ${file} that the migration changes: point it at the canonical import (that file's fix keeps the name until nothing refers to it)`,
+  referredFrom: (where: string) => `other code refers to this module's name (${where}): replacing the class with the instance here would break it; change that reference first`,
+  keptAlias: (where: string) => `kept as an alias of the canonical object: other code refers to this module's name (${where})`,
+  deadImport: (path: string) =>
+    `\`${path}\` does not exist in the tree, so this import always fails and the \`except ImportError\` branch is what runs today: rewriting it would make the canonical import run instead; decide by hand`,
 } as const;
 
 /** Why a binding's other uses stay: it is migrated whole or not at all. */
@@ -116,6 +127,10 @@ interface Decision {
   manual?: { reason: string; line: number; whole: boolean; uses: Set<number> };
   /** Import statement the fallback guards (its canonical import stays inside its own `try`). */
   readonly fallbackStatement: SyntaxNode | undefined;
+  /** What a safe fix of a use says anyway (a new object became the shared one; where the object goes unchecked), by finding. */
+  readonly notes: Map<number, string>;
+  /** Other code refers to the name (where): it stays bound, as an alias of the canonical object. */
+  keepAs?: string;
 }
 
 export function planPythonFixes(
@@ -124,7 +139,8 @@ export function planPythonFixes(
   analysis: PythonFileAnalysis,
   rules: ReadonlyMap<string, PlanRule>,
   /** `packageInit`: the file is a package's `__init__.py` (its unused imports may be re-exports). */
-  options: { unsafe: boolean; packageInit?: boolean },
+  /** `keep`: module-level names other files refer to (name → where): kept bound, or left to a person. */
+  options: { unsafe: boolean; packageInit?: boolean; keep?: ReadonlyMap<string, string>; comparedElsewhere?: ReadonlyMap<string, string> },
 ): FilePlan {
   const { findings } = analysis;
   const perFinding: FindingFix[] = findings.map(() => ({ applicability: 'manual', reason: REASONS.ambiguous }));
@@ -133,6 +149,7 @@ export function planPythonFixes(
     return { edits: [], perFinding: findings.map(() => ({ applicability: 'manual', reason: REASONS.parse })), applied };
   }
   const edits: Edit[] = [];
+  const identityCompared: IdentityUse[] = [];
   const imports = new ImportEditor(text);
   const lineOf = (index: number) => findings[index] ? rowOf(root, findings[index]!.range.start) + 1 : 0;
 
@@ -146,7 +163,13 @@ export function planPythonFixes(
       list.push(index);
       return;
     }
-    const planned = unboundFindingFix(root, finding, rules.get(finding.ruleId));
+    const rule = rules.get(finding.ruleId);
+    const reference = rule?.bans.find((b) => b.referenceOf && (finding.symbol === b.path || finding.symbol.startsWith(`${b.path}.`)));
+    if (reference?.referenceOf) {
+      perFinding[index] = { applicability: 'manual', reason: REASONS.refersTo(reference.path, reference.referenceOf.file) };
+      return;
+    }
+    const planned = unboundFindingFix(root, finding, rule);
     perFinding[index] = planned.fix;
     if (planned.edit && (planned.fix.applicability === 'safe' || options.unsafe)) {
       edits.push(planned.edit);
@@ -171,8 +194,12 @@ export function planPythonFixes(
   const decisions: Decision[] = [];
   for (const [binding, ban] of analysis.deprecatedBindings) {
     const rule = rules.get(ban.ruleId);
-    if (!rule || !ban.target || !ban.shape) continue;
     const indices = bindingFindings.get(binding) ?? [];
+    if (ban.referenceOf) {
+      setAll(indices, { applicability: 'manual', reason: REASONS.refersTo(ban.path, ban.referenceOf.file) });
+      continue;
+    }
+    if (!rule || !ban.target || !ban.shape) continue;
     const decision = decide(binding, ban, rule, indices);
     if (decision) decisions.push(decision);
   }
@@ -208,8 +235,12 @@ export function planPythonFixes(
       continue;
     }
     const include = d.applicability === 'safe' || options.unsafe;
-    const fix: FindingFix = d.applicability === 'safe' ? { applicability: 'safe' } : { applicability: 'unsafe', reason: d.unsafeReason ?? REASONS.fallback };
+    const safeFix = (i: number): FindingFix => {
+      const said = [d.keepAs ? REASONS.keptAlias(d.keepAs) : undefined, d.notes.get(i), d.ban.shapeNote].filter(Boolean).join('; ');
+      return said ? { applicability: 'safe', reason: said } : { applicability: 'safe' };
+    };
     for (const i of d.indices) {
+      const fix: FindingFix = d.applicability === 'safe' ? safeFix(i) : { applicability: 'unsafe', reason: d.unsafeReason ?? REASONS.fallback };
       const finding = findings[i]!;
       // the import goes, or stays as the `types` class its remaining (type-position) uses need
       const fixed =
@@ -229,7 +260,12 @@ export function planPythonFixes(
 
   edits.push(...imports.edits());
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { edits, perFinding, applied };
+  // module-level names this plan removes or rebinds: what other modules may import or patch from here
+  const changedNames = decisions
+    .filter((d) => !d.manual && d.form === 'rename' && !d.keepAs && d.binding.scope === analysis.scopes.module && (d.applicability === 'safe' || options.unsafe))
+    .map((d) => d.binding.name);
+  const extra = { ...(changedNames.length ? { changedNames: [...new Set(changedNames)] } : {}), ...(identityCompared.length ? { identityCompared } : {}) };
+  return { edits, perFinding, applied, ...extra };
 
   // ---------------------------------------------------------------------------
 
@@ -264,6 +300,16 @@ export function planPythonFixes(
       setAll(indices, { applicability: 'manual', reason: REASONS.moduleChain });
       return null;
     }
+    // an import that is tried, not used: a probe (what it tests would change), or one that always fails
+    const guard = importGuardOf(info.statement);
+    if (guard && ban.deprecatedInfo?.missing) {
+      setAll(indices, { applicability: 'manual', reason: REASONS.deadImport(path) });
+      return null;
+    }
+    if (guard && !analysis.scopes.references.some((r) => r.candidates.includes(binding))) {
+      setAll(indices, { applicability: 'manual', reason: guard === 'import-error' ? REASONS.probe : REASONS.warningsProbe });
+      return null;
+    }
     const dot = mapped.lastIndexOf('.');
     const target: ImportTarget = dot < 0 ? { module: '', name: mapped, local: mapped } : { module: mapped.slice(0, dot), name: mapped.slice(dot + 1), local: viaModule ? mapped.slice(dot + 1) : ban.target!.local };
     const keepName = ban.shape === 'move' || viaModule;
@@ -282,6 +328,7 @@ export function planPythonFixes(
       typeUses: [],
       sharedUses: [],
       fallbackStatement: undefined,
+      notes: new Map(),
     };
     if (keepName) return base;
 
@@ -321,6 +368,12 @@ export function planPythonFixes(
       fallbackStatement: fallbacks.length ? info.statement : undefined,
     };
     const isClass = ban.shape === 'class-to-instance';
+    const referredFrom = scope === analysis.scopes.module ? options.keep?.get(binding.name) : undefined;
+    if (referredFrom && isClass) {
+      setAll(indices, { applicability: 'manual', reason: REASONS.referredFrom(referredFrom) });
+      return null;
+    }
+    if (referredFrom) decision.keepAs = referredFrom;
     // a binding of the rule's `types` class already is what type positions need
     const isTypesClass = rule.types !== undefined && info.qualifiedName === `${rule.types.module}.${rule.types.name}`;
     // the uses: scope references, and names inside string annotations (usage findings no reference matches)
@@ -382,7 +435,31 @@ export function planPythonFixes(
         continue;
       }
       const node = use.node && isClass && to === 'canonical' ? use.node.parent! : use.node; // `L()` → instance
+      if (node && to === 'canonical') {
+        // what the program does with the object must fit the canonical one
+        const { verdict, notes } = checkUses(node, ban.deprecatedInfo, ban.targetInfo, isClass, (other) => becomesTarget(other, targetPath(ban.target!)));
+        if (verdict?.applicability === 'manual') {
+          perFinding[index] = { applicability: 'manual', reason: verdict.reason };
+          manualUses.add(index);
+          stayFor(verdict.reason, lineOf(index));
+          continue;
+        }
+        // an object shared by the program (not a new one) compared here: fixes elsewhere that swap it change what this sees
+        if (verdict?.identity && !isClass && !identityCompared.some((u) => u.path === ban.path)) identityCompared.push({ path: ban.path, line: lineOf(index) });
+        if (verdict && decision.applicability === 'safe') {
+          decision.applicability = 'unsafe';
+          decision.unsafeReason = verdict.reason;
+        }
+        const said = [isClass ? `a new \`${binding.name}\` object is now the shared \`${ban.target!.local}\`` : '', ...notes.map((n) => `${n}: not followed`)].filter(Boolean);
+        if (said.length) decision.notes.set(index, said.join('; '));
+      }
       decision.rewrites.push({ start: node?.startIndex ?? use.start, end: node?.endIndex ?? use.end, scope: use.scope, to, findingIndex: index, inString: node === null });
+    }
+    // another file compares the deprecated object by identity and keeps it: handing out the canonical one here changes what it sees
+    const comparedAt = options.comparedElsewhere?.get(ban.path);
+    if (comparedAt && uses.length && decision.applicability === 'safe') {
+      decision.applicability = 'unsafe';
+      decision.unsafeReason = REASONS.comparedElsewhere(binding.name, comparedAt);
     }
     if (!uses.length && !fallbacks.length && options.packageInit && scope === analysis.scopes.module) {
       // unused here, but a package's names are its interface
@@ -398,6 +475,18 @@ export function planPythonFixes(
     // never half: a fallback is rewritten together with every use, or not at all
     if (decision.manual && fallbacks.length) decision.manual = { reason: `${REASONS.fallback}, and some uses need a manual change`, line: decision.manual.line, whole: true, uses: manualUses };
     return decision;
+  }
+
+  /** True when `node` is a use of a deprecated name that moves to `path` (`lm is legacy_manager`: both sides become one object). */
+  function becomesTarget(node: SyntaxNode, path: string): boolean {
+    if (node.type !== 'identifier' && node.type !== 'call') return false;
+    const at = node.type === 'call' ? node.childForFieldName('function')?.startIndex : node.startIndex;
+    return findings.some((f) => {
+      if (f.kind !== 'usage' || f.range.start !== at) return false;
+      const b = analysis.bindingOf.get(f);
+      const ban = b ? analysis.deprecatedBindings.get(b) : undefined;
+      return ban?.target !== undefined && targetPath(ban.target) === path && (node.type === 'identifier' || ban.shape === 'class-to-instance');
+    });
   }
 
   /** Usage findings by start position (for uses reported with another binding). */
@@ -437,7 +526,8 @@ export function planPythonFixes(
   function planRenameGroup(group: Decision[]): void {
     const scope = group[0]!.binding.scope;
     const { target, rule } = group[0]!;
-    const needCanonical = group.some((d) => d.rewrites.some((r) => r.to === 'canonical') || d.fallbackRenames.length);
+    const kept = group.find((d) => d.keepAs !== undefined);
+    const needCanonical = kept !== undefined || group.some((d) => d.rewrites.some((r) => r.to === 'canonical') || d.fallbackRenames.length);
     const needTypes = group.some((d) => d.rewrites.some((r) => r.to === 'types'));
     const removed = new Set<Binding>(group.filter((d) => d.remove).map((d) => d.binding));
     for (const d of group) {
@@ -455,7 +545,7 @@ export function planPythonFixes(
     }
     // an ImportError fallback guards its own import (`X = None` must not rebind an import made elsewhere)
     const guarded = group.some((d) => d.fallbackRenames.length);
-    const existingCanonical = needCanonical && !guarded ? visibleImportOf(scope, canonicalPath, refScopes, removed, firstRewrite) : undefined;
+    const existingCanonical = needCanonical && !guarded && !kept ? visibleImportOf(scope, canonicalPath, refScopes, removed, firstRewrite) : undefined;
     const existingTypes = needTypes ? visibleImportOf(scope, typesPath, refScopes, removed, firstRewrite) : undefined;
     const taken = reserved.get(scope) ?? new Set<string>();
     reserved.set(scope, taken);
@@ -479,7 +569,8 @@ export function planPythonFixes(
       else {
         // a deprecated name the `types` class needs (its type-position uses) is not the instance's to take
         const fallbackNames = deprecatedNames('canonical').filter((n) => !(needTypes && deprecatedNames('types').includes(n)));
-        const chosen = pick([target.local, ...fallbackNames], guarded ? null : canonicalPath);
+        // a name other code refers to stays bound: the canonical object takes it as an alias
+        const chosen = pick(kept ? [kept.binding.name] : [target.local, ...fallbackNames], guarded ? null : canonicalPath);
         if ('clash' in chosen) return stay(namesTaken(target.local, deprecatedNames('canonical')[0] ?? target.local, chosen.clash));
         canonicalLocal = chosen.name;
         taken.add(canonicalLocal);
@@ -499,6 +590,7 @@ export function planPythonFixes(
       for (const r of d.rewrites) {
         const local = r.to === 'types' ? typesLocal : canonicalLocal;
         const binds = r.to === 'types' ? typesPath : canonicalPath;
+        if (!r.inString && text.slice(r.start, r.end) === local && r.to === 'canonical' && kept) continue; // the name stays
         edits.push(r.inString ? { start: r.start, end: r.end, text: local } : { start: r.start, end: r.end, text: local, binds });
       }
       for (const f of d.fallbackRenames) edits.push({ start: f.node.startIndex, end: f.node.endIndex, text: canonicalLocal });

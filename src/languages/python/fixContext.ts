@@ -116,3 +116,31 @@ export function within(inner: Scope, outer: Scope): boolean {
   for (let s: Scope | null = inner; s; s = s.parent) if (s === outer) return true;
   return false;
 }
+
+/**
+ * What guards an import statement: `import-error` inside the body of a
+ * `try` whose handler catches ImportError (or ModuleNotFoundError, Exception,
+ * or everything); `catch-warnings` inside `with warnings.catch_warnings():`;
+ * null otherwise.
+ */
+export function importGuardOf(statement: SyntaxNode): 'import-error' | 'catch-warnings' | null {
+  for (let n: SyntaxNode | null = statement.parent; n; n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'class_definition') return null;
+    if (n.type === 'try_statement') {
+      const body = n.childForFieldName('body');
+      if (!body || statement.startIndex < body.startIndex || statement.endIndex > body.endIndex) continue;
+      for (const clause of n.namedChildren) {
+        if (clause?.type !== 'except_clause') continue;
+        const caught = clause.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment');
+        if (!caught) return 'import-error';
+        const names = caught.type === 'tuple' ? caught.namedChildren.map((c) => c?.text) : caught.type === 'as_pattern' ? [caught.namedChildren[0]?.text] : [caught.text];
+        if (names.some((x) => x === 'ImportError' || x === 'ModuleNotFoundError' || x === 'Exception' || x === 'BaseException')) return 'import-error';
+      }
+    }
+    if (n.type === 'with_statement') {
+      const items = n.descendantsOfType('with_item');
+      if (items.some((i) => i.text.includes('catch_warnings'))) return 'catch-warnings';
+    }
+  }
+  return null;
+}

@@ -14,6 +14,8 @@
  *    `"t.Optional[X]"` as code; statement-level strings such as docstrings
  *    never are annotations);
  *  - no star import names a module related to the ban;
+ *  - no string literal's value is the ban's last segment while an import
+ *    binds the ban's module (`patch.object(M, "N")`, `getattr(M, "N")`);
  *  - no string literal's value is at or under the ban, and no literal that
  *    could begin one is followed by another (`"a.b." "M.N"` is one value).
  *
@@ -126,6 +128,10 @@ class PrefilterLexer {
   private readonly n: number;
   /** `local.rest` texts an attribute chain must spell to reach a ban through an import of a prefix (`os` + `path.join`). */
   private readonly chainsNeeded: string[] = [];
+  /** Last segments a two-part reference would name in a string (`patch.object(M, "N")` through an import of `M`). */
+  private readonly namesNeeded: string[] = [];
+  /** String values met that equal a ban's last segment. */
+  private readonly namesSeen = new Set<string>();
   /** Dotted chains met in code (or in strings that could be annotations) that contain a ban's last segment, whitespace removed. */
   private readonly chainsSeen: string[] = [];
   /** A chain with a comment inside: its text is not known, so it matches anything. */
@@ -240,6 +246,7 @@ class PrefilterLexer {
 
   /** Some chain met spells `local.rest` of a needed chain (or continues it: `os.path.join.__doc__`). */
   private chainReached(): boolean {
+    if (this.namesNeeded.some((name) => this.namesSeen.has(name))) return true;
     if (!this.chainsNeeded.length) return false;
     if (this.anyChain) return true;
     for (const needed of this.chainsNeeded) {
@@ -343,6 +350,7 @@ class PrefilterLexer {
     this.finishChain(); // a chain inside an f-string ends with it
     if (interpolating) return false;
     if (this.valueReachesBan(bodyStart, close)) return true;
+    if (this.isSegment(bodyStart, close)) this.namesSeen.add(b.toString('utf8', bodyStart, close));
     // a string annotation ("t.Optional[X]") is code to the analyzer; a statement-level string never is one
     if (!statementLevel) this.noteNamesIn(bodyStart, close);
     // `"a.b." "M.N"` is one literal: a part that could start a banned path, followed by another string
@@ -683,7 +691,12 @@ class PrefilterLexer {
     for (let k = 0; k < paths.length; k++) {
       const p = paths[k]!;
       if (isAtOrUnder(imported, p) || isAtOrUnder(base, p)) return true;
-      if (isAtOrUnder(p, base)) this.chainsNeeded.push(`${local}${p.slice(base.length)}`);
+      if (isAtOrUnder(p, base)) {
+        this.chainsNeeded.push(`${local}${p.slice(base.length)}`);
+        // `patch.object(local, "N")`, `getattr(local, "N")`: the module and the name in two parts
+        const rest = p.slice(base.length + 1);
+        if (rest && !rest.includes('.')) this.namesNeeded.push(rest);
+      }
     }
     return false;
   }

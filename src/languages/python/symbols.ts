@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SymbolInfo } from '../../model/symbols.js';
+import type { MemberInfo, ParameterInfo, SymbolInfo } from '../../model/symbols.js';
 import { LiteTree } from '../../parsing/liteTree.js';
 import { getParser, type SyntaxNode } from '../../parsing/treeSitter.js';
 import { moduleFile } from './exports.js';
@@ -45,7 +45,7 @@ export class PythonSymbols {
     const moduleName = dotted.slice(0, dot);
     const name = dotted.slice(dot + 1);
     const module = await this.parse(moduleName);
-    if (!module) return UNKNOWN(dotted);
+    if (!module) return this.inTreePackage(moduleName) ? { kind: 'unknown', identity: dotted, missing: true } : UNKNOWN(dotted);
     const bindings = (module.scopes.module.bindings.get(name) ?? []).filter((b) => b.kind !== 'del' && b.kind !== 'annotation-only');
     if (!bindings.length) {
       for (const star of module.scopes.module.bindings.get('*') ?? []) {
@@ -54,7 +54,9 @@ export class PythonSymbols {
         const through = await this.describe(`${from}.${name}`, depth + 1);
         if (through.kind !== 'unknown') return through;
       }
-      return UNKNOWN(dotted);
+      // the module is in the tree and does not bind it (unless a star import from outside might)
+      const stars = module.scopes.module.bindings.get('*') ?? [];
+      return stars.length || module.scopes.module.bindings.has('__getattr__') ? UNKNOWN(dotted) : { kind: 'unknown', identity: dotted, missing: true };
     }
     const infos = await Promise.all(bindings.map((b) => this.describeBinding(module, moduleName, b, depth)));
     const first = infos[0]!;
@@ -66,10 +68,16 @@ export class PythonSymbols {
     const here = `${moduleName}.${binding.name}`;
     const definedAt = { file: module.file, line: binding.node.startPosition.row + 1 };
     switch (binding.kind) {
-      case 'class':
-        return { kind: 'class', identity: here, definedAt };
-      case 'function':
-        return { kind: 'function', identity: here, definedAt };
+      case 'class': {
+        const node = binding.node.parent;
+        if (node?.type !== 'class_definition') return { kind: 'class', identity: here, definedAt };
+        return { kind: 'class', identity: here, definedAt, ...(await this.classMembers(module, moduleName, node, depth)) };
+      }
+      case 'function': {
+        const node = binding.node.parent;
+        if (node?.type !== 'function_definition') return { kind: 'function', identity: here, definedAt };
+        return { kind: 'function', identity: here, definedAt, async: isAsync(node), parameters: parametersOf(node, false) };
+      }
       case 'import':
       case 'from-import': {
         const target = binding.import?.qualifiedName;
@@ -100,7 +108,10 @@ export class PythonSymbols {
       const fn = value.childForFieldName('function');
       const resolved = fn ? this.resolveExpression(module, moduleName, fn) : null;
       const callee = resolved ? await this.describe(resolved, depth + 1) : UNKNOWN(here);
-      if (callee.kind === 'class') return { kind: 'instance', identity: here, classIdentity: callee.identity, definedAt };
+      if (callee.kind === 'class') {
+        const members = callee.members ? { members: callee.members, membersComplete: callee.membersComplete ?? false } : {};
+        return { kind: 'instance', identity: here, classIdentity: callee.identity, definedAt, ...members };
+      }
       return { kind: 'instance', identity: here, definedAt };
     }
     return { kind: 'instance', identity: here, definedAt };
@@ -122,6 +133,67 @@ export class PythonSymbols {
       return base && attribute ? `${base}.${attribute.text}` : null;
     }
     return null;
+  }
+
+  /**
+   * A class's members: its body's methods (async-ness, parameters), properties
+   * and attributes, `self.x = …` in its methods, and its in-tree bases'
+   * members (its own win). Incomplete when a base lies outside the tree or
+   * the class defines `__getattr__`.
+   */
+  private async classMembers(
+    module: ParsedModule,
+    moduleName: string,
+    node: SyntaxNode,
+    depth: number,
+  ): Promise<{ members: Record<string, MemberInfo>; membersComplete: boolean; parameters?: ParameterInfo }> {
+    const members: Record<string, MemberInfo> = {};
+    let complete = true;
+    const at = (n: SyntaxNode) => ({ file: module.file, line: n.startPosition.row + 1 });
+    const own: Record<string, MemberInfo> = {};
+    const body = node.childForFieldName('body');
+    for (const statement of body?.namedChildren ?? []) {
+      if (!statement) continue;
+      let fn: SyntaxNode | null = statement.type === 'function_definition' ? statement : null;
+      const decorators: string[] = [];
+      if (statement.type === 'decorated_definition') {
+        for (const d of statement.namedChildren) if (d?.type === 'decorator') decorators.push(d.namedChildren[0]?.text ?? '');
+        const inner = statement.childForFieldName('definition');
+        fn = inner?.type === 'function_definition' ? inner : null;
+      }
+      if (fn) {
+        const name = fn.childForFieldName('name')?.text;
+        if (!name) continue;
+        if (name === '__getattr__') complete = false;
+        const isProperty = decorators.some((d) => /(^|\.)(cached_)?property$/.test(d) || d.endsWith('.setter') || d.endsWith('.getter'));
+        const isStatic = decorators.some((d) => d === 'staticmethod');
+        own[name] = isProperty ? { kind: 'property', definedAt: at(fn) } : { kind: 'method', async: isAsync(fn), parameters: parametersOf(fn, !isStatic), definedAt: at(fn) };
+        for (const attr of selfAttributes(fn)) own[attr.name] ??= { kind: 'attribute', definedAt: at(attr.node) };
+        continue;
+      }
+      for (const target of classAttributeTargets(statement)) own[target.text] ??= { kind: 'attribute', definedAt: at(target) };
+    }
+    for (const base of node.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!base || base.type === 'keyword_argument' || base.type === 'comment') continue;
+      if (base.type === 'identifier' && base.text === 'object') continue;
+      const resolved = this.resolveExpression(module, moduleName, base);
+      const info = resolved ? await this.describe(resolved, depth + 1) : null;
+      if (info?.kind !== 'class' || !info.members) {
+        complete = false;
+        continue;
+      }
+      if (info.membersComplete === false) complete = false;
+      Object.assign(members, info.members);
+    }
+    Object.assign(members, own);
+    const init = members.__init__;
+    return { members, membersComplete: complete, ...(init?.parameters ? { parameters: init.parameters } : {}) };
+  }
+
+  /** A package of the tree holds where `moduleName` would be (its parent is a package under the source roots). */
+  private inTreePackage(moduleName: string): boolean {
+    const dot = moduleName.lastIndexOf('.');
+    return dot > 0 && moduleFile(this.root, this.sourceRoots, moduleName.slice(0, dot)) !== null;
   }
 
   private async parse(moduleName: string): Promise<ParsedModule | null> {
@@ -153,6 +225,85 @@ export class PythonSymbols {
     for (const tree of this.trees.splice(0)) tree.delete();
     this.modules.clear();
   }
+}
+
+function isAsync(fn: SyntaxNode): boolean {
+  return fn.children.some((c) => c.type === 'async');
+}
+
+/** What a function accepts; `method`: its first parameter (`self`, `cls`) is bound, not passed. */
+function parametersOf(fn: SyntaxNode, method: boolean): ParameterInfo {
+  let required = 0;
+  let positional = 0;
+  let keywordOnly = false;
+  let anyKeyword = false;
+  const keywords: string[] = [];
+  const requiredKeywords: string[] = [];
+  let skipped = !method;
+  for (const param of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!param || param.type === 'comment') continue;
+    if (param.type === 'positional_separator') continue;
+    if (param.type === 'keyword_separator') {
+      keywordOnly = true;
+      continue;
+    }
+    if (param.type === 'list_splat_pattern') {
+      positional = Number.POSITIVE_INFINITY;
+      keywordOnly = true;
+      continue;
+    }
+    if (param.type === 'dictionary_splat_pattern') {
+      anyKeyword = true;
+      continue;
+    }
+    const hasDefault = param.type === 'default_parameter' || param.type === 'typed_default_parameter';
+    const nameNode = param.type === 'identifier' ? param : (param.childForFieldName('name') ?? param.namedChildren.find((c) => c?.type === 'identifier') ?? null);
+    const name = nameNode?.text ?? '';
+    if (!skipped) {
+      skipped = true;
+      continue;
+    }
+    keywords.push(name);
+    if (keywordOnly) {
+      if (!hasDefault) requiredKeywords.push(name);
+      continue;
+    }
+    if (positional !== Number.POSITIVE_INFINITY) positional++;
+    if (!hasDefault) required++;
+  }
+  return { required, positional, keywords, requiredKeywords, anyKeyword };
+}
+
+/** `self.x = …` (and `self.x: T = …`) in a method: the attributes it sets. */
+function selfAttributes(fn: SyntaxNode): { name: string; node: SyntaxNode }[] {
+  const first = fn.childForFieldName('parameters')?.namedChildren.find((c) => c && c.type !== 'comment');
+  const self = first?.type === 'identifier' ? first.text : first?.childForFieldName('name')?.text;
+  if (!self) return [];
+  const out: { name: string; node: SyntaxNode }[] = [];
+  for (const assignment of fn.descendantsOfType('assignment')) {
+    const left = assignment.childForFieldName('left');
+    const targets = left?.type === 'pattern_list' || left?.type === 'tuple_pattern' ? left.namedChildren : [left];
+    for (const t of targets) {
+      if (t?.type !== 'attribute') continue;
+      const object = t.childForFieldName('object');
+      const attr = t.childForFieldName('attribute');
+      if (object?.type === 'identifier' && object.text === self && attr) out.push({ name: attr.text, node: attr });
+    }
+  }
+  return out;
+}
+
+/** Names a class-body statement binds as class attributes (`x = 1`, `x: int = 1`, `x: int`). */
+function classAttributeTargets(statement: SyntaxNode): SyntaxNode[] {
+  if (statement.type !== 'expression_statement') return [];
+  const out: SyntaxNode[] = [];
+  for (const child of statement.namedChildren) {
+    if (child?.type !== 'assignment') continue;
+    const left = child.childForFieldName('left');
+    if (left?.type === 'identifier') out.push(left);
+    else if (left?.type === 'pattern_list' || left?.type === 'tuple_pattern') for (const t of left.namedChildren) if (t?.type === 'identifier') out.push(t);
+  }
+  return out;
 }
 
 function isLiteral(node: SyntaxNode): boolean {

@@ -34,13 +34,20 @@ export function buildGrouping(config: Config): Grouping {
 }
 
 /**
- * The bans that apply in each of `files`: the rules `ruleFilter` keeps, minus
+ * The bans that apply in each of `files`: the rules `ruleFilter` keeps (one
+ * rule id, or several; all when undefined), minus
  * the rules whose allowIn covers the file. One array per distinct set, so
  * workers get each set once and per-set work (needles, prefilter plans) is
  * done once; `banSetOf[i]` indexes `banSets` for `files[i]`.
  */
-export function activeBanSets(config: Config, grouping: Grouping, files: readonly string[], ruleFilter?: string): { banSets: Ban[][]; banSetOf: Uint32Array } {
-  const activeRules = ruleFilter ? config.rules.filter((r) => r.id === ruleFilter) : config.rules;
+export function activeBanSets(
+  config: Config,
+  grouping: Grouping,
+  files: readonly string[],
+  ruleFilter?: string | readonly string[],
+): { banSets: Ban[][]; banSetOf: Uint32Array } {
+  const kept = typeof ruleFilter === 'string' ? [ruleFilter] : ruleFilter;
+  const activeRules = kept ? config.rules.filter((r) => kept.includes(r.id)) : config.rules;
   const allBans = activeRules.flatMap((r) => r.bans);
   const rulesWithAllowIn = activeRules.filter((r) => r.allowIn.length);
   const banSets: Ban[][] = [];

@@ -24,6 +24,10 @@ export interface ComputeFixOptions {
   readonly config: Config;
   readonly phase?: string;
   readonly rule?: string;
+  /** Only these rules (a phase's subset); wins over `rule`. */
+  readonly rules?: readonly string[];
+  /** Only the files this keeps (root-relative posix paths). */
+  readonly only?: (rel: string) => boolean;
   /** Apply unsafe fixes too (default false). */
   readonly unsafe?: boolean;
   /**
@@ -42,6 +46,8 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
     config,
     phase: options.phase,
     rule: options.rule,
+    ...(options.rules ? { rules: options.rules } : {}),
+    ...(options.only ? { only: options.only } : {}),
     started: options.started,
     mode: 'fix',
     unsafe: options.unsafe ?? false,

@@ -18,7 +18,7 @@ import type { FileFinding, FileOutcome, FileRewrite, RunStats } from '../model/o
 import { TOOL_VERSION } from '../model/version.js';
 import type { LanguageAdapter, PlanRule } from '../languages/adapter.js';
 import { adapterFor, DEFAULT_LANGUAGE } from '../languages/registry.js';
-import { discoverFiles } from '../workspace/discover.js';
+import { discoverFiles, selectFiles } from '../workspace/discover.js';
 import { cacheFileOf, cacheFingerprint, RACY_MARGIN_MS, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
 import { processFile, type RunMode } from './file.js';
 import { shapeRules } from './mappings.js';
@@ -53,6 +53,16 @@ export interface ScanOptions {
   readonly phase?: string;
   readonly service?: string;
   readonly rule?: string;
+  /** Only these rules (a phase's subset); wins over `rule`. */
+  readonly rules?: readonly string[];
+  /** Only the discovered files this keeps (root-relative posix paths), e.g. `fix --phase --files GLOB`. */
+  readonly only?: (rel: string) => boolean;
+  /**
+   * Exactly these files (root-relative posix paths), instead of walking the
+   * tree: `ssot check FILE…`. Each is still subject to `include`, `exclude`
+   * and .gitignore; missing ones are left out.
+   */
+  readonly paths?: readonly string[];
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * Use the content-hash cache in `<root>/.ssot/cache` (default false: the
@@ -107,7 +117,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const root = path.resolve(options.root);
   const { config, mode } = options;
   const grouping = buildGrouping(config);
-  const discovered = await discoverFiles({ root, include: config.include, exclude: config.exclude });
+  const discovered = options.paths
+    ? selectFiles({ root, include: config.include, exclude: config.exclude, paths: options.paths })
+    : await discoverFiles({ root, include: config.include, exclude: config.exclude });
   const rulesById = new Map(config.rules.map((r) => [r.id, r]));
 
   const files: string[] = [];
@@ -117,6 +129,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const service = grouping.serviceOf(rel);
     const phase = grouping.phaseOf(rel);
     if ((options.service && service !== options.service) || (options.phase && phase !== options.phase)) continue;
+    if (options.only && !options.only(rel)) continue;
     files.push(rel);
     services.push(service);
     phases.push(phase);
@@ -124,7 +137,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const adapter = adapterFor(config.language);
   // planning needs every ban's shape (what the names are in the tree); an inventory does not
   const shaped = mode === 'inventory' ? config.rules : await shapeRules(config, root, adapter);
-  const { banSets, banSetOf } = activeBanSets({ ...config, rules: shaped }, grouping, files, options.rule);
+  const ruleFilter = options.rules ?? options.rule;
+  const { banSets, banSetOf } = activeBanSets({ ...config, rules: shaped }, grouping, files, ruleFilter);
   const rules = mode === 'inventory' ? [] : shaped.map((r) => [r.id, planRule(r)] as const);
   // a fix run reads what it plans: the cache is for the inventory and its annotation
   const cacheFile = options.cache && mode !== 'fix' ? cacheFileOf(root) : null;
@@ -170,7 +184,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (files.length < discovered.files.length && shaped.some((r) => r.bans.some((b) => b.shape && b.shape !== 'move'))) {
       const planned = new Set(files);
       const others = discovered.files.filter((f) => !planned.has(f));
-      const sets = activeBanSets({ ...config, rules: shaped }, grouping, others, options.rule);
+      const sets = activeBanSets({ ...config, rules: shaped }, grouping, others, ruleFilter);
       const rest = await runJob({ ...job, files: others, banSets: sets.banSets, banSetOf: sets.banSetOf, mode: 'annotate' }, workerCount(options.workers, others.length));
       parsedFiles += rest.parsedFiles;
       parsedBytes += rest.parsedBytes;
@@ -196,7 +210,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       outcomes.set(index, found ? withFindings(replanned, found) : replanned);
     }
   }
-  if (cacheFile) saveCache(cacheFile, fingerprint, cacheEntries, !options.service && !options.phase && !options.rule);
+  const complete = !options.service && !options.phase && ruleFilter === undefined && !options.only && !options.paths;
+  if (cacheFile) saveCache(cacheFile, fingerprint, cacheEntries, complete);
 
   const findings: Finding[] = [];
   const rewrites = new Map<string, FileRewrite>();

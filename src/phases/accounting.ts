@@ -17,6 +17,8 @@ export interface PerFileFixes {
 export interface PhaseAccount {
   /** The files to write, in run order. */
   readonly toWrite: readonly FileFix[];
+  /** Files with fixes left for a later run by `--limit` (not written; their findings are not counted as left). */
+  readonly deferred: readonly string[];
   readonly skipped: readonly FileNote[];
   readonly refused: readonly FileNote[];
   readonly perFile: readonly PerFileFixes[];
@@ -32,22 +34,30 @@ export interface FileStates {
   readonly dirty: ReadonlySet<string>;
   /** Files whose bytes on disk are no longer the ones planned. */
   readonly changedOnDisk: ReadonlySet<string>;
+  /** Files `rollback --file` pinned (and not `--unpin`ned): left alone, with a note. */
+  readonly pinned?: ReadonlySet<string>;
+  /** `--limit`: write at most this many files (the first in path order); the others are deferred. */
+  readonly limit?: number;
 }
 
 export const SKIP_REASONS = {
   untracked: 'not tracked by git, so it has no rollback point; commit it first',
   dirty: 'has uncommitted changes (--allow-dirty); commit them first',
   changedOnDisk: 'changed on disk while the phase was planned',
+  pinned: 'pinned by `ssot rollback --file`; pass --unpin FILE to fix it again',
 } as const;
 
 export function accountPhase(run: Pick<FixRun, 'files'>, states: FileStates): PhaseAccount {
   const changed = run.files.filter((f) => f.status === 'changed' && f.updated);
   const skipped: FileNote[] = [];
   const toWrite: FileFix[] = [];
+  const deferred: string[] = [];
   for (const f of changed) {
-    if (!states.tracked.has(f.file)) skipped.push({ file: f.file, reason: SKIP_REASONS.untracked });
+    if (states.pinned?.has(f.file)) skipped.push({ file: f.file, reason: SKIP_REASONS.pinned });
+    else if (!states.tracked.has(f.file)) skipped.push({ file: f.file, reason: SKIP_REASONS.untracked });
     else if (states.dirty.has(f.file)) skipped.push({ file: f.file, reason: SKIP_REASONS.dirty });
     else if (states.changedOnDisk.has(f.file)) skipped.push({ file: f.file, reason: SKIP_REASONS.changedOnDisk });
+    else if (states.limit !== undefined && toWrite.length >= states.limit) deferred.push(f.file);
     else toWrite.push(f);
   }
   const duringRun = run.files.filter((f) => f.status === 'changed-during-run');
@@ -59,7 +69,7 @@ export function accountPhase(run: Pick<FixRun, 'files'>, states: FileStates): Ph
   const leftByReason: Record<string, number> = {};
   const count = (reason: string, n: number) => (leftByReason[reason] = (leftByReason[reason] ?? 0) + n);
   for (const f of run.files) {
-    if (f.status === 'changed' && !toWrite.includes(f)) continue; // a skipped file's findings all stay; counted below
+    if (f.status === 'changed' && !toWrite.includes(f)) continue; // a skipped file's findings all stay; counted below (deferred ones: not at all)
     if (f.status === 'changed-during-run') continue;
     for (const l of f.left) count(l.reason, 1);
   }
@@ -76,5 +86,5 @@ export function accountPhase(run: Pick<FixRun, 'files'>, states: FileStates): Ph
     skipped: skipped.length,
     left: Object.values(leftByReason).reduce((a, b) => a + b, 0),
   };
-  return { toWrite, skipped, refused, perFile, counts, leftByReason };
+  return { toWrite, deferred, skipped, refused, perFile, counts, leftByReason };
 }

@@ -7,7 +7,8 @@ import { oneLine, plural } from '../text/plural.js';
 import type { PerFileFixes } from './accounting.js';
 import type { GateResult } from './gates.js';
 import { JOURNAL_TRAILER } from './journal.js';
-import type { FileNote, PhaseCounts } from './state.js';
+import { formatPart, type FileNote, type PhaseCounts, type PhasePart } from './state.js';
+import { formatCounts, TRAILER } from './trailers.js';
 
 export function phaseCommitSubject(phaseId: string, counts: Pick<PhaseCounts, 'fixes' | 'files'>, rules: readonly string[]): string {
   return `ssot(${phaseId}): ${plural(counts.fixes, 'fix', 'fixes')} in ${plural(counts.files, 'file')} [${rules.join(', ')}]`;
@@ -21,6 +22,9 @@ export function phaseCommitMessage(input: {
   refused: readonly FileNote[];
   skipped: readonly FileNote[];
   left: number;
+  counts: PhaseCounts;
+  part?: PhasePart;
+  unpinned?: readonly string[];
   gates: readonly GateResult[];
   rules: readonly string[];
   journalId: string;
@@ -46,6 +50,9 @@ export function phaseCommitMessage(input: {
   if (gates.length) {
     lines.push('', `Gates passed: ${gates.map((g) => `${g.name} (${g.moment})`).join(', ')}.`);
   }
-  lines.push('', `Ssot-Phase: ${input.phase.id}`, `Ssot-Rules: ${input.rules.join(', ')}`, `${JOURNAL_TRAILER}: ${input.journalId}`);
+  lines.push('', `${TRAILER.phase}: ${input.phase.id}`, `${TRAILER.rules}: ${input.rules.join(', ')}`, `${TRAILER.counts}: ${formatCounts(input.counts)}`);
+  if (input.part) lines.push(`${TRAILER.part}: ${formatPart(input.part)}`);
+  for (const file of input.unpinned ?? []) lines.push(`${TRAILER.unpin}: ${file}`);
+  lines.push(`${JOURNAL_TRAILER}: ${input.journalId}`);
   return `${lines.join('\n')}\n`;
 }

@@ -54,7 +54,7 @@ function count(findings: readonly { fix?: string }[]): ApplicabilityCounts {
 export async function planPhases(options: { root: string; config: Config }): Promise<PlanResult> {
   const { root, config } = options;
   const run = await computeFixes({ root, config, compileCheck: false });
-  const states = phaseStates(config, readState(root));
+  const states = phaseStates(config, await readState(root));
   const before = gatesFor(config.gates, 'before').map((g) => g.name);
   const after = gatesFor(config.gates, 'after').map((g) => g.name);
   const phases: PhasePlan[] = config.phases.map((phase) => {

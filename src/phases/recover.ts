@@ -115,7 +115,7 @@ export async function recoverInterrupted(root: string, options: { force?: boolea
     });
   }
   const result = await recoverFromJournal(root, journal);
-  appendEvent(root, {
+  await appendEvent(root, {
     type: 'recovered',
     at: new Date().toISOString(),
     interrupted: journal.command,

@@ -35,7 +35,8 @@ import {
 import { clearJournal, JOURNAL_TRAILER, requireNoJournal, writeJournal, type Journal } from './journal.js';
 import { recoverFromJournal } from './recover.js';
 import type { PhaseProgress } from './runPhase.js';
-import { appendEvent, applicationOfFile, gateRecords, phaseStates, readState, type PhaseApplication, type PhaseState } from './state.js';
+import { appendEvent, applicationOfFile, gateRecords, isApplied, phaseStates, readState, type PhaseApplication, type PhaseState } from './state.js';
+import { TRAILER } from './trailers.js';
 
 export type RollbackTarget =
   | { readonly kind: 'phase'; readonly phase: string }
@@ -100,7 +101,7 @@ async function preflight(options: RollbackOptions): Promise<string> {
 
 export async function rollback(options: RollbackOptions): Promise<RollbackOutcome> {
   const head = await preflight(options);
-  const states = phaseStates(options.config, readState(options.root));
+  const states = phaseStates(options.config, await readState(options.root));
   const { target } = options;
   if (target.kind === 'file') return rollbackFile(options, head, states, target.file);
   let phases: PhaseState[];
@@ -109,14 +110,14 @@ export async function rollback(options: RollbackOptions): Promise<RollbackOutcom
     if (!state) {
       throw new UserError(`--phase ${target.phase}: no such phase (known: ${options.config.phases.map((p) => p.id).join(', ') || 'none'})`);
     }
-    if (state.status !== 'done') {
+    if (!isApplied(state)) {
       throw new UserError(`phase ${target.phase} is ${state.status === 'pending' ? 'not done' : 'rolled back already'}; nothing to roll back`, {
         hint: '`ssot status` shows which phases are done',
       });
     }
     phases = [state];
   } else {
-    phases = states.filter((s) => s.status === 'done');
+    phases = states.filter(isApplied);
     if (!phases.length) throw new UserError('no phase is done; nothing to roll back', { hint: '`ssot status` shows the phases and their state' });
   }
   return rollbackPhases(options, head, phases);
@@ -140,7 +141,7 @@ async function rollbackPhases(options: RollbackOptions, head: string, phases: Ph
   // every application in force, newest first: later phases are undone before the ones they built on
   const applications: { phase: string; application: PhaseApplication }[] = phases
     .flatMap((p) => p.applications.map((application) => ({ phase: p.id, application })))
-    .sort((a, b) => (a.application.event.at < b.application.event.at ? 1 : a.application.event.at > b.application.event.at ? -1 : 0));
+    .sort((a, b) => b.application.order - a.application.order);
   const withCommits = applications.filter((a) => a.application.commitAfter !== null);
   for (const { phase, application } of withCommits) {
     if (!(await isAncestor(root, application.commitAfter!, head))) {
@@ -152,9 +153,9 @@ async function rollbackPhases(options: RollbackOptions, head: string, phases: Ph
   const files = [...new Set((await Promise.all(withCommits.map((a) => filesOfCommit(root, a.application.commitAfter!)))).flat())].sort();
   const alreadyUndone: { phase: string; commit: string }[] = [];
   const base = { target, conflicts: [] as string[], phases: phases.map((p) => p.id), files, gates: [] as GateResult[], alreadyUndone };
-  const record = (commits: RollbackOutcome['commits'], gates: readonly GateResult[]) => {
+  const record = async (commits: RollbackOutcome['commits'], gates: readonly GateResult[]) => {
     for (const p of [...phases].reverse()) {
-      appendEvent(root, {
+      await appendEvent(root, {
         type: 'phase-rolled-back',
         at: new Date().toISOString(),
         phase: p.id,
@@ -165,7 +166,7 @@ async function rollbackPhases(options: RollbackOptions, head: string, phases: Ph
     }
   };
   if (!withCommits.length) {
-    record([], []);
+    await record([], []);
     return { ...base, status: 'done', commits: [] };
   }
 
@@ -197,7 +198,8 @@ async function rollbackPhases(options: RollbackOptions, head: string, phases: Ph
         '',
         `This reverts commit ${commit}: phase ${phase} rolled back by \`${describeTarget(target)}\`.`,
         '',
-        `Ssot-Rollback: ${phase}`,
+        `${TRAILER.rollback}: ${phase}`,
+        `${TRAILER.reverts}: ${commit}`,
         `${JOURNAL_TRAILER}: ${journal.id}`,
         '',
       ].join('\n');
@@ -233,10 +235,10 @@ async function rollbackFile(options: RollbackOptions, head: string, states: Phas
     head,
     files: [{ file, original: current, planned: null, mode: fileMode(path.join(root, file)) }],
   });
-  const record = (commits: RollbackOutcome['commits'], gates: readonly GateResult[]) => {
+  const record = async (commits: RollbackOutcome['commits'], gates: readonly GateResult[]) => {
     const made = commits[0];
     if (!made) return;
-    appendEvent(root, {
+    await appendEvent(root, {
       type: 'file-rolled-back',
       at: new Date().toISOString(),
       phase: found.phase.id,
@@ -267,8 +269,9 @@ async function rollbackFile(options: RollbackOptions, head: string, states: Phas
       '',
       `Undoes the change commit ${commitAfter} (phase ${found.phase.id}) made to ${file}, by \`${describeTarget(target)}\`.`,
       '',
-      `Ssot-Rollback: ${found.phase.id}`,
-      `Ssot-File: ${file}`,
+      `${TRAILER.rollback}: ${found.phase.id}`,
+      `${TRAILER.file}: ${file}`,
+      `${TRAILER.undoes}: ${commitAfter}`,
       `${JOURNAL_TRAILER}: ${journal.id}`,
       '',
     ].join('\n');
@@ -301,7 +304,7 @@ async function underJournal(
   journal: Journal,
   work: (undo: Undo) => Promise<RollbackOutcome | { commits: RollbackOutcome['commits'] }>,
   base: Omit<RollbackOutcome, 'status' | 'commits'>,
-  record: (commits: RollbackOutcome['commits'], gates: readonly GateResult[]) => void,
+  record: (commits: RollbackOutcome['commits'], gates: readonly GateResult[]) => Promise<void>,
 ): Promise<RollbackOutcome> {
   const { root } = options;
   let settled = false;
@@ -309,7 +312,7 @@ async function underJournal(
   const undo: Undo = async (status, reason) => {
     settled = true;
     await recoverFromJournal(root, journal);
-    appendEvent(root, { type: 'rollback-failed', at: new Date().toISOString(), scope: describeTarget(options.target), reason, gates: gateRecords(gates) });
+    await appendEvent(root, { type: 'rollback-failed', at: new Date().toISOString(), scope: describeTarget(options.target), reason, gates: gateRecords(gates) });
     return { ...base, status, reason, commits: [], gates };
   };
   try {
@@ -319,7 +322,7 @@ async function underJournal(
     gates.push(...after);
     if (options.signal?.aborted) return await undo('interrupted', 'interrupted while the gates ran; the rollback was undone');
     settled = true;
-    record(done.commits, gates);
+    await record(done.commits, gates);
     clearJournal(root, journal);
     const red = firstFailure(after);
     if (red) {

@@ -39,7 +39,7 @@ export interface RunAllResult {
 export async function runAllPhases(input: RunAllOptions): Promise<RunAllResult> {
   // a config without phases runs every file as one implicit phase
   const options = input.config.phases.length ? input : { ...input, config: { ...input.config, phases: [IMPLICIT_PHASE] } };
-  const states = phaseStates(options.config, readState(options.root));
+  const states = phaseStates(options.config, await readState(options.root));
   // a --rule no phase can take is a usage error before any phase runs, not after the first commits
   for (const phase of options.config.phases) ruleFilterFor(options.config, phase, options.rule);
   const outcomes: PhaseOutcome[] = [];

@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import type { Config, Gate, Phase } from '../config/compile.js';
 import { findPhase, findRule } from '../config/select.js';
 import { UserError } from '../model/errors.js';
@@ -24,7 +25,7 @@ import { accountPhase, type PerFileFixes } from './accounting.js';
 import { phaseCommitMessage, phaseCommitSubject } from './commitMessage.js';
 import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
 import { requireNoJournal } from './journal.js';
-import { appendEvent, gateRecords, type FailedStage, type FileNote, type PhaseCounts } from './state.js';
+import { appendEvent, gateRecords, phaseStates, readState, type FailedStage, type FileNote, type PhaseCounts, type PhasePart } from './state.js';
 import { finishTransaction, writeCheckCommit } from './transaction.js';
 
 export type PhaseProgress =
@@ -45,6 +46,12 @@ export interface RunPhaseOptions {
   readonly allowDirty?: boolean;
   /** Aborting (Ctrl-C) stops the running gate and undoes the phase. */
   readonly signal?: AbortSignal;
+  /** `--files`: only the phase's files these globs match (root-relative); the rest stays pending. */
+  readonly files?: readonly string[];
+  /** `--limit`: write at most this many files (the first in path order); the rest stays pending. */
+  readonly limit?: number;
+  /** `--unpin`: pinned files (by `rollback --file`) this run may fix again. */
+  readonly unpin?: readonly string[];
   /** `before` gates already passed on this exact tree (by --all, from the previous phase's `after`): name → where. */
   readonly reuseBeforeGates?: ReadonlyMap<string, string>;
   readonly onProgress?: (event: PhaseProgress) => void;
@@ -70,6 +77,10 @@ export interface PhaseOutcome {
   readonly perFile: readonly PerFileFixes[];
   readonly refused: readonly FileNote[];
   readonly skipped: readonly FileNote[];
+  /** Files with fixes left for a later run by `--limit`. */
+  readonly deferred: readonly string[];
+  /** Set when the run applied part of the phase. */
+  readonly part?: PhasePart;
   readonly counts: PhaseCounts;
   readonly leftByReason: Readonly<Record<string, number>>;
   readonly gates: readonly GateResult[];
@@ -78,28 +89,29 @@ export interface PhaseOutcome {
   readonly compileCheck: CompileCheck;
 }
 
-/** The rule filter the engine gets for a phase: --rule, else the phase's single rule, else all. */
-export function ruleFilterFor(config: Config, phase: Phase, rule: string | undefined): { filter: string | undefined; rules: readonly string[] } {
+/**
+ * The rules a phase run fixes: --rule (which the phase must list), else the
+ * phase's `rules`, else all. `filter` is what the engine gets: undefined for
+ * every rule, else the ids.
+ */
+export function ruleFilterFor(config: Config, phase: Phase, rule: string | undefined): { filter: readonly string[] | undefined; rules: readonly string[] } {
   if (rule) {
     findRule(config, rule);
     if (phase.rules && !phase.rules.includes(rule)) {
       throw new UserError(`--rule ${rule}: phase ${phase.id} does not fix that rule (it fixes ${phase.rules.join(', ')})`);
     }
-    return { filter: rule, rules: [rule] };
+    return { filter: [rule], rules: [rule] };
   }
   const all = config.rules.map((r) => r.id);
-  const rules = phase.rules ?? all;
-  if (rules.length === all.length) return { filter: undefined, rules: all };
-  if (rules.length === 1) return { filter: rules[0], rules };
-  // The engine takes one rule filter; a phase naming several (but not all) rules is planned with all of them.
-  throw new UserError(`phase ${phase.id} names ${rules.length} of ${all.length} rules; a phase can fix one rule or all of them`, {
-    hint: `split it into one phase per rule, or pass --rule (one of ${rules.join(', ')})`,
-  });
+  const rules = phase.rules ? all.filter((id) => phase.rules!.includes(id)) : all;
+  return { filter: rules.length === all.length ? undefined : rules, rules };
 }
 
 interface Preflight {
   readonly head: string;
   readonly dirty: ReadonlySet<string>;
+  /** Pinned files of the phase this run leaves alone. */
+  readonly pinned: ReadonlySet<string>;
 }
 
 async function preflight(options: RunPhaseOptions, phase: Phase): Promise<Preflight> {
@@ -114,7 +126,20 @@ async function preflight(options: RunPhaseOptions, phase: Phase): Promise<Prefli
       hint: 'commit or stash them so the phase commit holds only ssot\'s changes, or pass --allow-dirty (files with changes are then left out of the phase)',
     });
   }
-  return { head, dirty: new Set(dirty) };
+  // the history is read before any gate runs: an unreadable one stops here, not after the commit
+  const state = phaseStates(config, await readState(root)).find((s) => s.id === phase.id);
+  const pinned = new Set(state?.pinned ?? []);
+  for (const file of options.unpin ?? []) {
+    if (!pinned.delete(file)) {
+      throw new UserError(`--unpin ${file}: not pinned in phase ${phase.id}${state?.pinned.length ? ` (pinned: ${state.pinned.join(', ')})` : ' (no file is)'}`, {
+        hint: 'paths are relative to the ssot root; `ssot status` lists pinned files',
+      });
+    }
+  }
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+    throw new UserError(`--limit ${options.limit}: must be a whole number of files, at least 1`);
+  }
+  return { head, dirty: new Set(dirty), pinned };
 }
 
 function emptyCounts(): PhaseCounts {
@@ -125,7 +150,11 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
   const { root, config } = options;
   const phase = findPhase(config, options.phase);
   const { filter, rules } = ruleFilterFor(config, phase, options.rule);
-  const { head, dirty } = await preflight(options, phase);
+  const { head, dirty, pinned } = await preflight(options, phase);
+  const part: PhasePart | undefined =
+    options.files?.length || options.limit !== undefined
+      ? { ...(options.files?.length ? { files: options.files } : {}), ...(options.limit !== undefined ? { limit: options.limit } : {}) }
+      : undefined;
   const progress = options.onProgress ?? (() => {});
   const gates: GateResult[] = [];
   const base = { phase, commitBefore: head, rules, gates };
@@ -138,14 +167,15 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
     perFile: [],
     refused: [],
     skipped: [],
+    deferred: [],
     counts: emptyCounts(),
     leftByReason: {},
     restored: [],
     compileCheck: { ran: true },
   };
-  const fail = (stage: FailedStage, reason: string, restored: readonly string[] = [], failedGate?: GateResult): PhaseOutcome => {
+  const fail = async (stage: FailedStage, reason: string, restored: readonly string[] = [], failedGate?: GateResult): Promise<PhaseOutcome> => {
     const status: PhaseRunStatus = stage === 'interrupted' ? 'interrupted' : 'failed';
-    appendEvent(root, {
+    await appendEvent(root, {
       type: 'phase-failed',
       at: new Date().toISOString(),
       phase: phase.id,
@@ -180,17 +210,29 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
   }
 
   progress({ type: 'step', message: `planning phase ${phase.id}` });
-  const run = await computeFixes({ root, config, phase: phase.id, rule: filter, unsafe: options.unsafe, compileCheck: options.compileCheck });
+  const only = options.files?.length ? picomatch([...options.files], { dot: true }) : undefined;
+  const run = await computeFixes({
+    root,
+    config,
+    phase: phase.id,
+    ...(filter ? { rules: filter } : {}),
+    ...(only ? { only } : {}),
+    unsafe: options.unsafe,
+    compileCheck: options.compileCheck,
+  });
   const changed = run.files.filter((f) => f.status === 'changed' && f.updated);
   const tracked = await trackedAmong(
     root,
     changed.map((f) => f.file),
   );
   const changedOnDisk = new Set(changed.filter((f) => !readFileSync(path.join(root, f.file)).equals(f.original)).map((f) => f.file));
-  const account = accountPhase(run, { tracked, dirty, changedOnDisk });
-  const { toWrite, counts, perFile, refused, skipped, leftByReason } = account;
+  const account = accountPhase(run, { tracked, dirty, changedOnDisk, pinned, ...(options.limit !== undefined ? { limit: options.limit } : {}) });
+  const { toWrite, deferred, counts, perFile, refused, skipped, leftByReason } = account;
+  // `--limit` alone is a part only when it left files for later
+  const ranPart = part && (part.files || deferred.length) ? part : undefined;
+  const unpinned = options.unpin?.length ? options.unpin : undefined;
   const subject = toWrite.length ? phaseCommitSubject(phase.id, counts, rules) : null;
-  outcome = { ...outcome, subject, perFile, refused, skipped, counts, leftByReason, compileCheck: run.compileCheck };
+  outcome = { ...outcome, subject, perFile, refused, skipped, deferred, counts, leftByReason, compileCheck: run.compileCheck, ...(ranPart ? { part: ranPart } : {}) };
 
   if (options.signal?.aborted) return fail('interrupted', 'interrupted before any file changed');
 
@@ -207,11 +249,13 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
       skipped,
       counts,
       gates: gateRecords(gates),
+      ...(ranPart ? { part: ranPart } : {}),
+      ...(unpinned ? { unpinned } : {}),
     });
 
   if (!toWrite.length) {
     // nothing to write: the tree is what the baseline gates just checked, so there is no `after` to run
-    applied(null, []);
+    await applied(null, []);
     return { ...base, ...outcome, status: 'done' };
   }
 
@@ -229,11 +273,12 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
       const red = firstFailure(after);
       return red ? { failed: { reason: `gate "${red.name}" fails after the phase; every file was restored`, gate: red } } : {};
     },
-    message: (journalId) => phaseCommitMessage({ phase, subject: subject!, perFile, refused, skipped, left: counts.left, gates, rules, journalId }),
+    message: (journalId) =>
+      phaseCommitMessage({ phase, subject: subject!, perFile, refused, skipped, left: counts.left, counts, ...(ranPart ? { part: ranPart } : {}), ...(unpinned ? { unpinned } : {}), gates, rules, journalId }),
   });
   outcome = { ...outcome, written: result.written };
   if (result.status === 'undone') return fail(result.stage, result.reason, result.restored, result.failedGate);
-  applied(result.commit, result.written);
+  await applied(result.commit, result.written);
   finishTransaction(root, result);
   return { ...base, ...outcome, status: 'done', commitAfter: result.commit };
 }

@@ -28,7 +28,7 @@ export interface StatusResult {
 
 export async function phaseStatus(options: { root: string; config: Config }): Promise<StatusResult> {
   const { root, config } = options;
-  const state = readState(root);
+  const state = await readState(root);
   const states = phaseStates(config, state);
   const result = await scan({ root, config });
   const byPhase = new Map<string, number>();

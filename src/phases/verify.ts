@@ -72,7 +72,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   }
   if (!config.gates.length) checks.push({ kind: 'gate', name: '(none)', ok: true, detail: 'no gates configured' });
   const ok = checks.every((c) => c.ok);
-  appendEvent(root, { type: 'verified', at: new Date().toISOString(), ok, gates: gateRecords(gates) });
+  await appendEvent(root, { type: 'verified', at: new Date().toISOString(), ok, gates: gateRecords(gates) });
   return { ok, checks, gates };
 }
 
@@ -103,10 +103,10 @@ async function complianceChecks(root: string, config: Config): Promise<VerifyChe
       },
     ];
   }
-  const states = phaseStates(config, readState(root)).filter((s) => s.status === 'done');
+  const states = phaseStates(config, await readState(root)).filter((s) => s.status === 'done');
   if (!states.length) return [{ kind: 'compliance', name: '(no phase done)', ok: true, detail: 'no phase is done yet; nothing to hold to compliance' }];
   return states.map((state) => {
-    const exempt = new Set(state.rolledBackFiles);
+    const exempt = new Set([...state.rolledBackFiles, ...state.pinned]);
     const left = fixable.filter((f) => f.phase === state.id && !exempt.has(f.file));
     const manual = manualOf((f) => f.phase === state.id && !exempt.has(f.file));
     const notes = [manual ? `${manual} manual` : '', exempt.size ? `rolled back by hand: ${[...exempt].join(', ')}` : ''].filter(Boolean).join('; ');

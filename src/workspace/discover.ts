@@ -4,7 +4,7 @@
  * Symlinks are never followed: a link that leaves the root or is broken is
  * reported; a link inside the root is skipped (its target is scanned itself).
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
@@ -72,6 +72,66 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
   const files = gitignore ? filterGitignored(root, candidates, ignoreFiles) : candidates;
   files.sort();
   return { files, problems };
+}
+
+/**
+ * The files of an explicit list (`ssot check FILE…`) that a walk of the
+ * tree would have found — matched by `include`, not excluded, not ignored
+ * by the .gitignore files on their way from the root, regular files — without
+ * walking the tree: the cost is per listed file, whatever the tree's size.
+ * Missing paths (a deleted file) are left out; symlinks are treated as the
+ * walk treats them.
+ */
+export function selectFiles(options: DiscoverOptions & { readonly paths: readonly string[] }): DiscoveredFiles {
+  const { root } = options;
+  const included = picomatch([...options.include], { dot: true });
+  const excluded = options.exclude.length ? picomatch([...options.exclude], { dot: true }) : () => false;
+  const problems: FileProblem[] = [];
+  const candidates: string[] = [];
+  const ignoreFiles = new Set<string>();
+  let realRoot: string | undefined;
+  for (const rel of new Set(options.paths)) {
+    if (!included(rel) || excluded(rel)) continue;
+    let stat;
+    try {
+      stat = lstatSync(path.join(root, rel));
+    } catch {
+      continue; // gone (deleted in the change being checked)
+    }
+    if (stat.isSymbolicLink()) {
+      realRoot ??= realpathOr(root);
+      let target: string;
+      try {
+        target = realpathSync(path.join(root, rel));
+      } catch {
+        problems.push({ file: rel, message: 'broken symlink, skipped' });
+        continue;
+      }
+      if (!(target === realRoot || target.startsWith(realRoot + path.sep))) problems.push({ file: rel, message: 'symlink leaves the scanned root, not followed' });
+      continue;
+    }
+    if (!stat.isFile()) continue;
+    candidates.push(rel);
+    if (options.gitignore !== false) {
+      // the .gitignore files that can apply: one per directory from the root down to the file
+      const parts = rel.split('/');
+      for (let i = 0; i < parts.length; i++) {
+        const candidate = [...parts.slice(0, i), '.gitignore'].join('/');
+        if (!ignoreFiles.has(candidate) && existsSync(path.join(root, candidate))) ignoreFiles.add(candidate);
+      }
+    }
+  }
+  const files = options.gitignore !== false ? filterGitignored(root, candidates, [...ignoreFiles]) : candidates;
+  files.sort();
+  return { files, problems };
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 function filterGitignored(root: string, files: string[], ignoreFiles: readonly string[]): string[] {

@@ -259,3 +259,136 @@ export async function applyReverse(cwd: string, patch: Buffer): Promise<{ ok: bo
   const result = await gitRun(top, ['apply', '-R', '--3way', '--whitespace=nowarn', '-'], { input: patch });
   return { ok: result.code === 0, output: result.stderr };
 }
+
+/** A commit as `logMatching` returns it. */
+export interface LoggedCommit {
+  readonly commit: string;
+  /** Parent commits, first parent first (none for a root commit). */
+  readonly parents: readonly string[];
+  /** The full message. */
+  readonly message: string;
+  /** Committer date, ISO 8601. */
+  readonly committedAt: string;
+  /** Files the commit changed (against its first parent), relative to cwd, limited to cwd's subtree. */
+  readonly files: readonly string[];
+}
+
+/**
+ * The commits reachable from `rev` whose message matches one of `patterns`
+ * (extended regular expressions, `^` at any line start), newest first in
+ * topological order (a child always before its parents), each with the files
+ * it changed under cwd. One `git log`, however long the history.
+ */
+export async function logMatching(cwd: string, rev: string, patterns: readonly string[]): Promise<LoggedCommit[]> {
+  const out = await gitRun(cwd, [
+    'log',
+    '-z',
+    '--topo-order',
+    '--name-only',
+    '--relative',
+    '--no-renames',
+    '--format=%x1e%H%x1f%P%x1f%cI%x1f%B%x1f',
+    '-E',
+    ...patterns.map((p) => `--grep=${p}`),
+    rev,
+    '--',
+  ]);
+  if (out.code !== 0) throw new GitCommandError(['log', '--grep', rev], out.code, out.stderr);
+  const commits: LoggedCommit[] = [];
+  for (const chunk of out.stdout.toString('utf8').split('\x1e')) {
+    if (!chunk) continue;
+    const [commit, parents, committedAt, message, rest] = chunk.split('\x1f');
+    if (!commit || message === undefined) continue;
+    const files = (rest ?? '').split('\0').map((f) => f.replace(/^\n/, '')).filter((f) => f.length > 0);
+    commits.push({ commit, parents: parents ? parents.split(' ') : [], message, committedAt: committedAt ?? '', files });
+  }
+  return commits;
+}
+
+/** Every commit reachable from `rev`, newest first in topological order. */
+export async function revList(cwd: string, rev: string): Promise<string[]> {
+  const out = await gitOk(cwd, ['rev-list', '--topo-order', rev]);
+  return out ? out.split('\n') : [];
+}
+
+/** The notes of `ref` (`refs/notes/NAME`): annotated commit → note blob id. Empty when the ref does not exist. */
+export async function listNotes(cwd: string, ref: string): Promise<Map<string, string>> {
+  const result = await gitRun(cwd, ['notes', `--ref=${ref}`, 'list']);
+  const notes = new Map<string, string>();
+  if (result.code !== 0) return notes; // no such ref yet
+  for (const line of result.stdout.toString('utf8').split('\n')) {
+    const [blob, commit] = line.split(' ');
+    if (blob && commit) notes.set(commit, blob);
+  }
+  return notes;
+}
+
+/** The contents of blobs, by id, in one `git cat-file --batch`. */
+export async function readBlobs(cwd: string, ids: readonly string[]): Promise<Map<string, Buffer>> {
+  const blobs = new Map<string, Buffer>();
+  if (!ids.length) return blobs;
+  const out = await gitRun(cwd, ['cat-file', '--batch'], { input: `${ids.join('\n')}\n` });
+  if (out.code !== 0) throw new GitCommandError(['cat-file', '--batch'], out.code, out.stderr);
+  const data = out.stdout;
+  let at = 0;
+  while (at < data.length) {
+    const eol = data.indexOf(0x0a, at);
+    if (eol < 0) break;
+    const [id, type, size] = data.subarray(at, eol).toString('utf8').split(' ');
+    at = eol + 1;
+    if (type === 'missing' || size === undefined) continue;
+    const length = Number(size);
+    blobs.set(id!, data.subarray(at, at + length));
+    at += length + 1; // the content is followed by a newline
+  }
+  return blobs;
+}
+
+/**
+ * Appends `text` to the note of `commit` in `ref` (creating it), as one notes
+ * commit. A concurrent writer makes git fail to lock the ref: retried.
+ */
+export async function appendNote(cwd: string, ref: string, commit: string, text: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const result = await gitRun(cwd, ['notes', `--ref=${ref}`, 'append', '-F', '-', commit], { input: text });
+    if (result.code === 0) return;
+    if (attempt < 5 && /lock/i.test(result.stderr)) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+      continue;
+    }
+    throw new UserError(`cannot record ssot history in ${ref}: ${lastLines(result.stderr, 1).join('') || `git notes exit ${result.code}`}`, {
+      hint: 'git notes need a committer identity like commits do: `git config user.name …` and `git config user.email …`',
+    });
+  }
+}
+
+/** The commit HEAD's ref points to by name (`main`), or null on a detached HEAD. */
+export async function currentBranch(cwd: string): Promise<string | null> {
+  const result = await gitRun(cwd, ['symbolic-ref', '-q', '--short', 'HEAD']);
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+}
+
+/** The merge base of `a` and `b`, or null when they share no history (or a ref does not exist). */
+export async function mergeBase(cwd: string, a: string, b: string): Promise<string | null> {
+  const result = await gitRun(cwd, ['merge-base', a, b]);
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+}
+
+/** Resolves a revision to a commit, or null when it names none. */
+export async function resolveCommit(cwd: string, rev: string): Promise<string | null> {
+  const result = await gitRun(cwd, ['rev-parse', '-q', '--verify', `${rev}^{commit}`]);
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+}
+
+/**
+ * Files under cwd that differ between commit `base` and the working tree
+ * (committed since, staged or not), plus untracked files git does not
+ * ignore; relative to cwd, sorted. Deleted files are left out.
+ */
+export async function changedSince(cwd: string, base: string): Promise<string[]> {
+  const diff = await gitRun(cwd, ['diff', '--name-only', '-z', '--relative', '--no-renames', '--diff-filter=d', base, '--', '.']);
+  if (diff.code !== 0) throw new GitCommandError(['diff', '--name-only', base], diff.code, diff.stderr);
+  const untracked = await gitRun(cwd, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.']);
+  if (untracked.code !== 0) throw new GitCommandError(['ls-files', '--others'], untracked.code, untracked.stderr);
+  return [...new Set([...nulList(diff.stdout), ...nulList(untracked.stdout)])].sort();
+}

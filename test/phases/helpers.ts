@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,9 +168,16 @@ export function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
-export function stateOf(dir: string): { events: { type: string; phase?: string; [k: string]: unknown }[] } {
-  const file = path.join(dir, '.ssot/state.json');
-  return existsSync(file) ? readJson(file) : { events: [] };
+/** Every record in the repository's `refs/notes/ssot`, oldest first (by time: one machine). */
+export function stateOf(dir: string): { events: { type: string; phase?: string; at: string; [k: string]: unknown }[] } {
+  const listed = spawnSync('git', ['notes', '--ref=ssot', 'list'], { cwd: dir, encoding: 'utf8' });
+  if (listed.status !== 0) return { events: [] };
+  const events: { type: string; phase?: string; at: string; [k: string]: unknown }[] = [];
+  for (const line of listed.stdout.split('\n').filter(Boolean)) {
+    const blob = line.split(' ')[0]!;
+    for (const text of git(dir, 'cat-file', 'blob', blob).split('\n')) if (text.trim()) events.push(JSON.parse(text));
+  }
+  return { events: events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)) };
 }
 
 export function head(dir: string): string {

@@ -4,7 +4,9 @@
  * committed phase flow of src/phases/runPhase.ts. --diff and --dry-run write
  * nothing in either mode.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
+import picomatch from 'picomatch';
 import { createTwoFilesPatch } from 'diff';
 import { loadConfig } from '../../config/compile.js';
 import { findPhase, findRule } from '../../config/select.js';
@@ -33,6 +35,9 @@ export interface FixCliOptions {
   unsafe?: boolean;
   python?: string;
   allowDirty?: boolean;
+  files?: string[];
+  limit?: string;
+  unpin?: string[];
 }
 
 /** Exit code of a phase run: 0 done, 1 failed, 130 interrupted (as a shell reports SIGINT). */
@@ -55,8 +60,32 @@ export function renderDiff(run: FixRun): string {
   return out.join('');
 }
 
+/** `--limit N`: a whole number of files, at least 1. */
+function parseLimit(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(n) || n < 1) throw new UserError(`--limit ${text}: must be a whole number of files, at least 1`);
+  return n;
+}
+
+/** A path typed relative to the cwd (or to the root) → root-relative posix. */
+function rootRelative(root: string, file: string): string {
+  const fromCwd = path.relative(root, path.resolve(file)).split(path.sep).join('/');
+  return fromCwd.startsWith('../') || fromCwd === '..' ? file.split(path.sep).join('/').replace(/^\.\//, '') : fromCwd;
+}
+
+/** A glob typed relative to the cwd → root-relative (globs are matched against root-relative paths). */
+function rootGlob(root: string, glob: string): string {
+  const prefix = path.relative(root, process.cwd()).split(path.sep).join('/');
+  const plain = glob.replace(/^\.\//, '');
+  return prefix && !prefix.startsWith('..') ? `${prefix}/${plain}` : plain;
+}
+
 export async function runFixCommand(pathArg: string | undefined, options: FixCliOptions): Promise<number> {
   if (options.phase !== undefined && options.all) throw new UserError('--phase and --all exclude each other', { hint: 'pass one phase, or --all for every pending phase in order' });
+  const partial = options.files?.length || options.limit !== undefined || options.unpin?.length;
+  if (partial && options.phase === undefined) {
+    throw new UserError('--files, --limit and --unpin apply to one phase', { hint: 'pass --phase ID (`ssot plan` lists the phases)' });
+  }
   const root = resolveRoot(pathArg);
   const gated = (options.phase !== undefined || Boolean(options.all)) && !options.diff && !options.dryRun;
   // an ungated run scans at once: its workers load while the config is read
@@ -71,15 +100,17 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
 
   if (!gated) {
     let phase: string | undefined;
-    let rule = options.rule;
+    let rules: readonly string[] | undefined;
     if (options.phase !== undefined) {
       const p = findPhase(config, options.phase);
       phase = p.id;
-      rule = ruleFilterFor(config, p, options.rule).filter;
-    } else if (rule) {
-      findRule(config, rule);
+      rules = ruleFilterFor(config, p, options.rule).filter;
+    } else if (options.rule) {
+      findRule(config, options.rule);
+      rules = [options.rule];
     }
-    const run = await computeFixes({ root, config, phase, rule, unsafe: options.unsafe, compileCheck, started });
+    const only = options.files?.length ? picomatch(options.files.map((g) => rootGlob(root, g)), { dot: true }) : undefined;
+    const run = await computeFixes({ root, config, phase, ...(rules ? { rules } : {}), ...(only ? { only } : {}), unsafe: options.unsafe, compileCheck, started });
     warnCompileCheck(run.compileCheck);
     for (const f of run.files) if (f.warning) process.stderr.write(`warning: ${f.file}: ${f.warning}\n`);
     if (options.diff) {
@@ -95,8 +126,13 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
   const common = { root, config, rule: options.rule, unsafe: options.unsafe, compileCheck, allowDirty: options.allowDirty, onProgress: progress };
   if (options.phase !== undefined) {
     const phase = findPhase(config, options.phase);
+    const part = {
+      ...(options.files?.length ? { files: options.files.map((g) => rootGlob(root, g)) } : {}),
+      ...(options.limit !== undefined ? { limit: parseLimit(options.limit) } : {}),
+      ...(options.unpin?.length ? { unpin: options.unpin.map((f) => rootRelative(root, f)) } : {}),
+    };
     process.stderr.write(`phase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`);
-    const outcome = await withInterrupt((signal) => runPhase({ ...common, phase: phase.id, signal }), UNDOING);
+    const outcome = await withInterrupt((signal) => runPhase({ ...common, ...part, phase: phase.id, signal }), UNDOING);
     warnCompileCheck(outcome.compileCheck);
     process.stdout.write(renderPhaseOutcome(outcome, colors));
     return exitCodeOf(outcome);
@@ -133,6 +169,9 @@ export function registerFixCommand(program: Command): void {
     .option('--unsafe', 'apply unsafe fixes too (review them)')
     .option('--python <path>', `interpreter for compile validation (default: ${adapterFor(DEFAULT_LANGUAGE).defaultInterpreter ?? 'none'})`)
     .option('--allow-dirty', 'with --phase/--all: run despite uncommitted tracked changes (files that have them are left out)')
+    .option('--files <glob...>', 'with --phase: only the phase\'s files these globs match; the rest stays pending')
+    .option('--limit <n>', 'with --phase: fix at most N files (the first in path order); the rest stays pending')
+    .option('--unpin <file...>', 'with --phase: fix files pinned by `ssot rollback --file` again')
     .action(async (pathArg: string, options: FixCliOptions) => {
       process.exitCode = await runFixCommand(pathArg, options);
     });

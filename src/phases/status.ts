@@ -8,7 +8,7 @@ import type { Config } from '../config/compile.js';
 import { scan } from '../engine/run.js';
 import { UNASSIGNED } from '../model/finding.js';
 import { readJournal, journalOwnerAlive, type Journal } from './journal.js';
-import { lastGateEvent, phaseStates, readState, type GateRecord, type PhaseState, type StateEvent } from './state.js';
+import { lastGateEvent, phaseStates, readState, type GateRecord, type HistoryInfo, type PhaseState, type StateEvent } from './state.js';
 
 export interface PhaseStatusRow {
   readonly id: string;
@@ -24,6 +24,8 @@ export interface StatusResult {
   readonly lastGates: { readonly event: StateEvent['type']; readonly at: string; readonly phase?: string; readonly gates: readonly GateRecord[] } | undefined;
   readonly journal: (Journal & { readonly running: boolean }) | null;
   readonly events: number;
+  /** Where the history came from: what this clone lacks (records not fetched) is listed. */
+  readonly history: HistoryInfo | undefined;
 }
 
 export async function phaseStatus(options: { root: string; config: Config }): Promise<StatusResult> {
@@ -46,5 +48,6 @@ export async function phaseStatus(options: { root: string; config: Config }): Pr
     lastGates: last && { event: last.type, at: last.at, ...('phase' in last ? { phase: last.phase } : {}), gates: last.gates },
     journal: journal && { ...journal, running: journalOwnerAlive(journal) },
     events: state.events.length,
+    history: state.history,
   };
 }

@@ -133,6 +133,10 @@ export function stateLabel(state: PhaseState): string {
       const partial = state.rolledBackFiles.length ? `, ${plural(state.rolledBackFiles.length, 'file')} rolled back` : '';
       return `done${last?.commitAfter ? ` (${short(last.commitAfter)})` : ''}${partial}`;
     }
+    case 'partial': {
+      const last = state.applications.at(-1);
+      return `partly done${last?.commitAfter ? ` (${short(last.commitAfter)})` : ''}${state.pinned.length ? `, ${plural(state.pinned.length, 'file')} pinned` : ''}`;
+    }
     case 'rolled-back':
       return 'rolled back';
     default:
@@ -286,7 +290,30 @@ export function renderStatusText(status: StatusResult, colors: Colors = NO_COLOR
   } else {
     out.push('', 'no gate has run yet');
   }
+  const pinned = status.phases.filter((p) => p.state.pinned.length);
+  if (pinned.length) {
+    out.push('', 'pinned by `ssot rollback --file` (runs of their phase leave them alone; `ssot fix --phase ID --unpin FILE` to fix again):');
+    for (const p of pinned) for (const f of p.state.pinned) out.push(`  ${p.id}  ${f}`);
+  }
+  out.push(...historyNotes(status.history, colors));
   return `${out.join('\n')}\n`;
+}
+
+/** What the clone lacks of the phase history, in words, with the command that fetches it. */
+function historyNotes(history: StatusResult['history'], colors: Colors): string[] {
+  if (!history) return [];
+  const out: string[] = [];
+  if (history.withoutRecord.length) {
+    out.push(
+      '',
+      colors.yellow(
+        `${plural(history.withoutRecord.length, 'ssot commit')} of ${history.commits} have no record in ${history.notesRef} here: phases are read from the commit trailers; gate results and counts are missing`,
+      ),
+      `  fetch the records: git fetch origin ${history.notesRef}:${history.notesRef}`,
+    );
+  }
+  if (history.unreadable) out.push('', colors.yellow(`${plural(history.unreadable, 'line')} in ${history.notesRef} are not ssot records; skipped`));
+  return out;
 }
 
 export function renderVerifyText(result: VerifyResult, colors: Colors = NO_COLORS): string {

@@ -24,6 +24,7 @@ import { renderFixSummary, renderPhaseOutcome, renderRunAll } from '../../report
 import { UNDOING, withInterrupt } from '../interrupt.js';
 import { colorsFor, resolveRoot, withRootAndConfig } from '../io.js';
 import { phaseProgressPrinter } from '../phaseProgress.js';
+import { migrateHistory } from '../history.js';
 
 export interface FixCliOptions {
   config?: string;
@@ -122,6 +123,7 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
     return 0;
   }
 
+  await migrateHistory(root);
   const progress = phaseProgressPrinter();
   const common = { root, config, rule: options.rule, unsafe: options.unsafe, compileCheck, allowDirty: options.allowDirty, onProgress: progress };
   if (options.phase !== undefined) {

@@ -1,6 +1,7 @@
 /** `ssot plan [PATH]`: per phase — risk, files, findings by applicability, gates, state; `--format markdown` is the stakeholder briefing. */
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config/compile.js';
+import { migrateHistory } from '../history.js';
 import { TOOL_VERSION } from '../../model/version.js';
 import { planPhases } from '../../phases/plan.js';
 import { renderPlanMarkdown, renderPlanText } from '../../report/phases.js';
@@ -13,6 +14,7 @@ export function registerPlanCommand(program: Command): void {
     .action(async (pathArg: string, options: { config?: string; format: 'text' | 'markdown' | 'json'; output?: string }) => {
       const root = resolveRoot(pathArg);
       const config = await loadConfig(root, options.config);
+      await migrateHistory(root);
       const plan = await planPhases({ root, config });
       const text =
         options.format === 'markdown'

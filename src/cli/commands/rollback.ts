@@ -1,6 +1,7 @@
 /** `ssot rollback [PATH] --phase ID | --file PATH | --all`: undo with history kept, gates re-run, recorded. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/compile.js';
+import { migrateHistory } from '../history.js';
 import { UserError } from '../../model/errors.js';
 import { renderRollbackOutcome } from '../../report/phases.js';
 import { rollback, type RollbackTarget } from '../../phases/rollback.js';
@@ -34,6 +35,7 @@ export function registerRollbackCommand(program: Command): void {
       const target = targetOf(options);
       const root = resolveRoot(pathArg);
       const config = await loadConfig(root, options.config);
+      await migrateHistory(root);
       const outcome = await withInterrupt((signal) => rollback({ root, config, target, signal, onProgress: phaseProgressPrinter() }), UNDOING);
       process.stdout.write(renderRollbackOutcome(outcome, colorsFor(process.stdout)));
       process.exitCode = outcome.status === 'done' ? 0 : outcome.status === 'interrupted' ? 130 : 1;

@@ -1,6 +1,7 @@
 /** `ssot verify [PATH]`: compliance of done phases, canonical targets resolve, every gate passes — exit 0 only when all hold. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/compile.js';
+import { migrateHistory } from '../history.js';
 import { renderVerifyText } from '../../report/phases.js';
 import { verify } from '../../phases/verify.js';
 import { colorsFor, resolveRoot, withRootAndConfig, withTextJsonFormat } from '../io.js';
@@ -12,6 +13,7 @@ export function registerVerifyCommand(program: Command): void {
     .action(async (pathArg: string, options: { config?: string; format: 'text' | 'json' }) => {
       const root = resolveRoot(pathArg);
       const config = await loadConfig(root, options.config);
+      await migrateHistory(root);
       const result = await withInterrupt((signal) => verify({ root, config, signal, onProgress: phaseProgressPrinter() }), UNDOING);
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderVerifyText(result, colorsFor(process.stdout)));
       process.exitCode = result.ok ? 0 : 1;

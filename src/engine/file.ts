@@ -154,6 +154,7 @@ function reportedFindings(text: string, analysis: FileAnalysis): { kept: FileFin
       parseErrors: analysis.parseErrors,
       range: raw.range,
       ...fix,
+      ...(analysis.enclosingScopes?.has(raw) ? { scope: analysis.enclosingScopes.get(raw)! } : {}),
     });
   }
   return { kept, keptIndex };

@@ -307,6 +307,7 @@ function toFinding(f: FileFinding, rel: string, service: string | null, phase: s
     message: messageFor(f, rule),
     ...(f.fix === undefined ? {} : { fix: f.fix }),
     ...(f.reason === undefined ? {} : { reason: f.reason }),
+    ...(f.scope === undefined ? {} : { scope: f.scope }),
   };
 }
 

@@ -56,6 +56,8 @@ export interface FileAnalysis {
   readonly suppressions: Map<number, Set<string> | null>;
   /** Ranges of the import statements findings belong to, for suppression on any of their lines. */
   readonly statementRanges: Map<RawFinding, Range>;
+  /** Optional: each finding's enclosing scope as a qualified name ('' at module level), see `Finding.scope`. */
+  readonly enclosingScopes?: Map<RawFinding, string>;
   /** With `plan` in the input: the plan of this text, and (when validated) why applying it would be refused, or null. */
   readonly plan?: FilePlan & { readonly problem: string | null };
 }

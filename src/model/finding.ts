@@ -131,6 +131,13 @@ export interface Finding {
   message: string;
   fix?: Applicability;
   reason?: string;
+  /**
+   * The qualified name of the innermost named scope the finding is in
+   * (`Class.method`, `function.inner`); '' at module level. Filled by the
+   * language adapter; absent when it does not know. Baseline entries are
+   * keyed by it, so edits elsewhere in the file do not move them.
+   */
+  scope?: string;
 }
 
 /**

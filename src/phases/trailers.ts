@@ -4,7 +4,6 @@
  * rebase), so any clone can tell which phases are applied and rolled back
  * even without the records in `refs/notes/ssot` (./state.ts).
  */
-import type { PhaseCounts } from './state.js';
 
 export const TRAILER = {
   /** On a phase commit: the phase id. */
@@ -53,12 +52,15 @@ export function revertedByMessage(message: string): string | undefined {
 
 const COUNT_KEYS = ['fixes', 'safe', 'unsafe', 'files', 'refused', 'skipped', 'left'] as const;
 
-export function formatCounts(counts: PhaseCounts): string {
+/** A phase's counts as the trailer holds them (the shape of state.ts's PhaseCounts). */
+export type TrailerCounts = { readonly [K in (typeof COUNT_KEYS)[number]]: number };
+
+export function formatCounts(counts: TrailerCounts): string {
   return COUNT_KEYS.map((k) => `${k}=${counts[k]}`).join(' ');
 }
 
 /** Counts from an `Ssot-Counts` trailer; undefined when absent or malformed. */
-export function parseCounts(text: string | undefined): PhaseCounts | undefined {
+export function parseCounts(text: string | undefined): TrailerCounts | undefined {
   if (!text) return undefined;
   const values = new Map(text.split(/\s+/).map((pair) => pair.split('=') as [string, string]));
   const out: Record<string, number> = {};
@@ -67,5 +69,5 @@ export function parseCounts(text: string | undefined): PhaseCounts | undefined {
     if (!Number.isInteger(n) || n < 0) return undefined;
     out[key] = n;
   }
-  return out as unknown as PhaseCounts;
+  return out as unknown as TrailerCounts;
 }

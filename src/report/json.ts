@@ -1,8 +1,9 @@
 import type { ScanResult } from '../engine/run.js';
+import type { CheckBaseline } from './baseline.js';
 
-/** The JSON contract: key order as documented in the README. */
-export function renderJson(result: ScanResult): string {
-  const findings = result.findings.map((f) => {
+/** The JSON contract: key order as documented in the README. With a baseline, each finding has `baselineState` and `baseline` lists the stale entries. */
+export function renderJson(result: ScanResult, baseline?: CheckBaseline): string {
+  const findings = result.findings.map((f, i) => {
     const out: Record<string, unknown> = {
       rule: f.rule,
       kind: f.kind,
@@ -21,6 +22,8 @@ export function renderJson(result: ScanResult): string {
     };
     if (f.fix !== undefined) out.fix = f.fix;
     if (f.reason !== undefined) out.reason = f.reason;
+    if (f.scope !== undefined) out.scope = f.scope;
+    if (baseline) out.baselineState = baseline.states[i];
     return out;
   });
   return `${JSON.stringify(
@@ -32,6 +35,16 @@ export function renderJson(result: ScanResult): string {
       summary: result.summary,
       errors: result.errors,
       warnings: result.warnings,
+      ...(baseline
+        ? {
+            baseline: {
+              file: baseline.file,
+              new: baseline.states.filter((s) => s === 'new').length,
+              unchanged: baseline.states.filter((s) => s === 'unchanged').length,
+              absent: baseline.absent,
+            },
+          }
+        : {}),
     },
     null,
     2,

@@ -1,9 +1,16 @@
 /** SARIF 2.1.0 (validated against the official schema in test/report). Columns in code points. */
 import { pathToFileURL } from 'node:url';
 import type { ScanResult } from '../engine/run.js';
+import type { CheckBaseline } from './baseline.js';
+import { staleMessage } from './github.js';
 
-export function renderSarif(result: ScanResult): string {
-  const ruleIds = [...new Set(result.findings.map((f) => f.rule))].sort();
+/**
+ * With a baseline every result carries `baselineState` (`new` or
+ * `unchanged`, nothing is dropped) and each stale entry is a result with
+ * `baselineState: "absent"` on its file (entries have no line).
+ */
+export function renderSarif(result: ScanResult, baseline?: CheckBaseline): string {
+  const ruleIds = [...new Set([...result.findings.map((f) => f.rule), ...(baseline?.absent ?? []).map((e) => e.rule)])].sort();
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -24,7 +31,8 @@ export function renderSarif(result: ScanResult): string {
         },
         columnKind: 'unicodeCodePoints',
         originalUriBaseIds: { SRCROOT: { uri: `${pathToFileURL(result.root).href}/` } },
-        results: result.findings.map((f) => ({
+        results: [
+          ...result.findings.map((f, i) => ({
           ruleId: f.rule,
           ruleIndex: ruleIds.indexOf(f.rule),
           level: 'warning',
@@ -47,8 +55,21 @@ export function renderSarif(result: ScanResult): string {
             phase: f.phase,
             parseErrors: f.parseErrors,
             ...(f.fix ? { fix: f.fix, reason: f.reason } : {}),
+            ...(f.scope !== undefined ? { scope: f.scope } : {}),
           },
+          ...(baseline ? { baselineState: baseline.states[i] } : {}),
         })),
+          ...(baseline?.absent ?? []).map((e) => ({
+            ruleId: e.rule,
+            ruleIndex: ruleIds.indexOf(e.rule),
+            level: baseline!.strict ? 'error' : 'note',
+            kind: 'fail',
+            message: { text: staleMessage(e, baseline!.file) },
+            locations: [{ physicalLocation: { artifactLocation: { uri: relativeUri(e.file), uriBaseId: 'SRCROOT' } } }],
+            properties: { kind: e.kind, scope: e.scope, text: e.text, occurrence: e.occurrence },
+            baselineState: 'absent',
+          })),
+        ],
         invocations: [
           {
             executionSuccessful: true,

@@ -44,10 +44,10 @@ test('the JSON contract: key order, types, 1-based positions', () => {
   assert.deepEqual(Object.keys(report.summary), ['files', 'filesWithFindings', 'byService', 'byPhase', 'byRule', 'byKind']);
   const keys = ['rule', 'kind', 'file', 'line', 'column', 'endLine', 'endColumn', 'symbol', 'local', 'usage', 'service', 'phase', 'parseErrors', 'message'];
   for (const f of report.findings) {
-    // the documented keys in order, then the optional fix applicability and its reason
+    // the documented keys in order, then the optional fix applicability and its reason, and the enclosing scope
     const extra = Object.keys(f).slice(keys.length);
     assert.deepEqual(Object.keys(f).slice(0, keys.length), keys);
-    assert.ok(['', 'fix', 'fix,reason'].includes(extra.join(',')), extra.join(','));
+    assert.ok(['', 'fix', 'fix,reason', 'scope', 'fix,scope', 'fix,reason,scope'].includes(extra.join(',')), extra.join(','));
     assert.ok(['import', 'usage', 'string-reference'].includes(f.kind as string));
     for (const k of ['line', 'column', 'endLine', 'endColumn']) assert.ok(Number.isInteger(f[k]) && (f[k] as number) >= 1, `${k} ≥ 1`);
     assert.equal(typeof f.parseErrors, 'boolean');

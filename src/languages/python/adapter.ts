@@ -105,11 +105,34 @@ export const pythonAdapter: LanguageAdapter = {
 
 function analysisOutput(root: SyntaxNode, analysis: PythonFileAnalysis): FileAnalysis {
   const statementRanges = new Map<RawFinding, { start: number; end: number }>();
+  const enclosingScopes = new Map<RawFinding, string>();
   for (const finding of analysis.findings) {
+    enclosingScopes.set(finding, enclosingScopeName(root.descendantForIndex(finding.range.start)));
     if (finding.kind !== 'import') continue;
     let node: SyntaxNode | null = root.descendantForIndex(finding.range.start);
     while (node && node.type !== 'import_statement' && node.type !== 'import_from_statement') node = node.parent;
     if (node) statementRanges.set(finding, { start: node.startIndex, end: node.endIndex });
   }
-  return { findings: analysis.findings, parseErrors: root.hasError, suppressions: analysis.suppressions, statementRanges };
+  return { findings: analysis.findings, parseErrors: root.hasError, suppressions: analysis.suppressions, statementRanges, enclosingScopes };
+}
+
+const NAMED_SCOPES = new Set(['function_definition', 'class_definition']);
+
+/**
+ * `Class.method` for a node inside `method`'s body: the names of the
+ * functions and classes whose *body* holds the node, outermost first ('' at
+ * module level). A decorator, default value, annotation or base class belongs
+ * to the enclosing scope, as Python evaluates it there; lambdas and
+ * comprehensions are not named.
+ */
+function enclosingScopeName(node: SyntaxNode | null): string {
+  const names: string[] = [];
+  let child = node;
+  for (let n = node?.parent ?? null; n; child = n, n = n.parent) {
+    if (!NAMED_SCOPES.has(n.type)) continue;
+    const body = n.childForFieldName('body');
+    if (!body || !child || body.startIndex > child.startIndex || body.endIndex < child.endIndex) continue;
+    names.push(n.childForFieldName('name')?.text ?? '?');
+  }
+  return names.reverse().join('.');
 }

@@ -71,6 +71,10 @@ export async function resolveTargets(args: readonly string[], options: { root?: 
     root = found;
   }
   const paths = absolute.map((abs) => toRootRelative(root, abs)).filter((p): p is string => p !== null);
+  const configs = options.config !== undefined ? [toRootRelative(root, path.resolve(options.config))] : CONFIG_FILE_NAMES;
+  const config = paths.find((p) => configs.includes(p));
+  // the hook passes a changed config along: it can change any file's findings
+  if (config) return { root, note: `${config} is among the files: checking every file` };
   return { root, paths };
 }
 

@@ -2,6 +2,8 @@
 # Installs what the test suite needs, only when it is missing:
 #   - redis-server and rg        (Debian packages redis-server, ripgrep)
 #   - Python: redis, pytest, ruff (pip)
+#   - pre-commit, in its own virtualenv under node_modules/.cache/ssot-tools
+#     (SSOT_TOOLS_DIR overrides), never in the system python
 # Quiet and idempotent when everything is present. It never starts a Redis
 # server: the tests start their own on a free loopback port. When something
 # cannot be installed it exits non-zero with one line saying what is missing
@@ -95,6 +97,20 @@ if [ "${#missing_pip[@]}" -gt 0 ]; then
   fi
 fi
 
+# pre-commit: a tool the tests run, not a library they import, so a virtualenv of its own.
+tools="${SSOT_TOOLS_DIR:-$PWD/node_modules/.cache/ssot-tools}"
+precommit="$tools/venv/bin/pre-commit"
+if ! "$precommit" --version >/dev/null 2>&1; then
+  echo "pretest: installing pre-commit (pip, in a virtualenv at $tools/venv)"
+  rm -rf "$tools/venv"
+  mkdir -p "$tools"
+  python3 -m venv "$tools/venv" >"$log" 2>&1 ||
+    die "could not create a virtualenv for pre-commit ($(why)); install python3-venv (sudo apt-get install -y python3-venv)"
+  { "$tools/venv/bin/pip" install --quiet --retries 0 pre-commit >"$log" 2>&1 ||
+    "$tools/venv/bin/pip" install --quiet pre-commit >"$log" 2>&1; } ||
+    die "could not install pre-commit ($(why)); install with: python3 -m venv $tools/venv && $tools/venv/bin/pip install pre-commit"
+fi
+
 # Verify, whatever happened above.
 still=() apt_hint=() pip_hint=()
 have redis-server || { still+=(redis-server); apt_hint+=(redis-server); }
@@ -102,6 +118,7 @@ have rg || { still+=(rg); apt_hint+=(ripgrep); }
 have_ruff || { still+=(ruff); pip_hint+=(ruff); }
 py_has redis || { still+=("python redis"); pip_hint+=(redis); }
 py_has pytest || { still+=(pytest); pip_hint+=(pytest); }
+"$precommit" --version >/dev/null 2>&1 || { still+=(pre-commit); pip_hint+=(pre-commit); }
 if [ "${#still[@]}" -gt 0 ]; then
   hint=()
   [ "${#apt_hint[@]}" -gt 0 ] && hint+=("sudo apt-get install -y ${apt_hint[*]}")
@@ -109,4 +126,4 @@ if [ "${#still[@]}" -gt 0 ]; then
   die "still missing after install: ${still[*]} (is PATH right?); install with: ${hint[0]}${hint[1]:+ && ${hint[1]}}"
 fi
 
-echo "pretest: redis-server, rg, ruff, python redis, pytest present"
+echo "pretest: redis-server, rg, ruff, python redis, pytest, pre-commit present"

@@ -85,7 +85,49 @@ interface CorpusResult {
   readonly ruffFiles: number;
   readonly funnel: Funnel;
   readonly profile: ReturnType<typeof stagesOfProfiles> | null;
+  readonly oneFile: OneFileResult;
   readonly failures: string[];
+}
+
+/** `ssot check FILE` as pre-commit runs it (from the root, one file, no cache), next to node's own start-up. */
+interface OneFileResult {
+  readonly withFindings: { readonly file: string; readonly findings: number; readonly runs: Measurement[] };
+  readonly clean: { readonly file: string; readonly runs: Measurement[] };
+  /** `node -e 0`: the floor of any node CLI. */
+  readonly node: Measurement[];
+  /** `ssot --version`: node plus loading ssot's modules, before any work. */
+  readonly version: Measurement[];
+}
+
+async function benchOneFile(corpus: Corpus, scanJson: string, outPrefix: string, runs: number, env: NodeJS.ProcessEnv, failures: string[]): Promise<OneFileResult> {
+  const findings = (JSON.parse(readFileSync(scanJson, 'utf8')) as { findings: { file: string; line: number; column: number }[] }).findings;
+  const withFindings = findings[0]?.file ?? '';
+  const config = await loadConfig(corpus.root);
+  const { files } = await discoverFiles({ root: corpus.root, include: config.include, exclude: config.exclude });
+  const flagged = new Set(findings.map((f) => f.file));
+  const clean = files.find((f) => !flagged.has(f)) ?? files[0]!;
+  const out = `${outPrefix}.one-file.json`;
+  const check = (file: string) => [process.execPath, cli, 'check', file, '--format', 'json'];
+  // correctness first: the one-file check reports what the tree scan reports in that file
+  measure(check(withFindings), { cwd: corpus.root, stdoutFile: out, env });
+  const got = (JSON.parse(readFileSync(out, 'utf8')) as { findings: { file: string; line: number; column: number }[] }).findings.map((f) => `${f.file}:${f.line}:${f.column}`);
+  const want = findings.filter((f) => f.file === withFindings).map((f) => `${f.file}:${f.line}:${f.column}`);
+  if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`ssot check ${withFindings} reported ${got.length} findings, the tree scan ${want.length}`);
+  const result: OneFileResult = {
+    withFindings: { file: withFindings, findings: want.length, runs: [] },
+    clean: { file: clean, runs: [] },
+    node: [],
+    version: [],
+  };
+  for (let run = 0; run < runs; run++) {
+    result.node.push(measure([process.execPath, '-e', '0'], { cwd: corpus.root, stdoutFile: out, env }));
+    result.version.push(measure([process.execPath, cli, '--version'], { cwd: corpus.root, stdoutFile: out, env }));
+    result.withFindings.runs.push(measure(check(withFindings), { cwd: corpus.root, stdoutFile: out, env }));
+    result.clean.runs.push(measure(check(clean), { cwd: corpus.root, stdoutFile: out, env }));
+  }
+  const median = summarize(result.withFindings.runs.map((m) => m.wall)).median;
+  log(`${corpus.name}: ssot check one file: ${median.toFixed(3)} s (node -e 0: ${summarize(result.node.map((m) => m.wall)).median.toFixed(3)} s)`);
+  return result;
 }
 
 function commandsFor(corpus: Corpus, needles: string[], outPrefix: string): Record<Tool, { cmd: string[]; out: string }> {
@@ -173,6 +215,7 @@ async function benchCorpus(corpus: Corpus, args: Args): Promise<CorpusResult> {
   }
 
   const funnel = await funnelOf(corpus);
+  const oneFile = await benchOneFile(corpus, commands['ssot scan'].out, outPrefix, args.runs, env, failures);
   let profile: CorpusResult['profile'] = null;
   if (args.profile && (args.profileAll || corpus.name === 'synthetic-1x')) {
     // one thread, so the profile is the whole CPU cost in one place
@@ -186,7 +229,7 @@ async function benchCorpus(corpus: Corpus, args: Args): Promise<CorpusResult> {
     });
     profile = stagesOfProfiles(profDir);
   }
-  return { corpus, needles, rgFiles, timings, warm, agreement, ruffFiles, funnel, profile, failures };
+  return { corpus, needles, rgFiles, timings, warm, agreement, ruffFiles, funnel, profile, oneFile, failures };
 }
 
 interface Funnel {
@@ -330,6 +373,24 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
     }
     push('');
   }
+
+  push('## One file: `ssot check FILE` (pre-commit)', '');
+  push(
+    `As a pre-commit hook runs it: from the corpus root, one file, the config found above it, no cache, \`--format json\`; ${args.runs} run(s) each, alternating. The file list is checked without walking the tree, so the cost does not grow with the tree. \`node -e 0\` is the floor of any node CLI; \`ssot --version\` adds loading ssot's modules before any work. Wall median (min–max) and CPU (user + system) median, seconds. Target: well under a second on a tree of 10,000+ files.`,
+    '',
+    '| corpus | files in the tree | file checked | findings | ssot check FILE | CPU | clean file | node -e 0 | ssot --version | under 1 s |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const r of results) {
+    const o = r.oneFile;
+    const wall = (ms: Measurement[]) => summarize(ms.map((m) => m.wall));
+    const cpu = (ms: Measurement[]) => summarize(ms.map((m) => m.cpu)).median.toFixed(3);
+    const w = wall(o.withFindings.runs);
+    push(
+      `| ${r.corpus.name} | ${r.corpus.files} | \`${o.withFindings.file}\` | ${o.withFindings.findings} | ${fmt(w, 3)} | ${cpu(o.withFindings.runs)} | ${fmt(wall(o.clean.runs), 3)} | ${fmt(wall(o.node), 3)} | ${fmt(wall(o.version), 3)} | ${mark(w.median < 1)} |`,
+    );
+  }
+  push('');
 
   push('## Agreement with ruff', '', '| corpus | ruff TID251 findings | missed by ssot | ssot findings (all kinds) | ssot import findings | ssot import lines ruff does not flag | ruff syntax errors | ssot files / ruff files | ssot errors / warnings |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {

@@ -98,6 +98,9 @@ export function renderPhaseOutcome(outcome: PhaseOutcome, colors: Colors = NO_CO
     out.push(colors.yellow('  skipped:'));
     for (const s of outcome.skipped) out.push(`    ${s.file}: ${s.reason}`);
   }
+  if (outcome.deferred?.length) {
+    out.push(`  left for a later run (--limit): ${plural(outcome.deferred.length, 'file')}: ${outcome.deferred.slice(0, 5).join(', ')}${outcome.deferred.length > 5 ? ', …' : ''}`);
+  }
   if (outcome.status === 'done' && Object.keys(outcome.leftByReason).length) {
     out.push(colors.dim('  left for a person:'));
     for (const [reason, n] of Object.entries(outcome.leftByReason).sort((a, b) => b[1] - a[1])) out.push(colors.dim(`    ${n} × ${reason}`));

@@ -1,6 +1,8 @@
 /** SARIF 2.1.0 (validated against the official schema in test/report). Columns in code points. */
 import { pathToFileURL } from 'node:url';
+import type { BaselineEntry, BaselineState } from '../engine/baseline.js';
 import type { ScanResult } from '../engine/run.js';
+import type { Finding } from '../model/finding.js';
 import type { CheckBaseline } from './baseline.js';
 import { staleMessage } from './github.js';
 
@@ -32,43 +34,8 @@ export function renderSarif(result: ScanResult, baseline?: CheckBaseline): strin
         columnKind: 'unicodeCodePoints',
         originalUriBaseIds: { SRCROOT: { uri: `${pathToFileURL(result.root).href}/` } },
         results: [
-          ...result.findings.map((f, i) => ({
-          ruleId: f.rule,
-          ruleIndex: ruleIds.indexOf(f.rule),
-          level: 'warning',
-          kind: 'fail',
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: relativeUri(f.file), uriBaseId: 'SRCROOT' },
-                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
-              },
-            },
-          ],
-          properties: {
-            kind: f.kind,
-            symbol: f.symbol,
-            local: f.local,
-            usage: f.usage,
-            service: f.service,
-            phase: f.phase,
-            parseErrors: f.parseErrors,
-            ...(f.fix ? { fix: f.fix, reason: f.reason } : {}),
-            ...(f.scope !== undefined ? { scope: f.scope } : {}),
-          },
-          ...(baseline ? { baselineState: baseline.states[i] } : {}),
-        })),
-          ...(baseline?.absent ?? []).map((e) => ({
-            ruleId: e.rule,
-            ruleIndex: ruleIds.indexOf(e.rule),
-            level: baseline!.strict ? 'error' : 'note',
-            kind: 'fail',
-            message: { text: staleMessage(e, baseline!.file) },
-            locations: [{ physicalLocation: { artifactLocation: { uri: relativeUri(e.file), uriBaseId: 'SRCROOT' } } }],
-            properties: { kind: e.kind, scope: e.scope, text: e.text, occurrence: e.occurrence },
-            baselineState: 'absent',
-          })),
+          ...result.findings.map((f, i) => findingResult(f, ruleIds, baseline?.states[i])),
+          ...(baseline?.absent ?? []).map((e) => staleResult(e, ruleIds, baseline!)),
         ],
         invocations: [
           {
@@ -84,6 +51,50 @@ export function renderSarif(result: ScanResult, baseline?: CheckBaseline): strin
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function findingResult(f: Finding, ruleIds: readonly string[], state: BaselineState | undefined) {
+  return {
+    ruleId: f.rule,
+    ruleIndex: ruleIds.indexOf(f.rule),
+    level: 'warning',
+    kind: 'fail',
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: relativeUri(f.file), uriBaseId: 'SRCROOT' },
+          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+        },
+      },
+    ],
+    properties: {
+      kind: f.kind,
+      symbol: f.symbol,
+      local: f.local,
+      usage: f.usage,
+      service: f.service,
+      phase: f.phase,
+      parseErrors: f.parseErrors,
+      ...(f.fix ? { fix: f.fix, reason: f.reason } : {}),
+      ...(f.scope !== undefined ? { scope: f.scope } : {}),
+    },
+    ...(state ? { baselineState: state } : {}),
+  };
+}
+
+/** A baseline entry no finding matches any more: a result on its file (entries have no line). */
+function staleResult(e: BaselineEntry, ruleIds: readonly string[], baseline: CheckBaseline) {
+  return {
+    ruleId: e.rule,
+    ruleIndex: ruleIds.indexOf(e.rule),
+    level: baseline.strict ? 'error' : 'note',
+    kind: 'fail',
+    message: { text: staleMessage(e, baseline.file) },
+    locations: [{ physicalLocation: { artifactLocation: { uri: relativeUri(e.file), uriBaseId: 'SRCROOT' } } }],
+    properties: { kind: e.kind, scope: e.scope, text: e.text, occurrence: e.occurrence },
+    baselineState: 'absent',
+  };
 }
 
 /** A posix relative path as a relative URI reference: each segment percent-encoded (`#`, `?`, `%`, spaces, non-ASCII). */

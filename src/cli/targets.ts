@@ -32,7 +32,7 @@ export function isDirectory(p: string): boolean {
   }
 }
 
-function findConfigRoot(from: string): string | null {
+export function findConfigRoot(from: string): string | null {
   for (let dir = from; ; dir = path.dirname(dir)) {
     if (CONFIG_FILE_NAMES.some((name) => existsSync(path.join(dir, name)))) return dir;
     if (path.dirname(dir) === dir) return null;
@@ -55,7 +55,7 @@ export async function resolveTargets(args: readonly string[], options: { root?: 
   if (options.since !== undefined) throw new UserError('--since checks the files changed since a ref; it does not take a list of files', { hint: 'pass the root directory (default .) with --since, or the files without it' });
   const absolute = args.map((a) => path.resolve(a));
   for (const [i, abs] of absolute.entries()) {
-    if (!existsSync(abs)) throw new UserError(`${args[i]}: no such file`);
+    if (!existsSync(abs)) throw new UserError(`${args[i]}: no such file or directory`);
     if (isDirectory(abs)) throw new UserError(`${args[i]}: a directory among the files to check`, { hint: 'pass one directory (the root of the tree to check) or files' });
   }
   let root: string;

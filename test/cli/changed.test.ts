@@ -49,7 +49,7 @@ describe('ssot check FILE… and --since', () => {
     assert.equal(one.status, 1, one.stderr);
     assert.deepEqual([...new Set(json(one.stdout).findings.map((f) => f.file))], ['auth_service/services/redis_service.py']);
 
-    assert.match(assertOneLineError(runCli(['check', 'missing.py'], { cwd: dir })), /^error: missing\.py: no such file$/);
+    assert.match(assertOneLineError(runCli(['check', 'missing.py'], { cwd: dir })), /^error: missing\.py: no such file or directory$/);
     const outside = path.join(tempDir('outside'), 'x.py');
     writeFileSync(outside, 'from auth_service.auth_core.redis_manager import auth_redis_manager\n');
     const ignored = runCli(['check', 'generated/copy.py', 'notes.txt', outside, '--format', 'json'], { cwd: dir });

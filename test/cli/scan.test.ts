@@ -131,6 +131,7 @@ test('usage errors exit 2 without a stack trace', () => {
   assert.equal(badFormat.status, 2);
   assert.match(badFormat.stderr, /^error: option '-f, --format <format>' argument 'xml' is invalid/);
   assert.doesNotMatch(badFormat.stderr, /^\s+at /m);
-  assert.match(assertOneLineError(runCli(['scan', 'no/such/dir'])), /^error: no\/such\/dir: no such directory$/);
-  assert.match(assertOneLineError(runCli(['check', 'package.json'])), /^error: package\.json: not a directory$/);
+  assert.match(assertOneLineError(runCli(['scan', 'no/such/dir'])), /^error: no\/such\/dir: no such file or directory$/);
+  // a file is checked with the config above it; here there is none
+  assert.match(assertOneLineError(runCli(['check', 'package.json'])), /^error: no ssot\.config\.yaml in \. or any directory above it$/);
 });

@@ -14,16 +14,20 @@ import { recoverInterrupted } from '../../phases/recover.js';
 import { renderRecover } from '../../report/phases.js';
 import { migrateHistory } from '../history.js';
 import { colorsFor, resolveRoot } from '../io.js';
+import { findConfigRoot, isDirectory } from '../targets.js';
 
 /** Commands whose first argument is the ssot root and that must not run over a half-done phase. */
-const GUARDED = new Set(['scan', 'check', 'fix', 'plan', 'rollback', 'verify']);
+const GUARDED = new Set(['scan', 'check', 'baseline', 'fix', 'plan', 'rollback', 'verify']);
 
 export function registerRecoverCommand(program: Command): void {
   program.hook('preAction', (_program, actionCommand) => {
     if (!GUARDED.has(actionCommand.name())) return;
-    const first = actionCommand.processedArgs[0];
-    const root = path.resolve(typeof first === 'string' ? first : '.');
-    if (existsSync(root)) requireNoJournal(root);
+    const first: unknown = actionCommand.processedArgs[0];
+    // `scan`/`check`/`baseline` take the root or a list of files (whose root is found above them)
+    const arg = Array.isArray(first) ? (first[0] as string | undefined) : first;
+    const given = path.resolve(typeof arg === 'string' ? arg : '.');
+    const root = existsSync(given) && !isDirectory(given) ? findConfigRoot(path.dirname(given)) : given;
+    if (root && existsSync(root)) requireNoJournal(root);
   });
   program
     .command('recover')

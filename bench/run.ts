@@ -7,6 +7,7 @@
  *   npm run bench -- --runs 7     more timed runs per tool (default 5; quick: 1)
  *   npm run bench -- --only synthetic-1x   one corpus (writes bench/.corpora/RESULTS-partial.md)
  *   npm run bench -- --profile-all         CPU profile of every corpus (default: synthetic-1x)
+ *   npm run bench -- --one-file            only `ssot check FILE` (pre-commit) on each corpus
  *
  * Exit status: 1 when ssot misses a finding ruff reports (or a tool fails),
  * 0 otherwise; the targets are reported in RESULTS.md, not enforced, because
@@ -40,10 +41,12 @@ interface Args {
   only: string[];
   profile: boolean;
   profileAll: boolean;
+  /** Only the "One file" measurement (`ssot check FILE`), written to bench/.corpora/RESULTS-one-file.md. */
+  oneFile: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, runs: 0, only: [], profile: true, profileAll: false };
+  const args: Args = { quick: false, runs: 0, only: [], profile: true, profileAll: false, oneFile: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') args.quick = true;
@@ -51,8 +54,9 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--only') args.only.push(argv[++i]!);
     else if (a === '--no-profile') args.profile = false;
     else if (a === '--profile-all') args.profileAll = true;
+    else if (a === '--one-file') args.oneFile = true;
     else {
-      process.stderr.write(`bench: unknown argument ${a}\nusage: npm run bench -- [--quick] [--runs N] [--only CORPUS] [--no-profile] [--profile-all]\n`);
+      process.stderr.write(`bench: unknown argument ${a}\nusage: npm run bench -- [--quick] [--runs N] [--only CORPUS] [--no-profile] [--profile-all] [--one-file]\n`);
       process.exit(2);
     }
   }
@@ -99,6 +103,31 @@ interface OneFileResult {
   readonly version: Measurement[];
 }
 
+/** The "One file" section: `ssot check FILE` next to node's own start-up, per corpus. */
+function renderOneFile(results: readonly { corpus: Corpus; oneFile: OneFileResult }[], runs: number): string[] {
+  const lines: string[] = [];
+  const push = (...more: string[]) => lines.push(...more);
+  push('## One file: `ssot check FILE` (pre-commit)', '');
+  push(
+    `As a pre-commit hook runs it: from the corpus root, one file, the config found above it, no cache, \`--format json\`; ${runs} run(s) each, alternating. The file list is checked without walking the tree, so the cost does not grow with the tree. \`node -e 0\` is the floor of any node CLI; \`ssot --version\` adds loading ssot's modules before any work. Wall median (min–max) and CPU (user + system) median, seconds. Target: well under a second on a tree of 10,000+ files.`,
+    '',
+    '| corpus | files in the tree | file checked | findings | ssot check FILE | CPU | clean file | CPU | node -e 0 | CPU | ssot --version | CPU | under 1 s |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const r of results) {
+    const o = r.oneFile;
+    const wall = (ms: Measurement[]) => summarize(ms.map((m) => m.wall));
+    const cpu = (ms: Measurement[]) => summarize(ms.map((m) => m.cpu)).median.toFixed(3);
+    const w = wall(o.withFindings.runs);
+    push(
+      `| ${r.corpus.name} | ${r.corpus.files} | \`${o.withFindings.file}\` | ${o.withFindings.findings} | ${fmt(w, 3)} | ${cpu(o.withFindings.runs)} | ${fmt(wall(o.clean.runs), 3)} | ${cpu(o.clean.runs)} | ${fmt(wall(o.node), 3)} | ${cpu(o.node)} | ${fmt(wall(o.version), 3)} | ${cpu(o.version)} | ${mark(w.median < 1)} |`,
+    );
+  }
+  push('');
+
+  return lines;
+}
+
 async function benchOneFile(corpus: Corpus, scanJson: string, outPrefix: string, runs: number, env: NodeJS.ProcessEnv, failures: string[]): Promise<OneFileResult> {
   const findings = (JSON.parse(readFileSync(scanJson, 'utf8')) as { findings: { file: string; line: number; column: number }[] }).findings;
   const withFindings = findings[0]?.file ?? '';
@@ -107,6 +136,7 @@ async function benchOneFile(corpus: Corpus, scanJson: string, outPrefix: string,
   const flagged = new Set(findings.map((f) => f.file));
   const clean = files.find((f) => !flagged.has(f)) ?? files[0]!;
   const out = `${outPrefix}.one-file.json`;
+  if (!withFindings) throw new Error(`bench: the scan of ${corpus.name} found nothing (or failed): ${scanJson}`);
   const check = (file: string) => [process.execPath, cli, 'check', file, '--format', 'json'];
   // correctness first: the one-file check reports what the tree scan reports in that file
   measure(check(withFindings), { cwd: corpus.root, stdoutFile: out, env });
@@ -374,23 +404,7 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
     push('');
   }
 
-  push('## One file: `ssot check FILE` (pre-commit)', '');
-  push(
-    `As a pre-commit hook runs it: from the corpus root, one file, the config found above it, no cache, \`--format json\`; ${args.runs} run(s) each, alternating. The file list is checked without walking the tree, so the cost does not grow with the tree. \`node -e 0\` is the floor of any node CLI; \`ssot --version\` adds loading ssot's modules before any work. Wall median (min–max) and CPU (user + system) median, seconds. Target: well under a second on a tree of 10,000+ files.`,
-    '',
-    '| corpus | files in the tree | file checked | findings | ssot check FILE | CPU | clean file | node -e 0 | ssot --version | under 1 s |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|---|',
-  );
-  for (const r of results) {
-    const o = r.oneFile;
-    const wall = (ms: Measurement[]) => summarize(ms.map((m) => m.wall));
-    const cpu = (ms: Measurement[]) => summarize(ms.map((m) => m.cpu)).median.toFixed(3);
-    const w = wall(o.withFindings.runs);
-    push(
-      `| ${r.corpus.name} | ${r.corpus.files} | \`${o.withFindings.file}\` | ${o.withFindings.findings} | ${fmt(w, 3)} | ${cpu(o.withFindings.runs)} | ${fmt(wall(o.clean.runs), 3)} | ${fmt(wall(o.node), 3)} | ${fmt(wall(o.version), 3)} | ${mark(w.median < 1)} |`,
-    );
-  }
-  push('');
+  push(...renderOneFile(results, args.runs));
 
   push('## Agreement with ruff', '', '| corpus | ruff TID251 findings | missed by ssot | ssot findings (all kinds) | ssot import findings | ssot import lines ruff does not flag | ruff syntax errors | ssot files / ruff files | ssot errors / warnings |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
@@ -459,6 +473,32 @@ async function main(): Promise<void> {
   } else {
     if (wanted('pylib')) corpora.push(preparePylib(corporaDir, false, log));
     for (const scale of [1, 2, 4]) if (wanted(`synthetic-${scale}x`)) corpora.push(prepareSynthetic(corporaDir, scale, log));
+  }
+  if (args.oneFile) {
+    const measured: { corpus: Corpus; oneFile: OneFileResult }[] = [];
+    const failures: string[] = [];
+    const env = { ...process.env, CI: '1' };
+    for (const corpus of corpora) {
+      const scanOut = path.join(outDir, `${corpus.name}.ssot.json`);
+      const scanned = measure([process.execPath, cli, 'scan', corpus.root, '--format', 'json', '--no-cache'], { cwd: corpus.root, stdoutFile: scanOut, env });
+      if (scanned.code !== 0) throw new Error(`bench: ssot scan ${corpus.name} exited ${scanned.code}: ${scanned.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      measured.push({ corpus, oneFile: await benchOneFile(corpus, scanOut, path.join(outDir, corpus.name), args.runs, env, failures) });
+    }
+    const load = os.loadavg();
+    const report = [
+      '# One file: `ssot check FILE`',
+      '',
+      `Generated by \`npm run bench -- --one-file\` on ${startedAt.toISOString()} (ssot ${versions.ssot}, node ${versions.node}); load average at end ${load.map((l) => l.toFixed(2)).join(' / ')}.`,
+      '',
+      ...renderOneFile(measured, args.runs),
+      ...failures.map((f) => `- ✗ ${f}`),
+      '',
+    ].join('\n');
+    const target = path.join(corporaDir, 'RESULTS-one-file.md');
+    writeFileSync(target, report);
+    process.stdout.write(report);
+    if (failures.length) process.exitCode = 1;
+    return;
   }
   const results: CorpusResult[] = [];
   for (const corpus of corpora) {

@@ -310,7 +310,7 @@ function historyNotes(history: StatusResult['history'], colors: Colors): string[
     out.push(
       '',
       colors.yellow(
-        `${plural(history.withoutRecord.length, 'ssot commit')} of ${history.commits} have no record in ${history.notesRef} here: phases are read from the commit trailers; gate results and counts are missing`,
+        `${plural(history.withoutRecord.length, 'ssot commit')} of ${history.commits} have no record in ${history.notesRef} here: phases and counts are read from the commit trailers; gate results and the per-file details (refused, skipped) are missing`,
       ),
       `  fetch the records: git fetch origin ${history.notesRef}:${history.notesRef}`,
     );

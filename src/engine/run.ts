@@ -44,6 +44,19 @@ export interface ScanResult {
   errors: FileProblem[];
   /** Scanned with caveats (syntax errors: findings may be incomplete). */
   warnings: FileProblem[];
+  /**
+   * The rules of the run, for reports that say each rule's advice once
+   * (not part of the scan's JSON contract, which lists its keys).
+   */
+  rules: RuleSummary[];
+}
+
+/** A rule as reports show it: its id, the canonical import it moves to, its optional `message`. */
+export interface RuleSummary {
+  readonly id: string;
+  /** The canonical import statement as written in the config. */
+  readonly canonical: string;
+  readonly message: string | undefined;
 }
 
 export interface ScanOptions {
@@ -166,6 +179,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     summary: summarize(findings, files.length),
     errors,
     warnings,
+    rules: config.rules.map((r) => ({ id: r.id, canonical: r.canonical.statement, message: r.message })),
   };
   const stats: RunStats = {
     files: files.length,

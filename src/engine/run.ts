@@ -193,11 +193,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 }
 
 /** The plain-data part of a rule that planning reads (the job is cloned to workers). */
-function planRule(rule: Rule): PlanRule {
+export function planRule(rule: Rule): PlanRule {
   return { id: rule.id, types: rule.types && { module: rule.types.module, name: rule.types.name, local: rule.types.local }, bans: rule.bans };
 }
 
-function workerCount(requested: number | undefined, files: number): number {
+export function workerCount(requested: number | undefined, files: number): number {
   if (requested !== undefined) return Math.max(0, Math.floor(requested));
   const fromEnv = process.env.SSOT_WORKERS;
   if (fromEnv !== undefined && fromEnv !== '' && Number.isFinite(Number(fromEnv))) return Math.max(0, Math.floor(Number(fromEnv)));

@@ -156,8 +156,9 @@ const CLIENT = `
     type: 'line',
     data: {
       labels: spec.labels,
-      datasets: spec.series.map(function (s) {
-        return { label: s.label, data: s.data, borderColor: s.color, backgroundColor: s.color + '55', fill: true, stepped: false, pointRadius: 2, tension: 0 };
+      datasets: spec.series.map(function (s, i) {
+        // stacked areas: each band fills down to the one below it
+        return { label: s.label, data: s.data, borderColor: s.color, backgroundColor: s.color + '66', fill: i === 0 ? 'origin' : '-1', pointRadius: 2, tension: 0 };
       })
     },
     options: {
@@ -206,7 +207,7 @@ export function renderDashboardHtml(doc: ReportDocument, assets: DashboardAssets
   const cards = [
     ['now', String(now.total), `deprecated uses in ${plural(now.files, 'file')}`],
     ...(before ? [['before', String(before.total), `at ${shortCommit(before.commit)} (${before.date.slice(0, 10)})`]] : []),
-    ['safe', String(now.safe), 'fixed by `ssot fix --phase`'],
+    ['safe', String(now.safe), 'fixed by ssot fix --phase'],
     ['manual', String(now.manual + now.unsafe), 'need a person'],
     ['phases', `${done}/${doc.phases.length}`, `done${rolledBack ? `, ${rolledBack} rolled back` : ''}`],
     ...(doc.monitor ? [['monitor', doc.monitor.outcome.toUpperCase(), doc.monitor.reason]] : []),

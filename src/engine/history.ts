@@ -62,6 +62,8 @@ export interface ScanCommitsOptions {
   readonly config: Config;
   /** Commit ids, in the order the counts come back. */
   readonly commits: readonly string[];
+  /** Their trees, when the caller listed them (treesAlong); else each is listed here. */
+  readonly trees?: readonly (readonly TreeFile[])[];
   /** Read and write `.ssot/cache/history.json` (default false, as for scan). */
   readonly cache?: boolean;
   readonly workers?: number;
@@ -73,10 +75,15 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
   const grouping = buildGrouping(config);
   const included = picomatch([...config.include], { dot: true });
   const excluded = config.exclude.length ? picomatch([...config.exclude], { dot: true }) : () => false;
-  const trees: TreeFile[][] = [];
-  for (const commit of options.commits) {
-    trees.push((await treeFiles(root, commit)).filter((f) => included(f.path) && !excluded(f.path)));
-  }
+  // most paths appear in every commit: match each once
+  const selected = new Map<string, boolean>();
+  const select = (f: TreeFile) => {
+    let keep = selected.get(f.path);
+    if (keep === undefined) selected.set(f.path, (keep = included(f.path) && !excluded(f.path)));
+    return keep;
+  };
+  const listed = options.trees ?? (await Promise.all(options.commits.map((commit) => treeFiles(root, commit))));
+  const trees: TreeFile[][] = listed.map((tree) => tree.filter(select));
 
   // the bans of every path that appears anywhere, computed once per path
   const paths = [...new Set(trees.flatMap((t) => t.map((f) => f.path)))].sort();

@@ -16,7 +16,7 @@ import type { Config } from '../config/compile.js';
 import { scanCommits, type CommitCounts, type HistoryStats } from '../engine/history.js';
 import { UserError } from '../model/errors.js';
 import { requireGitWorkTree } from '../workspace/git.js';
-import { branchCommits, resolveCommit, type BranchCommit, type HistoryWindow } from '../workspace/gitHistory.js';
+import { branchCommits, resolveCommit, treesAlong, type BranchCommit, type HistoryWindow } from '../workspace/gitHistory.js';
 
 export type HistoryEvery = 'day' | 'commit' | 'auto';
 
@@ -128,10 +128,16 @@ export async function computeHistory(options: HistoryOptions): Promise<HistoryRe
   const eventsByCommit = commits.map((c) => eventsOf(c, phaseOfCommit));
   const every = options.every === 'day' || options.every === 'commit' ? options.every : commits.length <= AUTO_COMMIT_LIMIT ? 'commit' : 'day';
   const picked = commits.length ? samplePoints(commits, every, (i) => eventsByCommit[i]!.length > 0) : [];
+  const trees = await treesAlong(
+    root,
+    commits.map((c) => c.commit),
+    picked,
+  );
   const { counts, stats } = await scanCommits({
     root,
     config,
     commits: picked.map((i) => commits[i]!.commit),
+    trees,
     cache: options.cache,
     workers: options.workers,
     onProgress: options.onProgress,

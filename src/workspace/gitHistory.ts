@@ -90,6 +90,47 @@ export async function treeFiles(cwd: string, commit: string): Promise<TreeFile[]
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/**
+ * The trees of several commits of one first-parent chain (`chain` oldest
+ * first, each commit's first parent the one before it), for the indices in
+ * `wanted`: the first commit's tree is listed once, then one `git log --raw`
+ * gives every later commit's changes against its first parent, applied in
+ * order — two git processes for the whole window instead of one per commit.
+ * When the log does not walk the chain as given, each wanted tree is listed
+ * on its own.
+ */
+export async function treesAlong(cwd: string, chain: readonly string[], wanted: readonly number[]): Promise<TreeFile[][]> {
+  if (!chain.length || !wanted.length) return [];
+  const want = new Set(wanted);
+  const out = new Map<number, TreeFile[]>();
+  const current = new Map((await treeFiles(cwd, chain[0]!)).map((f) => [f.path, f.blob]));
+  const snapshot = () => [...current].map(([p, blob]) => ({ path: p, blob })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (want.has(0)) out.set(0, snapshot());
+  if (chain.length > 1) {
+    const args = ['log', '--first-parent', '--diff-merges=first-parent', '--raw', '-z', '--no-abbrev', '--no-renames', '--relative', '--format=%x1e%H', '--reverse', `${chain[0]}..${chain.at(-1)}`, '--', '.'];
+    const log = await gitRun(cwd, args);
+    if (log.code !== 0) throw new GitCommandError(args, log.code, log.stderr);
+    const records = log.stdout.toString('utf8').split(RECORD).filter((r) => r.length > 0);
+    if (records.length !== chain.length - 1 || records.some((r, i) => r.slice(0, r.indexOf('\0')) !== chain[i + 1])) {
+      return Promise.all(wanted.map((i) => treeFiles(cwd, chain[i]!)));
+    }
+    records.forEach((record, i) => {
+      const tokens = record.split('\0');
+      for (let t = 1; t < tokens.length; t++) {
+        const token = tokens[t]!.replace(/^\n/, '');
+        if (!token.startsWith(':')) continue;
+        // :<old mode> <new mode> <old blob> <new blob> <status>, then the path
+        const [, newMode, , blob, status] = token.slice(1).split(' ');
+        const file = tokens[++t]!;
+        if (status === 'D' || (newMode !== '100644' && newMode !== '100755')) current.delete(file);
+        else current.set(file, blob!);
+      }
+      if (want.has(i + 1)) out.set(i + 1, snapshot());
+    });
+  }
+  return wanted.map((i) => out.get(i)!);
+}
+
 /** Resolves a ref to a commit id, or null when it names no commit. */
 export async function resolveCommit(cwd: string, ref: string): Promise<string | null> {
   const out = await gitRun(cwd, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`]);
@@ -103,7 +144,11 @@ export async function resolveCommit(cwd: string, ref: string): Promise<string | 
  */
 export class BlobReader {
   private child: ChildProcessWithoutNullStreams | undefined;
-  private buffered: Buffer = Buffer.alloc(0);
+  /** Output not consumed yet, as it arrived, and its length in bytes. */
+  private chunks: Buffer[] = [];
+  private length = 0;
+  /** Bytes of the blob being read (its header consumed), or undefined between blobs. */
+  private need: number | undefined;
   private readonly waiting: { resolve(bytes: Buffer): void; reject(error: Error): void }[] = [];
   private failed: Error | undefined;
 
@@ -127,7 +172,8 @@ export class BlobReader {
     if (this.child) return this.child;
     const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => {
-      this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
+      this.chunks.push(chunk);
+      this.length += chunk.length;
       this.drain();
     });
     const fail = (error: Error) => {
@@ -146,24 +192,41 @@ export class BlobReader {
   private drain(): void {
     for (;;) {
       const next = this.waiting[0];
-      if (!next) return;
-      const eol = this.buffered.indexOf(10);
-      if (eol < 0) return;
-      const header = this.buffered.subarray(0, eol).toString('utf8');
-      const [, type, size] = header.split(' ');
-      if (type !== 'blob') {
-        // `<oid> missing`: a blob id git does not have (a shallow clone, a corrupt object)
-        this.waiting.shift();
-        this.buffered = this.buffered.subarray(eol + 1);
-        next.reject(new Error(`git cat-file: ${header}`));
-        continue;
+      if (!next || !this.length) return;
+      if (this.need === undefined) {
+        const head = this.joined();
+        const eol = head.indexOf(10);
+        if (eol < 0) return;
+        const header = head.subarray(0, eol).toString('utf8');
+        const [, type, size] = header.split(' ');
+        this.consume(eol + 1);
+        if (type !== 'blob') {
+          // `<oid> missing`: a blob id git does not have (a shallow clone, a corrupt object)
+          this.waiting.shift();
+          next.reject(new Error(`git cat-file: ${header}`));
+          continue;
+        }
+        this.need = Number(size);
       }
-      const length = Number(size);
-      if (this.buffered.length < eol + 1 + length + 1) return;
-      const bytes = Buffer.from(this.buffered.subarray(eol + 1, eol + 1 + length));
-      this.buffered = this.buffered.subarray(eol + 1 + length + 1);
+      // the content and its trailing newline; chunks are joined only once it is all there
+      if (this.length < this.need + 1) return;
+      const bytes = Buffer.from(this.joined().subarray(0, this.need));
+      this.consume(this.need + 1);
+      this.need = undefined;
       this.waiting.shift();
       next.resolve(bytes);
     }
+  }
+
+  /** The unread output as one buffer (joining the chunks when there are several). */
+  private joined(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.length)];
+    return this.chunks[0] ?? Buffer.alloc(0);
+  }
+
+  private consume(n: number): void {
+    const rest = this.joined().subarray(n);
+    this.chunks = rest.length ? [rest] : [];
+    this.length = rest.length;
   }
 }

@@ -25,7 +25,7 @@ export function registerStatusCommand(program: Command): void {
       const root = resolveRoot(pathArg);
       if (options.format === 'markdown') {
         // the daily update is a view of `ssot report --format json --since <yesterday>`
-        const since = options.since ?? new Date(Date.now() - 86_400_000).toISOString();
+        const since = options.since ?? `${new Date(Date.now() - 86_400_000).toISOString().slice(0, 16)}Z`;
         const doc = await reportDocument(root, { config: options.config, monitor: options.monitor, since, every: 'auto', cache: true });
         emit(renderStatusMarkdown(doc), options.output);
         process.exitCode = 0;

@@ -90,7 +90,18 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
   const { banSets, banSetOf } = activeBanSets(config, grouping, paths);
   const setOfPath = new Map(paths.map((p, i) => [p, banSetOf[i]!]));
   const keys = banSets.map(bansKey);
-  const versionKey = (f: TreeFile) => `${keys[setOfPath.get(f.path)!]}:${f.path}:${f.blob}`;
+  // keys are built once per file version (snapshots share TreeFile objects) and once per path
+  const prefixOf = new Map<string, string>();
+  const keyOf = new Map<TreeFile, string>();
+  const versionKey = (f: TreeFile): string => {
+    let key = keyOf.get(f);
+    if (key === undefined) {
+      let prefix = prefixOf.get(f.path);
+      if (prefix === undefined) prefixOf.set(f.path, (prefix = `${keys[setOfPath.get(f.path)!]}:${f.path}:`));
+      keyOf.set(f, (key = prefix + f.blob));
+    }
+    return key;
+  };
 
   const rules = config.rules.map((r) => [r.id, planRule(r)] as const);
   const adapter = adapterFor(config.language);
@@ -100,11 +111,14 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
 
   const outcomes = new Map<string, FileOutcome>();
   const missing = new Map<string, TreeFile>();
+  /** Every version the window holds, once. */
+  const versions = new Map<string, TreeFile>();
   let cached = 0;
   for (const tree of trees) {
     for (const f of tree) {
       const key = versionKey(f);
-      if (outcomes.has(key) || missing.has(key)) continue;
+      if (versions.has(key)) continue;
+      versions.set(key, f);
       const entry = stored.get(key);
       if (entry && entry.h === f.blob) {
         outcomes.set(key, entry.o);
@@ -143,13 +157,12 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
   if (cacheFile) {
     // keep the versions this run used: a window that slides drops the ones it left behind
     const next = new Map<string, CacheEntry>();
-    for (const tree of trees) for (const f of tree) next.set(versionKey(f), { h: f.blob, o: outcomes.get(versionKey(f))! });
+    for (const [key, f] of versions) next.set(key, { h: f.blob, o: outcomes.get(key)! });
     if (todo.length || next.size !== stored.size) writeCacheEntries(cacheFile, fingerprint, next);
   }
 
   const counts = options.commits.map((commit, i) => countCommit(commit, trees[i]!, (f) => outcomes.get(versionKey(f))!, grouping));
-  const versions = outcomes.size;
-  return { counts, stats: { commits: options.commits.length, versions, cached, processed: todo.length, parsedFiles, workers } };
+  return { counts, stats: { commits: options.commits.length, versions: versions.size, cached, processed: todo.length, parsedFiles, workers } };
 }
 
 function countCommit(commit: string, tree: readonly TreeFile[], outcomeOf: (f: TreeFile) => FileOutcome, grouping: ReturnType<typeof buildGrouping>): CommitCounts {

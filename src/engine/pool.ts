@@ -95,7 +95,7 @@ export class JobRunner {
 
   async runRange(from: number, to: number): Promise<void> {
     // a history job asks git for the whole chunk at once: one round trip, not one per file
-    const reads = this.blobReader && this.job.blobs ? this.job.blobs.oids.slice(from, to).map((oid) => this.blobReader!.read(oid)) : null;
+    const reads = this.blobReader && this.job.blobs ? this.blobReader.readAll(this.job.blobs.oids.slice(from, to)) : null;
     for (const read of reads ?? []) read.catch(() => {}); // each rejection is seen when its file is processed
     for (let index = from; index < to; index++) {
       const outcome = await this.runFile(index, reads?.[index - from]);

@@ -182,7 +182,8 @@ function reportPhase(config: Config, state: PhaseState, own: readonly Finding[])
     failure: state.lastFailure ? { at: state.lastFailure.at, stage: state.lastFailure.stage, reason: state.lastFailure.reason } : null,
     gates,
     rolledBackFiles: state.rolledBackFiles,
-    pinned: notesOf(lastApplied, 'pinned'),
+    // files the phase log keeps out of the phase (a rollback --file pins them, when it records pins)
+    pinned: [...((state as PhaseState & { readonly pinned?: readonly string[] }).pinned ?? []).map((file) => ({ file, reason: 'rolled back by hand; left out of the phase' })), ...notesOf(lastApplied, 'pinned')],
     culprits: notesOf(state.lastFailure, 'culprits'),
     remaining: applicability(own),
     files: [...new Set(own.map((f) => f.file))].sort(),
@@ -219,7 +220,8 @@ export async function migrationReport(options: ReportOptions): Promise<Migration
   const { root, config } = options;
   const now = options.now ?? new Date();
   const run = await computeFixes({ root, config, compileCheck: false });
-  const states = phaseStates(config, readState(root));
+  // (awaited: the phase log may be read asynchronously from git)
+  const states = phaseStates(config, await readState(root));
   const inGit = (await gitTopLevel(root)) !== null && (await gitRun(root, ['rev-parse', '-q', '--verify', 'HEAD'])).code === 0;
   let history: HistoryResult | null = null;
   if (inGit) {

@@ -30,7 +30,7 @@ const inlineScript = (js: string): string => js.replace(/<\/(script)/gi, '<\\/$1
 /** JSON inside <script type="application/json">: `<` escaped so no `</script>` or `<!--` can appear. */
 const inlineJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
-const STATUS_CLASS: Record<string, string> = { done: 'ok', 'rolled-back': 'bad', pending: 'wait' };
+const STATUS_CLASS: Record<string, string> = { done: 'ok', partial: 'wait', 'rolled-back': 'bad', pending: 'wait' };
 
 /** Colours for the phases, in order (distinguishable, print-safe). */
 const PALETTE = ['#2563eb', '#d97706', '#059669', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626', '#4b5563', '#9333ea'];

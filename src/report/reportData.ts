@@ -54,6 +54,7 @@ export function phaseStateLabel(p: ReportPhase): string {
     return `done${last ? ` (${shortCommit(last.commit)})` : ''}${partial}`;
   }
   if (p.status === 'rolled-back') return 'rolled back';
+  if (String(p.status) === 'partial') return 'partly done';
   return p.failure ? `pending (last attempt failed: ${p.failure.stage})` : 'pending';
 }
 

@@ -97,14 +97,16 @@ export async function treeFiles(cwd: string, commit: string): Promise<TreeFile[]
  * gives every later commit's changes against its first parent, applied in
  * order — two git processes for the whole window instead of one per commit.
  * When the log does not walk the chain as given, each wanted tree is listed
- * on its own.
+ * on its own. A snapshot is in no particular order; an unchanged file is the
+ * same TreeFile object in every snapshot.
  */
 export async function treesAlong(cwd: string, chain: readonly string[], wanted: readonly number[]): Promise<TreeFile[][]> {
   if (!chain.length || !wanted.length) return [];
   const want = new Set(wanted);
   const out = new Map<number, TreeFile[]>();
-  const current = new Map((await treeFiles(cwd, chain[0]!)).map((f) => [f.path, f.blob]));
-  const snapshot = () => [...current].map(([p, blob]) => ({ path: p, blob })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // one object per file version, shared by every snapshot that holds it (callers key work by it)
+  const current = new Map((await treeFiles(cwd, chain[0]!)).map((f) => [f.path, f] as const));
+  const snapshot = () => [...current.values()];
   if (want.has(0)) out.set(0, snapshot());
   if (chain.length > 1) {
     const args = ['log', '--first-parent', '--diff-merges=first-parent', '--raw', '-z', '--no-abbrev', '--no-renames', '--relative', '--format=%x1e%H', '--reverse', `${chain[0]}..${chain.at(-1)}`, '--', '.'];
@@ -123,7 +125,7 @@ export async function treesAlong(cwd: string, chain: readonly string[], wanted: 
         const [, newMode, , blob, status] = token.slice(1).split(' ');
         const file = tokens[++t]!;
         if (status === 'D' || (newMode !== '100644' && newMode !== '100755')) current.delete(file);
-        else current.set(file, blob!);
+        else if (current.get(file)?.blob !== blob) current.set(file, { path: file, blob: blob! });
       }
       if (want.has(i + 1)) out.set(i + 1, snapshot());
     });
@@ -155,12 +157,16 @@ export class BlobReader {
   constructor(private readonly cwd: string) {}
 
   read(blob: string): Promise<Buffer> {
-    if (this.failed) return Promise.reject(this.failed);
+    return this.readAll([blob])[0]!;
+  }
+
+  /** Asks for several blobs with one write; the promises resolve in order. */
+  readAll(blobs: readonly string[]): Promise<Buffer>[] {
+    if (this.failed) return blobs.map(() => Promise.reject(this.failed));
     const child = this.start();
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      child.stdin.write(`${blob}\n`);
-    });
+    const reads = blobs.map((_) => new Promise<Buffer>((resolve, reject) => this.waiting.push({ resolve, reject })));
+    if (blobs.length) child.stdin.write(`${blobs.join('\n')}\n`);
+    return reads;
   }
 
   close(): void {

@@ -23,6 +23,7 @@ import { treeFiles, type TreeFile } from '../workspace/gitHistory.js';
 import { bansKey, cacheFingerprint, historyCacheFileOf, readCacheEntries, writeCacheEntries, type CacheEntry } from './cache.js';
 import { MAX_ROUNDS } from './rounds.js';
 import { runJob, type RunJob } from './pool.js';
+import { shapeRules } from './mappings.js';
 import { planRule, workerCount } from './run.js';
 
 /** Findings of one commit, counted. */
@@ -85,9 +86,12 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
   const listed = options.trees ?? (await Promise.all(options.commits.map((commit) => treeFiles(root, commit))));
   const trees: TreeFile[][] = listed.map((tree) => tree.filter(select));
 
+  // planning needs each ban's shape (class to instance, rename, …), decided from today's tree as a scan does
+  const adapter = adapterFor(config.language);
+  const shaped = await shapeRules(config, root, adapter);
   // the bans of every path that appears anywhere, computed once per path
   const paths = [...new Set(trees.flatMap((t) => t.map((f) => f.path)))].sort();
-  const { banSets, banSetOf } = activeBanSets(config, grouping, paths);
+  const { banSets, banSetOf } = activeBanSets({ ...config, rules: shaped }, grouping, paths);
   const setOfPath = new Map(paths.map((p, i) => [p, banSetOf[i]!]));
   const keys = banSets.map(bansKey);
   // keys are built once per file version (snapshots share TreeFile objects) and once per path
@@ -103,8 +107,7 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
     return key;
   };
 
-  const rules = config.rules.map((r) => [r.id, planRule(r)] as const);
-  const adapter = adapterFor(config.language);
+  const rules = shaped.map((r) => [r.id, planRule(r)] as const);
   const cacheFile = options.cache ? historyCacheFileOf(root) : null;
   const fingerprint = cacheFile ? cacheFingerprint(config.language, adapter.grammar, config.sourceRoots, rules) : '';
   const stored = cacheFile ? readCacheEntries(cacheFile, fingerprint) : new Map<string, CacheEntry>();

@@ -34,7 +34,7 @@ test('scan groups findings under their file, says each rule\'s advice once, then
   assert.equal(result.stdout.split('Use the shared Redis manager').length - 1, 1, 'the rule message is printed once');
   assert.ok(lines.includes('redis-ssot: use `from netra_backend.app.redis_manager import redis_manager`'));
   assert.match(lines.find((l) => l.startsWith('total '))!, /^total +16 +46 +16 +24 +6 +4 +112$/);
-  assert.equal(lines.at(-1), '112 findings in 32 files: 78 safe, 0 unsafe, 34 manual — run `ssot fix` to apply the 78 safe fixes');
+  assert.equal(lines.at(-1), '112 findings in 32 files: 74 safe, 0 unsafe, 38 manual — run `ssot fix` to apply the 74 safe fixes');
   assert.doesNotMatch(result.stdout, /\x1b\[/, 'no colour when stdout is not a TTY');
 });
 
@@ -63,11 +63,11 @@ test('--statistics counts findings by rule, kind, applicability and reason (text
   assert.equal(text.status, 0, text.stderr);
   const lines = text.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^count +rule +kind +fix +reason$/);
-  assert.match(lines[1]!, /^ +47 +redis-ssot +usage +safe$/);
+  assert.match(lines[1]!, /^ +43 +redis-ssot +usage +safe$/);
   assert.match(text.stdout, /^ +11 +redis-ssot +usage +manual +attribute access through a module import: replace with the canonical name by hand$/m);
   const rows = JSON.parse(runCli(['scan', EXAMPLE, '--statistics', '--format', 'json']).stdout) as { count: number; fix: string }[];
   assert.equal(rows.reduce((n, r) => n + r.count, 0), 112);
-  assert.equal(rows.filter((r) => r.fix === 'safe').reduce((n, r) => n + r.count, 0), 78);
+  assert.equal(rows.filter((r) => r.fix === 'safe').reduce((n, r) => n + r.count, 0), 74);
   assert.match(assertOneLineError(runCli(['scan', EXAMPLE, '--statistics', '--format', 'sarif'])), /^error: --statistics prints text or json, not sarif$/);
 });
 

@@ -84,7 +84,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|
 export async function parseSince(root: string, since: string | undefined, now: Date): Promise<{ window: HistoryWindow; label: string }> {
   if (since === undefined) {
     const date = new Date(now.getTime() - DEFAULT_SINCE_DAYS * 86_400_000).toISOString();
-    return { window: { kind: 'since-date', date }, label: `${DEFAULT_SINCE_DAYS} days (since ${date.slice(0, 10)})` };
+    return { window: { kind: 'since-date', date }, label: `${date.slice(0, 10)} (${DEFAULT_SINCE_DAYS} days ago)` };
   }
   if (ISO_DATE.test(since) && !Number.isNaN(Date.parse(since))) return { window: { kind: 'since-date', date: since }, label: since };
   const commit = await resolveCommit(root, since);

@@ -46,7 +46,8 @@ function pyFiles(root: string, dir = ''): string[] {
 
 function git(cwd: string, args: string[], day: number): void {
   const date = new Date(DAY_ZERO + day * 86_400_000).toISOString();
-  execFileSync('git', args, {
+  // no automatic gc in the background while the commits are made (it would hold gc's lock for the final gc)
+  execFileSync('git', ['-c', 'gc.auto=0', ...args], {
     cwd,
     stdio: 'ignore',
     env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.invalid', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_NOSYSTEM: '1' },

@@ -7,6 +7,7 @@
  *   npm run bench -- --runs 7     more timed runs per tool (default 5; quick: 1)
  *   npm run bench -- --only synthetic-1x   one corpus (writes bench/.corpora/RESULTS-partial.md)
  *   npm run bench -- --profile-all         CPU profile of every corpus (default: synthetic-1x)
+ *   npm run bench -- --only history        only the history benchmark (a month of daily commits on synthetic-1x; --quick: 0.1×)
  *
  * Exit status: 1 when ssot misses a finding ruff reports (or a tool fails),
  * 0 otherwise; the targets are reported in RESULTS.md, not enforced, because
@@ -27,6 +28,7 @@ import { compareFindings, readRuff, readSsot, type Agreement } from './compare.j
 import { preparePylib, prepareSynthetic, type Corpus } from './corpora.js';
 import { measure, summarize, type Measurement, type Summary } from './measure.js';
 import { STAGES, stagesOfProfiles } from './profile.js';
+import { benchHistory, renderHistoryBench, type HistoryBench } from './history.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const repo = path.resolve(here, '../..');
@@ -261,7 +263,7 @@ function gitHead(): string {
   }
 }
 
-function renderResults(results: CorpusResult[], args: Args, versions: Record<string, string>, load: { start: number[]; end: number[] }, startedAt: Date, seconds: number): string {
+function renderResults(results: CorpusResult[], args: Args, versions: Record<string, string>, load: { start: number[]; end: number[] }, startedAt: Date, seconds: number, history: HistoryBench | null): string {
   const lines: string[] = [];
   const push = (...l: string[]) => lines.push(...l);
   push(
@@ -365,6 +367,8 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
     push(`| **total** | ${profiled.map((r) => `${r.profile!.totalMs.toFixed(0)} ms`).join(' | ')} |`, '');
   }
 
+  if (history) push(...renderHistoryBench(history));
+
   const failures = results.flatMap((r) => r.failures.map((f) => `${r.corpus.name}: ${f}`));
   push('## Verdict', '');
   if (failures.length) push(...failures.map((f) => `- ✗ ${f}`));
@@ -404,7 +408,13 @@ async function main(): Promise<void> {
     log(`${corpus.name}: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(1)} MB`);
     results.push(await benchCorpus(corpus, args));
   }
-  const report = renderResults(results, args, versions, { start: loadStart, end: os.loadavg() }, startedAt, (Date.now() - started) / 1000);
+  // the history benchmark: a month of daily commits on the base synthetic corpus
+  let history: HistoryBench | null = null;
+  if (wanted('history') || (!args.only.length && !args.quick) || (args.quick && !args.only.length)) {
+    const base = corpora.find((c) => c.name === (args.quick ? 'synthetic-tenth' : 'synthetic-1x')) ?? (args.quick ? prepareSynthetic(corporaDir, 0.1, log, 'tenth') : prepareSynthetic(corporaDir, 1, log));
+    history = benchHistory(base, corporaDir, outDir, cli, args.runs, log);
+  }
+  const report = renderResults(results, args, versions, { start: loadStart, end: os.loadavg() }, startedAt, (Date.now() - started) / 1000, history);
   const target = args.quick || args.only.length ? path.join(corporaDir, args.quick ? 'RESULTS-quick.md' : 'RESULTS-partial.md') : path.join(repo, 'bench/RESULTS.md');
   writeFileSync(target, report);
   process.stdout.write(report);

@@ -13,6 +13,11 @@ export function colorsFor(stream: Pick<NodeJS.WriteStream, 'isTTY'>): Colors {
   return enabled ? ANSI_COLORS : NO_COLORS;
 }
 
+/** Columns of a terminal `stream` (for wrapping), or undefined for pipes and files (no wrapping). */
+export function terminalWidth(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'columns'>): number | undefined {
+  return stream.isTTY && stream.columns > 0 ? stream.columns : undefined;
+}
+
 /** The root a command works on: PATH (default `.`), which must be a directory. */
 export function resolveRoot(pathArg: string | undefined): string {
   const root = path.resolve(pathArg ?? '.');

@@ -16,6 +16,8 @@ import { registerRollbackCommand } from './commands/rollback.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerRecoverCommand } from './commands/recover.js';
+import { registerHistoryCommand } from './commands/history.js';
+import { registerReportCommand } from './commands/report.js';
 
 export function buildProgram(): Command {
   const program = new Command('ssot')
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerVerifyCommand(program);
   registerStatusCommand(program);
   registerRecoverCommand(program);
+  registerHistoryCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

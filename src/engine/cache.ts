@@ -28,6 +28,8 @@ import { writeFileAtomic } from '../workspace/files.js';
 const FORMAT = 1;
 const CACHE_DIR = path.join('.ssot', 'cache');
 const CACHE_FILE = 'scan.json';
+/** Outcomes of past versions of files (`ssot history`), keyed by bans, path and git blob id. */
+const HISTORY_CACHE_FILE = 'history.json';
 
 export interface CacheEntry {
   /** SHA-256 (base64) of the file's bytes; empty for an outcome the byte-level stages settled. */
@@ -70,6 +72,16 @@ interface CacheFile {
 /** Where the cache of a scan root lives. */
 export function cacheFileOf(root: string): string {
   return path.join(root, CACHE_DIR, CACHE_FILE);
+}
+
+/**
+ * Where the outcomes of files at past commits live: entries keyed by
+ * `bansKey:path:blob` whose `h` is the git blob id (a hash of the content),
+ * under the same fingerprint as the scan cache — so a file version is
+ * analysed once, however many commits of the history hold it.
+ */
+export function historyCacheFileOf(root: string): string {
+  return path.join(root, CACHE_DIR, HISTORY_CACHE_FILE);
 }
 
 let buildHash: string | undefined;

@@ -14,6 +14,7 @@ import { contentHash } from '../model/hash.js';
 import type { FileOutcome } from '../model/outcome.js';
 import type { PlanRule } from '../languages/adapter.js';
 import { adapterFor, type LanguageId } from '../languages/registry.js';
+import { BlobReader } from '../workspace/gitHistory.js';
 import { bansKey, entryKey, readCacheEntries, statSignature, type CacheEntry } from './cache.js';
 import { prefilterFile, processFile, type FileContext, type FileInput, type RunMode } from './file.js';
 
@@ -35,6 +36,12 @@ export interface RunJob {
   /** Fix mode: apply unsafe fixes too, and the plan-apply rounds per file. */
   readonly unsafe: boolean;
   readonly rounds: number;
+  /**
+   * Read each file's bytes from git instead of the work tree: `oids[i]` is
+   * the blob of `files[i]` (one repository, `cwd` inside it). Such a job has
+   * no cache (its caller keys outcomes by blob, see ./history.ts).
+   */
+  readonly blobs?: { readonly cwd: string; readonly oids: readonly string[] };
   /** The content-hash cache to consult, or null. */
   readonly cache: {
     readonly file: string;
@@ -70,6 +77,7 @@ export class JobRunner {
   private readonly needles: Buffer[][];
   private readonly bansKeys: string[];
   private cacheEntries: Map<string, CacheEntry> | undefined;
+  private readonly blobReader: BlobReader | undefined;
   readonly result: JobResult = { outcomes: [], cacheEntries: [], parsedFiles: 0, parsedBytes: 0, cacheHits: 0, statHits: 0 };
 
   constructor(private readonly job: RunJob) {
@@ -77,16 +85,25 @@ export class JobRunner {
     this.context = { adapter, sourceRoots: job.sourceRoots, mode: job.mode, rules: new Map(job.rules), unsafe: job.unsafe, rounds: job.rounds };
     this.needles = job.banSets.map((bans) => adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')));
     this.bansKeys = job.cache ? job.banSets.map(bansKey) : [];
+    this.blobReader = job.blobs ? new BlobReader(job.blobs.cwd) : undefined;
+  }
+
+  /** Ends what the runner started (the git blob reader of a history job). */
+  close(): void {
+    this.blobReader?.close();
   }
 
   async runRange(from: number, to: number): Promise<void> {
+    // a history job asks git for the whole chunk at once: one round trip, not one per file
+    const reads = this.blobReader && this.job.blobs ? this.blobReader.readAll(this.job.blobs.oids.slice(from, to)) : null;
+    for (const read of reads ?? []) read.catch(() => {}); // each rejection is seen when its file is processed
     for (let index = from; index < to; index++) {
-      const outcome = await this.runFile(index);
+      const outcome = await this.runFile(index, reads?.[index - from]);
       if (outcome.status !== 'clean') this.result.outcomes.push([index, outcome]);
     }
   }
 
-  private async runFile(index: number): Promise<FileOutcome> {
+  private async runFile(index: number, read?: Promise<Buffer>): Promise<FileOutcome> {
     const { job } = this;
     const rel = job.files[index]!;
     const file = path.join(job.root, rel);
@@ -109,9 +126,9 @@ export class JobRunner {
     }
     let bytes: Buffer;
     try {
-      bytes = readFileSync(file);
+      bytes = read ? await read : readFileSync(file);
     } catch (error) {
-      return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}), skipped` };
+      return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), skipped` };
     }
     const input: FileInput = { rel, bytes, bans: job.banSets[set]!, needles: this.needles[set]! };
     const settled = prefilterFile(input, this.context);
@@ -217,10 +234,14 @@ export async function runJob(
     threads.push({ worker, result });
   }
   const runner = new JobRunner(job);
-  await drainJob(runner, total, counters, async () => {
-    onProgress?.(Math.min(total, Atomics.load(counters, 1)), total);
-    if (workers) await new Promise<void>((resolve) => setImmediate(resolve));
-  });
+  try {
+    await drainJob(runner, total, counters, async () => {
+      onProgress?.(Math.min(total, Atomics.load(counters, 1)), total);
+      if (workers) await new Promise<void>((resolve) => setImmediate(resolve));
+    });
+  } finally {
+    runner.close();
+  }
   const results: JobResult[] = [runner.result];
   for (let w = 0; w < threads.length; w++) {
     const { worker, result } = threads[w]!;

@@ -45,6 +45,19 @@ export interface ScanResult {
   errors: FileProblem[];
   /** Scanned with caveats (syntax errors: findings may be incomplete). */
   warnings: FileProblem[];
+  /**
+   * The rules of the run, for reports that say each rule's advice once
+   * (not part of the scan's JSON contract, which lists its keys).
+   */
+  rules: RuleSummary[];
+}
+
+/** A rule as reports show it: its id, the canonical import it moves to, its optional `message`. */
+export interface RuleSummary {
+  readonly id: string;
+  /** The canonical import statement as written in the config. */
+  readonly canonical: string;
+  readonly message: string | undefined;
 }
 
 export interface ScanOptions {
@@ -219,6 +232,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     summary: summarize(findings, files.length),
     errors,
     warnings,
+    rules: config.rules.map((r) => ({ id: r.id, canonical: r.canonical.statement, message: r.message })),
   };
   const stats: RunStats = {
     files: files.length,
@@ -232,11 +246,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 }
 
 /** The plain-data part of a rule that planning reads (the job is cloned to workers). */
-function planRule(rule: Rule): PlanRule {
+export function planRule(rule: Rule): PlanRule {
   return { id: rule.id, types: rule.types && { module: rule.types.module, name: rule.types.name, local: rule.types.local }, bans: rule.bans };
 }
 
-function workerCount(requested: number | undefined, files: number): number {
+export function workerCount(requested: number | undefined, files: number): number {
   if (requested !== undefined) return Math.max(0, Math.floor(requested));
   const fromEnv = process.env.SSOT_WORKERS;
   if (fromEnv !== undefined && fromEnv !== '' && Number.isFinite(Number(fromEnv))) return Math.max(0, Math.floor(Number(fromEnv)));

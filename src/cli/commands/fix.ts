@@ -4,7 +4,7 @@
  * committed phase flow of src/phases/runPhase.ts. --diff and --dry-run write
  * nothing in either mode.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import { loadConfig } from '../../config/compile.js';
 import { findPhase, findRule } from '../../config/select.js';
@@ -19,6 +19,7 @@ import { requireNoJournal } from '../../phases/journal.js';
 import { IMPLICIT_PHASE, runAllPhases } from '../../phases/runAll.js';
 import { ruleFilterFor, runPhase, type PhaseOutcome } from '../../phases/runPhase.js';
 import { renderFixSummary, renderPhaseOutcome, renderRunAll } from '../../report/phases.js';
+import { renderFixRunJson, renderPhaseOutcomeJson, renderRunAllJson } from '../../report/fixJson.js';
 import { UNDOING, withInterrupt } from '../interrupt.js';
 import { colorsFor, resolveRoot, withRootAndConfig } from '../io.js';
 import { phaseProgressPrinter } from '../phaseProgress.js';
@@ -33,6 +34,7 @@ export interface FixCliOptions {
   unsafe?: boolean;
   python?: string;
   allowDirty?: boolean;
+  format: 'text' | 'json';
 }
 
 /** Exit code of a phase run: 0 done, 1 failed, 130 interrupted (as a shell reports SIGINT). */
@@ -56,6 +58,7 @@ export function renderDiff(run: FixRun): string {
 }
 
 export async function runFixCommand(pathArg: string | undefined, options: FixCliOptions): Promise<number> {
+  if (options.format === 'json' && options.diff) throw new UserError('--diff prints a patch, not json', { hint: 'drop --format json, or use --dry-run --format json for the data' });
   if (options.phase !== undefined && options.all) throw new UserError('--phase and --all exclude each other', { hint: 'pass one phase, or --all for every pending phase in order' });
   const root = resolveRoot(pathArg);
   const gated = (options.phase !== undefined || Boolean(options.all)) && !options.diff && !options.dryRun;
@@ -87,7 +90,7 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
       return 0;
     }
     const written = options.dryRun ? null : writeFileFixes(root, run.files);
-    process.stdout.write(renderFixSummary(run, written, colors));
+    process.stdout.write(options.format === 'json' ? renderFixRunJson(run, written) : renderFixSummary(run, written, colors));
     return 0;
   }
 
@@ -98,7 +101,7 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
     process.stderr.write(`phase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`);
     const outcome = await withInterrupt((signal) => runPhase({ ...common, phase: phase.id, signal }), UNDOING);
     warnCompileCheck(outcome.compileCheck);
-    process.stdout.write(renderPhaseOutcome(outcome, colors));
+    process.stdout.write(options.format === 'json' ? renderPhaseOutcomeJson(root, outcome) : renderPhaseOutcome(outcome, colors));
     return exitCodeOf(outcome);
   }
   let warned = false;
@@ -113,12 +116,13 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
           warned = true;
           warnCompileCheck(outcome.compileCheck);
         }
-        process.stdout.write(renderPhaseOutcome(outcome, colors));
+        // json: one document at the end; text: each phase as it ends
+        if (options.format !== 'json') process.stdout.write(renderPhaseOutcome(outcome, colors));
       },
     }),
     UNDOING,
   );
-  process.stdout.write(`\n${renderRunAll(result, colors)}`);
+  process.stdout.write(options.format === 'json' ? renderRunAllJson(root, result) : `\n${renderRunAll(result, colors)}`);
   const last = result.outcomes.at(-1);
   return last ? exitCodeOf(last) : 0;
 }
@@ -133,6 +137,7 @@ export function registerFixCommand(program: Command): void {
     .option('--unsafe', 'apply unsafe fixes too (review them)')
     .option('--python <path>', `interpreter for compile validation (default: ${adapterFor(DEFAULT_LANGUAGE).defaultInterpreter ?? 'none'})`)
     .option('--allow-dirty', 'with --phase/--all: run despite uncommitted tracked changes (files that have them are left out)')
+    .addOption(new Option('-f, --format <format>', 'output format (json: the data of the run)').choices(['text', 'json']).default('text'))
     .action(async (pathArg: string, options: FixCliOptions) => {
       process.exitCode = await runFixCommand(pathArg, options);
     });

@@ -85,8 +85,9 @@ function gateDetail(g: GateResult): string {
 
 async function complianceChecks(root: string, config: Config): Promise<VerifyCheck[]> {
   const run = await computeFixes({ root, config, compileCheck: false });
-  const fixable = run.findings.filter((f) => f.fix === 'safe' || f.fix === 'unsafe');
-  const manualOf = (pred: (f: (typeof run.findings)[number]) => boolean) => run.findings.filter((f) => pred(f) && f.fix !== 'safe' && f.fix !== 'unsafe').length;
+  // what a phase's `ssot fix` applies is the safe fixes: an unsafe one left behind needs a review, like a manual one
+  const fixable = run.findings.filter((f) => f.fix === 'safe');
+  const manualOf = (pred: (f: (typeof run.findings)[number]) => boolean) => run.findings.filter((f) => pred(f) && f.fix !== 'safe').length;
   const describe = (left: typeof fixable): string => {
     const files = [...new Set(left.map((f) => f.file))];
     const where = left.slice(0, 3).map((f) => `${f.file}:${f.line}`).join(', ');
@@ -99,7 +100,7 @@ async function complianceChecks(root: string, config: Config): Promise<VerifyChe
         kind: 'compliance',
         name: '(whole tree)',
         ok: fixable.length === 0,
-        detail: fixable.length ? describe(fixable) : `no fixable finding left${manual ? `; ${manual} manual` : ''}`,
+        detail: fixable.length ? describe(fixable) : `no fixable finding left${manual ? `; ${manual} for a person (manual or unsafe)` : ''}`,
       },
     ];
   }
@@ -109,7 +110,7 @@ async function complianceChecks(root: string, config: Config): Promise<VerifyChe
     const exempt = new Set(state.rolledBackFiles);
     const left = fixable.filter((f) => f.phase === state.id && !exempt.has(f.file));
     const manual = manualOf((f) => f.phase === state.id && !exempt.has(f.file));
-    const notes = [manual ? `${manual} manual` : '', exempt.size ? `rolled back by hand: ${[...exempt].join(', ')}` : ''].filter(Boolean).join('; ');
+    const notes = [manual ? `${manual} for a person (manual or unsafe)` : '', exempt.size ? `rolled back by hand: ${[...exempt].join(', ')}` : ''].filter(Boolean).join('; ');
     return {
       kind: 'compliance' as const,
       name: `phase ${state.id}`,

@@ -61,13 +61,13 @@ function renderClass(name: string, side: Side): string[] {
   const lines = [`class ${name}:`];
   for (const m of MEMBER_NAMES) {
     const member = side.members[m];
-    if (member.kind === 'attr') lines.push(`    ${m} = "attr-${m}"`);
+    if (member.kind === 'attr') lines.push(`    ${m} = "value-${m}"`);
   }
   lines.push('', '    def __init__(self):', '        self.public = "public"');
   if (side.privateState) lines.push('        self._state = 0');
   for (const m of MEMBER_NAMES) {
     const member = side.members[m];
-    if (member.kind === 'property') lines.push('', '    @property', `    def ${m}(self):`, `        return "prop-${m}"`);
+    if (member.kind === 'property') lines.push('', '    @property', `    def ${m}(self):`, `        return "value-${m}"`);
     if (member.kind === 'method') {
       const params = [
         ...Array.from({ length: member.required }, (_, i) => `p${i}`),
@@ -241,37 +241,6 @@ function writeTree(root: string, files: Record<string, string>): void {
   }
 }
 
-/**
- * Planner gaps found by this property (reported to the lead, fix.ts/compat.ts
- * are not this test's to change): a file whose trace changed only through
- * one of these is recorded, not failed, and the `todo` test below lists them.
- * - kind: a member that is a method on one side and an attribute/property on
- *   the other (`Store().size(1)`, `size` a method on `Store`, a property on
- *   `SharedStore`) is not checked: the call is planned safe and now raises.
- * - identity-of-new-objects: `Store() is Store()` is planned safe (both
- *   sides become the same canonical object, compat.ts `alike`), but two new
- *   objects were distinct: False before, True after.
- * - missing-on-deprecated: a member only the canonical class has (the old
- *   code raised AttributeError) is planned safe, and now works.
- * - old-arguments: a call that does not fit the deprecated method (it raised
- *   TypeError) but fits the canonical one is planned safe, and now returns.
- */
-function knownGap(tree: Tree, uses: Use[]): string | null {
-  const isMethod = (m: Member) => m.kind === 'method';
-  const fitsArgs = (m: Member, n: number) => m.kind === 'method' && n >= m.required && n <= m.required + m.optional;
-  for (const use of uses) {
-    if (use.kind === 'identity' && (use.form === 'is-fresh' || use.form === 'is-not-assigned')) return 'identity-of-new-objects';
-    if (use.kind !== 'call' && use.kind !== 'read') continue;
-    if (use.member === 'public') continue;
-    const dep = tree.deprecated.members[use.member];
-    const can = tree.canonical.members[use.member];
-    if (dep.kind === 'absent' && can.kind !== 'absent') return 'missing-on-deprecated';
-    if (dep.kind !== 'absent' && can.kind !== 'absent' && isMethod(dep) !== isMethod(can)) return 'kind';
-    if (use.kind === 'call' && isMethod(dep) && isMethod(can) && !fitsArgs(dep, use.args) && fitsArgs(can, use.args)) return 'old-arguments';
-  }
-  return null;
-}
-const gaps: Record<string, { count: number; example: string }> = {};
 
 let sample = 0;
 test('generated class → instance trees: no safe fix changes what a caller prints or raises', async (t) => {
@@ -308,12 +277,6 @@ test('generated class → instance trees: no safe fix changes what a caller prin
       for (const rel of changed) {
         const was = traces[`before:${rel}`]!;
         const now = traces[`after:${rel}`]!;
-        const gap = was === now ? null : knownGap(tree, tree.callers[Number(/^c(\d+)\.py$/.exec(rel)![1])]!);
-        if (gap) {
-          const entry = (gaps[gap] ??= { count: 0, example: `--- legacy/store.py\n${files['legacy/store.py']}--- app/store.py\n${files['app/store.py']}--- ${rel}\n${files[rel]}--- traces (before, after)\n${was}---\n${now}` });
-          entry.count++;
-          continue;
-        }
         const safe = run.findings.filter((f) => f.file === rel && f.fix === 'safe').map((f) => `  line ${f.line}: ${f.reason ?? ''}`);
         assert.equal(
           now,
@@ -335,11 +298,6 @@ test('generated class → instance trees: no safe fix changes what a caller prin
     markInterruptAsFailure: false,
   });
   if (details.failed) assert.fail(`${String((details.errorInstance as Error | undefined)?.message ?? details.errorInstance)}\n(seed ${details.seed}, path ${details.counterexamplePath})`);
-  t.diagnostic(`trees ${stats.runs}, files changed ${stats.filesChanged}, ${((Date.now() - started) / 1000).toFixed(1)} s; outcomes ${JSON.stringify(counts)}; planner gaps (files) ${JSON.stringify(Object.fromEntries(Object.entries(gaps).map(([g, e]) => [g, e.count])))}`);
+  t.diagnostic(`trees ${stats.runs}, files changed ${stats.filesChanged}, ${((Date.now() - started) / 1000).toFixed(1)} s; outcomes ${JSON.stringify(counts)}`);
   for (const c of REQUIRED) assert.ok((counts[c] ?? 0) > 0, `the generator never produced "${c}": ${JSON.stringify(counts)}`);
-});
-
-test('planner gaps the property found (see knownGap): none left', { todo: 'member kind, members missing on the deprecated side, deprecated-side arguments and identity of two new objects are not checked yet (issue 12, lead)' }, () => {
-  const listed = Object.entries(gaps).map(([gap, { count, example }]) => `${gap}: ${count} file(s), e.g.\n${example}`);
-  assert.deepEqual(listed, [], listed.join('\n'));
 });

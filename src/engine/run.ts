@@ -201,12 +201,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const findings: Finding[] = [];
   const rewrites = new Map<string, FileRewrite>();
   const errors: FileProblem[] = [...discovered.problems];
-  const warnings: FileProblem[] = [];
+  const warnings: FileProblem[] = [...discovered.notFollowed];
   for (const [index, outcome] of [...outcomes].sort((a, b) => a[0] - b[0])) {
     const rel = files[index]!;
     if (outcome.status === 'skipped') errors.push({ file: rel, message: outcome.reason });
     else if (outcome.status === 'findings') {
       if (outcome.parseErrors) warnings.push({ file: rel, message: 'has syntax errors; scanned what tree-sitter recovered' });
+      if (outcome.warning) warnings.push({ file: rel, message: outcome.warning });
       if (outcome.rewrite) rewrites.set(rel, outcome.rewrite);
       for (const f of outcome.findings) findings.push(toFinding(f, rel, services[index]!, phases[index]!, rulesById.get(f.rule)!));
     }

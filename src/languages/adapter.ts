@@ -86,6 +86,12 @@ export interface LanguageAdapter {
   /** One import statement as written in the config (`deprecated`, `canonical`, `types`), or the reason it is not one. */
   parseImportSpec(text: string): Promise<ImportSpec | { error: string }>;
   /**
+   * The encoding a source file is read and written in, from its bytes (a
+   * BOM, a declaration such as Python's PEP 263 coding line), or why the
+   * language itself refuses the file. Absent: UTF-8 (a UTF-8 BOM kept).
+   */
+  sourceEncoding?(bytes: Buffer): { readonly encoding: string; readonly bom: boolean } | { readonly error: string };
+  /**
    * Byte strings of which at least one must occur in a file that can hold a
    * finding for `bans` (checked on raw bytes before decoding).
    */

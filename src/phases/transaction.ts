@@ -11,7 +11,7 @@ import type { FileFix } from '../model/outcome.js';
 import { oneLine, plural } from '../text/plural.js';
 import { fileMode } from '../workspace/files.js';
 import { commitFiles } from '../workspace/git.js';
-import { writeFileFixes } from '../engine/write.js';
+import { writeErrorReason, WriteFailure, writeFileFixes } from '../engine/write.js';
 import type { GateResult } from './gates.js';
 import { clearJournal, writeJournal, type Journal } from './journal.js';
 import { recoverFromJournal } from './recover.js';
@@ -64,9 +64,10 @@ export async function writeCheckCommit(input: TransactionInput): Promise<Transac
   try {
     try {
       input.onStep(`writing ${plural(files.length, 'file')}`);
-      writeFileFixes(root, files);
+      writeFileFixes(root, files, 'all');
     } catch (error) {
-      return await undo('fix', `writing the fixed files failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      const why = error instanceof WriteFailure ? `${error.file}: ${error.reason}` : writeErrorReason(error);
+      return await undo('fix', `writing the fixed files failed (${why}); every file was restored`);
     }
     written = files.map((f) => f.file);
     if (input.signal?.aborted) return await undo('interrupted', 'interrupted after writing; every file was restored');

@@ -9,6 +9,7 @@ import { createTwoFilesPatch } from 'diff';
 import { loadConfig } from '../../config/compile.js';
 import { findPhase, findRule } from '../../config/select.js';
 import { UserError } from '../../model/errors.js';
+import type { FileProblem } from '../../model/finding.js';
 import type { CompileCheck, FixRun } from '../../model/outcome.js';
 import { computeFixes } from '../../engine/fix.js';
 import { adapterFor, DEFAULT_LANGUAGE } from '../../languages/registry.js';
@@ -43,6 +44,13 @@ export function exitCodeOf(outcome: Pick<PhaseOutcome, 'status'>): number {
 /** Says once (on stderr) why the compile check did not run, when it did not. */
 function warnCompileCheck(check: CompileCheck): void {
   if (check.note) process.stderr.write(`warning: ${check.note}\n`);
+}
+
+/** One `error:` line on stderr per file the run could not read, decode, analyse or write. */
+function reportFileProblems(errors: readonly FileProblem[], failedWrites: readonly { file: string; reason: string }[]): void {
+  const colors = colorsFor(process.stderr);
+  for (const e of errors) process.stderr.write(`${colors.red('error')}: ${e.file}: ${e.message}\n`);
+  for (const f of failedWrites) process.stderr.write(`${colors.red('error')}: ${f.file}: cannot write (${f.reason}); left as it was\n`);
 }
 
 /** Unified diffs of every file the run would change. */
@@ -84,11 +92,14 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
     for (const f of run.files) if (f.warning) process.stderr.write(`warning: ${f.file}: ${f.warning}\n`);
     if (options.diff) {
       process.stdout.write(renderDiff(run));
-      return 0;
+      reportFileProblems(run.errors, []);
+      return run.errors.length ? 2 : 0;
     }
-    const written = options.dryRun ? null : writeFileFixes(root, run.files);
-    process.stdout.write(renderFixSummary(run, written, colors));
-    return 0;
+    // one file that cannot be written is that file's outcome: the others are still written
+    const writes = options.dryRun ? null : writeFileFixes(root, run.files, 'each');
+    process.stdout.write(renderFixSummary(run, writes?.written ?? null, colors));
+    reportFileProblems(run.errors, writes?.failed ?? []);
+    return run.errors.length || writes?.failed.length ? 2 : 0;
   }
 
   const progress = phaseProgressPrinter();

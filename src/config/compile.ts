@@ -73,6 +73,8 @@ export interface Config {
   readonly phases: readonly Phase[];
   readonly gates: readonly Gate[];
   readonly monitor: unknown;
+  /** `file:line` of a key of the config (for messages about it found after loading). */
+  readonly where: (keyPath: readonly (string | number)[]) => string;
 }
 
 export async function loadConfig(root: string, explicit?: string): Promise<Config> {
@@ -208,6 +210,7 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
     phases,
     gates: raw.gates,
     monitor: raw.monitor,
+    where: (keyPath) => `${displayPath(file)}:${loaded.lineOf(keyPath) ?? 1}`,
   };
 }
 

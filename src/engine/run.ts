@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Config, Rule } from '../config/compile.js';
-import { activeBanSets, buildGrouping } from '../config/grouping.js';
+import { activeBanSets, buildGrouping, phaseFileProblems } from '../config/grouping.js';
 import type { FileProblem, Finding } from '../model/finding.js';
 import { findBan, UNASSIGNED, type Ban, type ImportTarget } from '../model/finding.js';
 import type { FileFinding, FileOutcome, FileRewrite, RunStats } from '../model/outcome.js';
@@ -201,7 +201,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const findings: Finding[] = [];
   const rewrites = new Map<string, FileRewrite>();
   const errors: FileProblem[] = [...discovered.problems];
-  const warnings: FileProblem[] = [...discovered.notFollowed];
+  const warnings: FileProblem[] = [
+    ...discovered.notFollowed,
+    ...phaseFileProblems(root, config).map((p) => ({ file: p.where, message: p.message })),
+  ];
   for (const [index, outcome] of [...outcomes].sort((a, b) => a[0] - b[0])) {
     const rel = files[index]!;
     if (outcome.status === 'skipped') errors.push({ file: rel, message: outcome.reason });

@@ -111,6 +111,12 @@ export interface LanguageAdapter {
    * with the project's interpreter). `interpreter`: the CLI's choice
    * (`--python`), undefined for the language's default.
    */
+  /**
+   * Whether an interpreter the user named (`--python`) can be run: null when
+   * it can, else why not in a few words. Called before anything else, so an
+   * explicit choice is never quietly downgraded to "validation skipped".
+   */
+  probeInterpreter?(interpreter: string): Promise<string | null>;
   checkCompiles?(sources: readonly (readonly [string, string])[], options: { readonly interpreter?: string }): Promise<CompileCheckResult>;
   /** What each dotted path is in the tree under `root` (module, class, instance, …; `unknown` when not defined there). */
   describeSymbols(root: string, sourceRoots: readonly string[], paths: readonly string[]): Promise<Map<string, SymbolInfo>>;

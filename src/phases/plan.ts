@@ -6,6 +6,7 @@
  * only counts), so it stays fast on a big tree.
  */
 import type { Config, Phase } from '../config/compile.js';
+import { requirePhaseFilesExist } from '../config/grouping.js';
 import { computeFixes } from '../engine/fix.js';
 import { UNASSIGNED } from '../model/finding.js';
 import { gatesFor } from './gates.js';
@@ -53,6 +54,7 @@ function count(findings: readonly { fix?: string }[]): ApplicabilityCounts {
 
 export async function planPhases(options: { root: string; config: Config }): Promise<PlanResult> {
   const { root, config } = options;
+  requirePhaseFilesExist(root, config);
   const run = await computeFixes({ root, config, compileCheck: false });
   const states = phaseStates(config, readState(root));
   const before = gatesFor(config.gates, 'before').map((g) => g.name);

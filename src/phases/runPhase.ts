@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config, Gate, Phase } from '../config/compile.js';
+import { requirePhaseFilesExist } from '../config/grouping.js';
 import { findPhase, findRule } from '../config/select.js';
 import { UserError } from '../model/errors.js';
 import type { CompileCheck } from '../model/outcome.js';
@@ -107,6 +108,7 @@ async function preflight(options: RunPhaseOptions, phase: Phase): Promise<Prefli
   requireNoJournal(root);
   const head = await requireGitWorkTree(root, `ssot fix --phase ${phase.id}`);
   checkGates(root, config.gates);
+  requirePhaseFilesExist(root, config);
   const dirty = await trackedChanges(root);
   if (dirty.length && !options.allowDirty) {
     const shown = dirty.slice(0, 3).join(', ') + (dirty.length > 3 ? `, … (${dirty.length - 3} more)` : '');

@@ -74,6 +74,11 @@ export async function runFixCommand(pathArg: string | undefined, options: FixCli
 async function fixWith(root: string, options: FixCliOptions, gated: boolean, started: StartedWorkers): Promise<number> {
   const config = await loadConfig(root, options.config);
   requireNoJournal(root);
+  if (options.python !== undefined) {
+    // an explicit interpreter that cannot run is a usage error, never a quiet "validation skipped"
+    const why = await adapterFor(config.language).probeInterpreter?.(options.python);
+    if (why) throw new UserError(`--python ${options.python}: ${why}`, { hint: 'name an interpreter that runs, or leave --python out to use the default' });
+  }
   const compileCheck = options.python === undefined ? {} : { interpreter: options.python };
   const colors = colorsFor(process.stdout);
 

@@ -9,7 +9,7 @@ import { LiteTree } from '../../parsing/liteTree.js';
 import { getParser, type SyntaxNode } from '../../parsing/treeSitter.js';
 import type { FileAnalysis, FileAnalysisInput, LanguageAdapter } from '../adapter.js';
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
-import { checkPythonCompiles, DEFAULT_INTERPRETER } from './compile.js';
+import { checkPythonCompiles, DEFAULT_INTERPRETER, probePython } from './compile.js';
 import { pythonSourceEncoding } from './encoding.js';
 import { resolvePythonExport } from './exports.js';
 import { describePythonSymbols } from './symbols.js';
@@ -100,6 +100,7 @@ export const pythonAdapter: LanguageAdapter = {
   },
 
   checkCompiles: checkPythonCompiles,
+  probeInterpreter: probePython,
   resolveExport: (root, sourceRoots, module, name) => resolvePythonExport(root, sourceRoots, module, name),
   describeSymbols: describePythonSymbols,
   moduleNameOf: (rel, sourceRoots) => moduleContextOf(rel, sourceRoots).module,

@@ -311,7 +311,7 @@ function checkOverlaps(rules: readonly Rule[], fail: (ruleIndex: number, banInde
  */
 export function leavesRoot(value: string): string | null {
   const posix = value.replace(/\\/g, '/');
-  if (posix.startsWith('/') || /^[A-Za-z]:/.test(posix)) return 'is absolute';
+  if (posix.startsWith('/') || /^[A-Za-z]:\//.test(posix)) return 'is absolute';
   if (posix.split('/').includes('..')) return 'has a `..` segment';
   return null;
 }

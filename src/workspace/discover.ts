@@ -85,7 +85,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
 
 /** A posix path that names something under the root: relative, without `..` segments. */
 export function isRootRelative(rel: string): boolean {
-  if (rel === '' || rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return false;
+  if (rel === '' || path.posix.isAbsolute(rel) || path.isAbsolute(rel)) return false;
   return !rel.split('/').includes('..');
 }
 

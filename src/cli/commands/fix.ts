@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { loadConfig } from '../../config/compile.js';
+import { loadConfig, type Config } from '../../config/compile.js';
 import { findPhase, findRule } from '../../config/select.js';
 import { UserError } from '../../model/errors.js';
 import type { FileProblem } from '../../model/finding.js';
@@ -21,7 +21,7 @@ import { IMPLICIT_PHASE, runAllPhases } from '../../phases/runAll.js';
 import { ruleFilterFor, runPhase, type PhaseOutcome } from '../../phases/runPhase.js';
 import { renderFixSummary, renderPhaseOutcome, renderRunAll } from '../../report/phases.js';
 import { UNDOING, withInterrupt } from '../interrupt.js';
-import { colorsFor, resolveRoot, withRootAndConfig } from '../io.js';
+import { colorsFor, locked, resolveRoot, withRootAndConfig } from '../io.js';
 import { phaseProgressPrinter } from '../phaseProgress.js';
 
 export interface FixCliOptions {
@@ -73,6 +73,13 @@ export async function runFixCommand(pathArg: string | undefined, options: FixCli
 
 async function fixWith(root: string, options: FixCliOptions, gated: boolean, started: StartedWorkers): Promise<number> {
   const config = await loadConfig(root, options.config);
+  const writes = gated || (!options.diff && !options.dryRun);
+  if (!writes) return fixLocked(root, config, options, gated, started);
+  const command = `ssot fix${options.phase !== undefined ? ` --phase ${options.phase}` : options.all ? ' --all' : ''}`;
+  return locked(root, command, () => fixLocked(root, config, options, gated, started));
+}
+
+async function fixLocked(root: string, config: Config, options: FixCliOptions, gated: boolean, started: StartedWorkers): Promise<number> {
   requireNoJournal(root);
   if (options.python !== undefined) {
     // an explicit interpreter that cannot run is a usage error, never a quiet "validation skipped"

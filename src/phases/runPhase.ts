@@ -76,6 +76,8 @@ export interface PhaseOutcome {
   readonly gates: readonly GateResult[];
   /** Files put back after a failure. */
   readonly restored: readonly string[];
+  /** Files someone changed while the phase ran: kept as they were left; `ssotVersion`: where ssot's bytes are. */
+  readonly kept: readonly { readonly file: string; readonly ssotVersion: string | null }[];
   readonly compileCheck: CompileCheck;
 }
 
@@ -143,6 +145,7 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
     counts: emptyCounts(),
     leftByReason: {},
     restored: [],
+    kept: [],
     compileCheck: { ran: true },
   };
   const fail = (stage: FailedStage, reason: string, restored: readonly string[] = [], failedGate?: GateResult): PhaseOutcome => {
@@ -234,7 +237,10 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
     message: (journalId) => phaseCommitMessage({ phase, subject: subject!, perFile, refused, skipped, left: counts.left, gates, rules, journalId }),
   });
   outcome = { ...outcome, written: result.written };
-  if (result.status === 'undone') return fail(result.stage, result.reason, result.restored, result.failedGate);
+  if (result.status === 'undone') {
+    outcome = { ...outcome, kept: result.kept };
+    return fail(result.stage, result.reason, result.restored, result.failedGate);
+  }
   applied(result.commit, result.written);
   finishTransaction(root, result);
   return { ...base, ...outcome, status: 'done', commitAfter: result.commit };

@@ -54,7 +54,8 @@ export interface PhaseAppliedEvent {
   readonly gates: readonly GateRecord[];
 }
 
-export type FailedStage = 'before-gates' | 'fix' | 'after-gates' | 'commit' | 'interrupted';
+/** Where a phase stopped; `hand-edit`: someone changed a file ssot had written while the phase ran. */
+export type FailedStage = 'before-gates' | 'fix' | 'after-gates' | 'hand-edit' | 'commit' | 'interrupted';
 
 export interface PhaseFailedEvent {
   readonly type: 'phase-failed';

@@ -87,7 +87,9 @@ export function renderPhaseOutcome(outcome: PhaseOutcome, colors: Colors = NO_CO
     const verb = outcome.status === 'interrupted' ? 'interrupted' : 'failed';
     out.push(colors.red(`✘ phase ${id} ${verb}: ${outcome.reason ?? ''}`));
     if (outcome.restored.length) out.push(`  restored ${plural(outcome.restored.length, 'file')} byte for byte; HEAD still at ${short(outcome.commitBefore)}`);
-    else out.push(`  no file was changed; HEAD still at ${short(outcome.commitBefore)}`);
+    else if (!outcome.kept.length) out.push(`  no file was changed; HEAD still at ${short(outcome.commitBefore)}`);
+    else out.push(`  HEAD still at ${short(outcome.commitBefore)}`);
+    for (const k of outcome.kept) out.push(colors.yellow(`  ${keptLine(k)}`));
     if (outcome.failedGate) out.push(indent(renderGateFailure(outcome.failedGate, colors).trimEnd()));
   }
   if (outcome.refused.length) {
@@ -338,5 +340,11 @@ export function renderRecover(result: RecoverResult | null, colors: Colors = NO_
   out.push(`  restored ${plural(result.restored.length, 'file')} byte for byte${result.untouched.length ? `; ${result.untouched.length} already as before` : ''}`);
   for (const f of result.restored) out.push(`    ${f}`);
   for (const s of result.savedCopies) out.push(colors.yellow(`  ${s.file} held other content; kept a copy at ${s.copy}`));
+  for (const k of result.kept) out.push(colors.yellow(`  ${keptLine(k)}`));
   return `${out.join('\n')}\n`;
+}
+
+/** A file someone changed while ssot ran: where their version and ssot's are. */
+function keptLine(k: { readonly file: string; readonly ssotVersion: string | null }): string {
+  return `${k.file} was changed while ssot ran: kept as it is now (not restored, not committed)${k.ssotVersion ? `; ssot's version is in ${k.ssotVersion}` : ''}`;
 }

@@ -179,6 +179,12 @@ export async function blobAt(cwd: string, commit: string, rel: string): Promise<
   return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
 }
 
+/** The blob id git would store for `bytes` at `rel` (its clean filters and eol rules applied). */
+export async function blobIdFor(cwd: string, rel: string, bytes: Buffer): Promise<string | null> {
+  const result = await gitRun(cwd, ['hash-object', `--path=${rel}`, '--stdin'], { input: bytes });
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+}
+
 export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
   const result = await gitRun(cwd, ['merge-base', '--is-ancestor', ancestor, descendant]);
   return result.code === 0;

@@ -11,7 +11,7 @@ import { computeFixes } from '../engine/fix.js';
 import { UNASSIGNED } from '../model/finding.js';
 import { gatesFor } from './gates.js';
 import { readJournal, type Journal } from './journal.js';
-import { phaseStates, readState, type PhaseState } from './state.js';
+import { phaseStatesAtHead, type PhaseState } from './state.js';
 
 export interface ApplicabilityCounts {
   safe: number;
@@ -56,7 +56,7 @@ export async function planPhases(options: { root: string; config: Config }): Pro
   const { root, config } = options;
   requirePhaseFilesExist(root, config);
   const run = await computeFixes({ root, config, compileCheck: false });
-  const states = phaseStates(config, readState(root));
+  const states = await phaseStatesAtHead(root, config);
   const before = gatesFor(config.gates, 'before').map((g) => g.name);
   const after = gatesFor(config.gates, 'after').map((g) => g.name);
   const phases: PhasePlan[] = config.phases.map((phase) => {

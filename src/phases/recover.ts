@@ -22,6 +22,7 @@ import { sha256Hex } from '../model/hash.js';
 import { readIfExists, SSOT_DIR, writeFileAtomic } from '../workspace/files.js';
 import { abortRevert, commitMessage, commitsBetween, headCommit, isAncestor, resetKeep, shortCommit, unstage } from '../workspace/git.js';
 import { clearJournal, JOURNAL_TRAILER, journalOwnerAlive, readBackup, readJournal, readPlannedBackup, type Journal } from './journal.js';
+import { describeOrphans, endOrphanedGates } from './orphans.js';
 import { appendEvent } from './state.js';
 
 export interface RecoverResult {
@@ -36,6 +37,10 @@ export interface RecoverResult {
   readonly kept: { file: string; ssotVersion: string | null }[];
   /** The commit HEAD was moved back from, when ssot had committed before the interruption. */
   readonly headReset: string | null;
+  /** Why the recovery could not be recorded in the state file (it was done all the same). */
+  readonly stateNotRecorded?: string;
+  /** Gate process groups the interrupted run left running: ended, or named when they could not be checked. */
+  readonly orphans?: readonly string[];
 }
 
 export async function recoverFromJournal(root: string, journal: Journal): Promise<RecoverResult> {
@@ -134,13 +139,22 @@ export async function recoverInterrupted(root: string, options: { force?: boolea
       hint: 'wait for it to finish, or stop it; if pid ' + journal.pid + ' is not ssot, run `ssot recover --force`',
     });
   }
-  const result = await recoverFromJournal(root, journal);
-  appendEvent(root, {
-    type: 'recovered',
-    at: new Date().toISOString(),
-    interrupted: journal.command,
-    restored: result.restored,
-    headReset: result.headReset,
-  });
+  // first the gate the interrupted run left running: it must not test or write the tree being put back
+  const orphans = endOrphanedGates(root);
+  const recovered = await recoverFromJournal(root, journal);
+  const result: RecoverResult = { ...recovered, orphans: describeOrphans(orphans) };
+  try {
+    appendEvent(root, {
+      type: 'recovered',
+      at: new Date().toISOString(),
+      interrupted: journal.command,
+      restored: result.restored,
+      headReset: result.headReset,
+    });
+  } catch (error) {
+    // the tree is back: a state file that cannot take the record (corrupt) is reported, not a failed recovery
+    if (!(error instanceof UserError)) throw error;
+    return { ...result, stateNotRecorded: error.message };
+  }
   return result;
 }

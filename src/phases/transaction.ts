@@ -83,7 +83,9 @@ export async function writeCheckCommit(input: TransactionInput): Promise<Transac
     const editedBefore = changedSinceWritten(root, files);
     if (editedBefore.length) return await undo('hand-edit', handEditReason(editedBefore));
     input.onStep('committing');
-    const committed = await commitFiles(root, written, input.message(journal.id));
+    const committed = await commitFiles(root, written, input.message(journal.id), { signal: input.signal });
+    // a Ctrl-C or SIGTERM during the commit (a hook that hangs) ends git and undoes the phase, commit or not
+    if (input.signal?.aborted) return await undo('interrupted', 'interrupted while git committed; every file was restored');
     if (!committed.ok) return await undo('commit', `git commit failed: ${commitFailureReason(committed.output)}`);
     // an edit that landed between that check and the commit: the commit must hold exactly ssot's bytes
     const swept = await sweptIntoCommit(root, files, changedSinceWritten(root, files));

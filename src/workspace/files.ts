@@ -36,14 +36,16 @@ export function ensureSsotDir(root: string): string {
  * redirect writes them — a FIFO, a device or another special file; a file
  * with several hard links (a rename would split it: the other names would
  * keep the old bytes); and a link through /proc (`/dev/stdout`, `/dev/fd/N`),
- * which names a file the process already has open.
+ * which names a file the process already has open — appended to, so a `>>`
+ * redirect keeps what it held and a `>` one was emptied by the shell already.
  */
 export function writeFileAtomic(file: string, bytes: Buffer | string, options: { readonly mode?: number; readonly durable?: boolean } = {}): void {
   const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
   const durable = options.durable !== false;
   const target = writeTargetOf(file);
   if (target.inPlace) {
-    const fd = openSync(target.path, 'w');
+    // a /proc link names an fd this process (or its shell) opened: appending keeps what a `>>` redirect holds
+    const fd = openSync(target.path, target.append ? 'a' : 'w');
     try {
       let offset = 0;
       while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
@@ -89,6 +91,8 @@ interface WriteTarget {
   readonly inPlace: boolean;
   /** A regular file (fsync makes sense). */
   readonly regular: boolean;
+  /** In place by appending (a /proc link: the open file's own offset and truncation stand). */
+  readonly append?: boolean;
   /** Mode of an existing regular file, kept by the replacement. */
   readonly mode?: number;
 }
@@ -105,7 +109,7 @@ function writeTargetOf(file: string): WriteTarget {
       throw error;
     }
     if (st.isSymbolicLink()) {
-      if (current.startsWith('/proc/')) return { path: path.resolve(file), inPlace: true, regular: false };
+      if (current.startsWith('/proc/')) return { path: path.resolve(file), inPlace: true, regular: false, append: true };
       current = path.resolve(path.dirname(current), readlinkSync(current));
       continue;
     }

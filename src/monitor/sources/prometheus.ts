@@ -5,6 +5,7 @@
  * histograms (turned into per-interval quantiles).
  */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { readBodyCapped } from './body.js';
 import type { Collector, HistogramSnapshot, MetricSelector, MetricsReading, MetricsSourceSpec } from './types.js';
 
 export type MetricFamily =
@@ -249,18 +250,27 @@ export class PrometheusCollector implements Collector {
 
   async collect(deadlineMs: number, signal: AbortSignal): Promise<MetricsReading> {
     const timeout = Math.max(1, Math.min(this.spec.timeoutMs, deadlineMs - Date.now()));
-    const response = await fetch(this.spec.url, {
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
-      headers: { accept: 'text/plain;version=0.0.4' },
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`HTTP ${response.status} from ${this.spec.url}`);
+    // one deadline for the headers and the whole body
+    const attempt = AbortSignal.any([signal, AbortSignal.timeout(timeout)]);
+    const response = await fetch(this.spec.url, { signal: attempt, headers: { accept: 'text/plain;version=0.0.4' } });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      throw new Error(`HTTP ${response.status} from ${this.spec.url}`);
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    if (/html|json|xml/i.test(contentType)) {
+      await response.body?.cancel().catch(() => {});
+      throw new Error(`not Prometheus text (content-type ${contentType.split(';')[0]})`);
+    }
+    const text = await readBodyCapped(response, attempt);
     let families: MetricFamily[];
     try {
       families = parsePrometheusText(text);
     } catch (error) {
       throw new Error(`unparseable metrics: ${(error as Error).message}`);
     }
+    // a page that parses to nothing is not the metrics page (a login page, an error page served with 200)
+    if (!families.length && text.trim() !== '') throw new Error('not Prometheus text (no metric family in the page)');
     return metricsReadingFrom(this.spec, families);
   }
 

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { loadConfig, type Config } from '../../config/compile.js';
+import { loadConfig, type Config, type Phase } from '../../config/compile.js';
 import { findPhase, findRule } from '../../config/select.js';
 import { UserError } from '../../model/errors.js';
 import type { FileProblem } from '../../model/finding.js';
@@ -114,11 +114,19 @@ async function fixLocked(root: string, config: Config, options: FixCliOptions, g
     return run.errors.length || writes?.failed.length ? 2 : 0;
   }
 
-  const progress = phaseProgressPrinter();
+  // a phase's header is said with its first progress, so a preflight refusal stays one line
+  const printer = phaseProgressPrinter();
+  let header: string | null = null;
+  const progress: typeof printer = (event) => {
+    if (header !== null) process.stderr.write(header);
+    header = null;
+    printer(event);
+  };
+  const headerOf = (phase: Phase) => `phase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`;
   const common = { root, config, rule: options.rule, unsafe: options.unsafe, compileCheck, allowDirty: options.allowDirty, onProgress: progress };
   if (options.phase !== undefined) {
     const phase = findPhase(config, options.phase);
-    process.stderr.write(`phase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`);
+    header = headerOf(phase);
     const outcome = await withInterrupt((signal) => runPhase({ ...common, phase: phase.id, signal }), UNDOING);
     warnCompileCheck(outcome.compileCheck);
     process.stdout.write(renderPhaseOutcome(outcome, colors));
@@ -130,7 +138,9 @@ async function fixLocked(root: string, config: Config, options: FixCliOptions, g
     runAllPhases({
       ...common,
       signal,
-      onPhaseStart: (phase) => process.stderr.write(`\nphase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`),
+      onPhaseStart: (phase) => {
+        header = `\n${headerOf(phase)}`;
+      },
       onPhaseEnd: (outcome) => {
         if (outcome.compileCheck.note && !warned) {
           warned = true;

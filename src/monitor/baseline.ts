@@ -60,7 +60,7 @@ export const baselineFileSchema = z.object({
   intervals: z.number(),
   interrupted: z.boolean(),
   sources: z.array(sourceSpecSchema),
-  thresholds: z.record(z.string(), z.number()),
+  thresholds: z.record(z.string(), z.union([z.number(), z.boolean()])),
   signals: z.record(z.string(), summarySchema),
   health: z.array(z.unknown()),
   samples: z.object({

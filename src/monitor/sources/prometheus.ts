@@ -245,6 +245,9 @@ export function metricsReadingFrom(spec: MetricsSourceSpec, families: readonly M
   return { kind: 'metrics', counters, histograms, ws1011Resolved };
 }
 
+/** What a Prometheus metric name may be (the exposition format's rule). */
+const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
+
 export class PrometheusCollector implements Collector {
   constructor(readonly spec: MetricsSourceSpec) {}
 
@@ -269,8 +272,11 @@ export class PrometheusCollector implements Collector {
     } catch (error) {
       throw new Error(`unparseable metrics: ${(error as Error).message}`);
     }
-    // a page that parses to nothing is not the metrics page (a login page, an error page served with 200)
+    // a page that parses to nothing, or to "metrics" no exporter could name, is not the metrics page
+    // (a login page, an error page served with 200): the parser is lenient, so this is checked here
     if (!families.length && text.trim() !== '') throw new Error('not Prometheus text (no metric family in the page)');
+    const misnamed = families.find((f) => !METRIC_NAME.test(f.name));
+    if (misnamed) throw new Error(`not Prometheus text (\`${misnamed.name.slice(0, 40)}\` is not a metric name)`);
     return metricsReadingFrom(this.spec, families);
   }
 

@@ -24,6 +24,7 @@ import { discoverFiles } from '../src/workspace/discover.js';
 import { TOOL_VERSION } from '../src/model/version.js';
 import { adapterFor } from '../src/languages/registry.js';
 import { compareFindings, readRuff, readSsot, type Agreement } from './compare.js';
+import { measureManyUses, renderManyUses } from './manyUses.js';
 import { preparePylib, prepareSynthetic, type Corpus } from './corpora.js';
 import { measure, summarize, type Measurement, type Summary } from './measure.js';
 import { STAGES, stagesOfProfiles } from './profile.js';
@@ -404,7 +405,13 @@ async function main(): Promise<void> {
     log(`${corpus.name}: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(1)} MB`);
     results.push(await benchCorpus(corpus, args));
   }
-  const report = renderResults(results, args, versions, { start: loadStart, end: os.loadavg() }, startedAt, (Date.now() - started) / 1000);
+  // one file with many uses of a name (the fault suite's cost case, issue 18): not in --quick, nor with --only
+  let manyUses = '';
+  if (!args.quick && !args.only.length) {
+    log('one file with 40,000 uses of a deprecated name');
+    manyUses = renderManyUses(measureManyUses(40_000, 300));
+  }
+  const report = renderResults(results, args, versions, { start: loadStart, end: os.loadavg() }, startedAt, (Date.now() - started) / 1000) + (manyUses ? `\n${manyUses}` : '');
   const target = args.quick || args.only.length ? path.join(corporaDir, args.quick ? 'RESULTS-quick.md' : 'RESULTS-partial.md') : path.join(repo, 'bench/RESULTS.md');
   writeFileSync(target, report);
   process.stdout.write(report);

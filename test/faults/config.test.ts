@@ -70,18 +70,18 @@ describe('the root is a wall (defects 1, 14, 24)', () => {
 });
 
 describe('contradictions and bad input in the config (defects 6, 13, 19, 21)', () => {
-  it('defect 6a: a canonical import that a rule bans is an error naming the deprecated entry', async () => {
-    const text = CONFIG.replace('"from legacy.client import OldClient"', '"from legacy.client import OldClient"\n      - "from app.shared import shared_client"');
-    assert.match(await configError(text), /^8: `rules\[0\]\.deprecated\[1\]` bans `app\.shared\.shared_client`, the canonical import of rule "r" \(`canonical\.shared`: "from app\.shared import shared_client"\)/);
+  it('defect 6a: a canonical import that another rule bans is an error naming the rule and its entry', async () => {
+    const text = `${CONFIG}  - id: s\n    deprecated: ["from app.shared import shared_client"]\n    replaceWith: shared\n`;
+    assert.match(await configError(text), /^8: `rules\[0\]\.replaceWith` names `app\.shared\.shared_client`, which rule "s" bans \(`from app\.shared import shared_client`\): the target of a migration must not be deprecated itself/);
   });
 
   it('defect 6b: a module ban covering the canonical (`import app`) is the same error; a types class exempt by its own rule is fine', async () => {
-    assert.match(await configError(CONFIG.replace('"from legacy.client import OldClient"', '"import app"')), /`rules\[0\]\.deprecated\[0\]` bans `app\.shared\.shared_client`, the canonical import/);
+    assert.match(await configError(CONFIG.replace('"from legacy.client import OldClient"', '"import app"')), /`rules\[0\]\.replaceWith` names `app\.shared\.shared_client`, which rule "r" bans \(`import app`\)/);
     const withTypes = CONFIG.replace('    replaceWith: shared\n', '    replaceWith: shared\n    types: "from legacy.client import OldClient"\n');
     const dir = tree('types-ok', {}, withTypes);
     assert.equal((await loadConfig(dir)).rules[0]!.types?.name, 'OldClient', 'the example\'s pattern: the types class is the rule\'s own deprecated class, exempt in type positions');
-    const other = `${withTypes}  - id: s\n    deprecated: ["import legacy"]\n    replaceWith: shared\n`;
-    assert.match(await configError(other), /`rules\[1\]\.deprecated\[0\]` bans `legacy\.client\.OldClient`, the `types` class of rule "r"/);
+    const other = `${CONFIG.replace('    replaceWith: shared\n', '    replaceWith: shared\n    types: "from legacy.types import OldType"\n')}  - id: s\n    deprecated: ["import legacy.types"]\n    replaceWith: shared\n`;
+    assert.match(await configError(other), /`rules\[0\]\.types` names `legacy\.types\.OldType`, which rule "s" bans \(`import legacy\.types`\)/);
   });
 
   it('defect 13: a YAML alias bomb is invalid YAML, one line, exit 2', async () => {

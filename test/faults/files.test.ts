@@ -54,6 +54,17 @@ describe('per-file isolation (defect 15\'s crash, and every stage)', () => {
     assert.ok(outcome.findings.every((f) => f.fix === 'manual' && /internal error while planning the fix \(RangeError/.test(f.reason ?? '')));
     assert.match(outcome.warning ?? '', /^internal error while planning the fix/);
   });
+  it('defect 15: 130,000 uses of one name in one file are all planned — no spread of an unbounded list (Node\'s limit is near 125,000 arguments)', async () => {
+    const uses = 130_000;
+    const dir = tree('many-uses', { 'many.py': `from legacy.client import OldClient\n\nALL = [\n${'OldClient(),\n'.repeat(uses)}]\n` });
+    const run = await cli(['scan', dir, '--format', 'json', '--no-cache'], { timeoutMs: 120_000 });
+    assertNoTrace(run);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as { findings: { fix: unknown }[]; errors: unknown[]; warnings: unknown[] };
+    assert.equal(report.findings.length, uses + 1);
+    assert.ok(report.findings.every((f) => f.fix === 'safe'), 'every use is planned, none left to an internal error');
+    assert.deepEqual([report.errors, report.warnings], [[], []]);
+  });
 });
 
 describe('encodings, byte for byte (defect 7)', () => {

@@ -10,6 +10,7 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFile
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runGate } from '../../src/phases/gates.js';
+import { commitFiles } from '../../src/workspace/git.js';
 import { liveMembersOf } from '../phases/helpers.js';
 import { assertNoTrace, assertOneLineError, CLI, cleanUp, cli, git, GIT_ENV, gitInit, GOOD, tree, waitFor, type Run } from './helpers.js';
 
@@ -38,6 +39,15 @@ fi
 [ "$SSOT_GATE_MOMENT" = "$FAIL_AT" ] && exit 1
 exit 0
 `;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function repo(name: string, config = CONFIG): { dir: string; marks: string; head: string } {
   const dir = tree(name, { 'a/x.py': GOOD, 'a/y.py': GOOD, 'app/__init__.py': '', 'app/shared.py': 'shared_client = object()\n', 'gate.sh': GATE_SH }, config);
@@ -166,6 +176,20 @@ describe('late refusals are early now (defects 23, 24), and hooks (defect 22)', 
     assert.match(stdout, /phase 1a interrupted: interrupted while git committed/);
     assert.equal(git(dir, 'rev-parse', 'HEAD'), head, 'the commit the hook sat on is undone');
     assert.equal(git(dir, 'status', '--porcelain'), '');
+  });
+
+  it('defect 22: a hook that hangs past the commit timeout is stopped with its process group, and the commit fails saying why', { timeout: 30_000 }, async () => {
+    const { dir, marks, head } = repo('hook-timeout');
+    writeFileSync(path.join(dir, '.git/hooks/pre-commit'), `#!/bin/sh\necho $$ > "${marks}/hook.pid"\nexec sleep 600\n`);
+    chmodSync(path.join(dir, '.git/hooks/pre-commit'), 0o755);
+    for (const [k, v] of Object.entries({ 'user.name': 'ssot test', 'user.email': 'ssot@test.invalid' })) git(dir, 'config', k, v);
+    appendFileSync(path.join(dir, 'a/x.py'), 'x = 1\n');
+    const result = await commitFiles(dir, ['a/x.py'], 'msg', { timeoutMs: 1000 });
+    assert.equal(result.ok, false);
+    assert.match(result.ok ? '' : result.output, /^git commit timed out after 1s \(a hook that hangs\?\)/);
+    const pid = Number(readFileSync(path.join(marks, 'hook.pid'), 'utf8'));
+    await waitFor(() => !alive(pid), 10_000, 'the hook to be ended');
+    assert.equal(git(dir, 'rev-parse', 'HEAD'), head);
   });
 });
 

@@ -12,7 +12,7 @@
  * cannot both take it. A process may take the lock of a root it already
  * holds (nested use is counted, and only the outermost release removes it).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../model/errors.js';
@@ -42,7 +42,16 @@ const TAKEOVER_STALE_MS = 10_000;
 /** Attempts at creating the lock before giving up (a lost takeover race retries). */
 const ATTEMPTS = 50;
 
-const held = new Map<string, { count: number; holder: LockHolder }>();
+/**
+ * `found`: what `.ssot/` held before the lock made it or its `.gitignore`
+ * (null: nothing to undo) — the last release puts that back when the command
+ * added nothing else (an unphased fix leaves the tree as it found it).
+ */
+interface Found {
+  readonly dir: boolean;
+  readonly entries: readonly string[];
+}
+const held = new Map<string, { count: number; holder: LockHolder; found: Found | null }>();
 
 export function lockPath(root: string): string {
   return path.join(root, SSOT_DIR, LOCK_FILE);
@@ -60,13 +69,14 @@ export function acquireTreeLock(root: string, command: string, options: { readon
     mine.count++;
     return { tookOver: null, release: () => releaseOnce(key) };
   }
+  const found = foundBefore(path.join(key, SSOT_DIR));
   ensureSsotDir(key);
   const file = lockPath(key);
   const holder: LockHolder = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
   let tookOver: LockHolder | null = null;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (createExclusive(file, `${JSON.stringify(holder)}\n`)) {
-      held.set(key, { count: 1, holder });
+      held.set(key, { count: 1, holder, found });
       let released = false;
       return {
         tookOver,
@@ -149,6 +159,32 @@ function releaseOnce(key: string): void {
       // gone already
     }
   }
+  if (mine.found) restoreFound(path.join(key, SSOT_DIR), mine.found);
+}
+
+/** What `.ssot/` holds when the lock is about to add its `.gitignore` (or the folder itself); null when that is there already. */
+function foundBefore(dir: string): Found | null {
+  if (!existsSync(dir)) return { dir: false, entries: [] };
+  if (existsSync(path.join(dir, '.gitignore'))) return null;
+  try {
+    return { dir: true, entries: readdirSync(dir).sort() };
+  } catch {
+    return null;
+  }
+}
+
+/** Removes the `.gitignore` (and the folder) the lock made, when nothing else changed in `.ssot/`; a command still filling it keeps it. */
+function restoreFound(dir: string, found: Found): void {
+  try {
+    const now = readdirSync(dir)
+      .filter((e) => e !== '.gitignore')
+      .sort();
+    if (now.join('\0') !== found.entries.join('\0')) return;
+    unlinkSync(path.join(dir, '.gitignore'));
+    if (!found.dir) rmdirSync(dir);
+  } catch {
+    // changed meanwhile (another command's lock or state arrived), or gone: leave it
+  }
 }
 
 /** True when this call created `file` with `content`; false when it exists. */
@@ -158,6 +194,11 @@ function createExclusive(file: string, content: string): boolean {
     fd = openSync(file, 'wx', 0o644);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    // `.ssot/` was removed by a releasing command between our mkdir and open: make it again, retry
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      ensureSsotDir(path.dirname(path.dirname(file)));
+      return false;
+    }
     throw error;
   }
   try {

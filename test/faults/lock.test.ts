@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -77,7 +77,7 @@ describe('the tree lock', () => {
       const root = tree('lock-stale', {}, null);
       const log = path.join(root, 'log');
       writeFileSync(log, '');
-      acquireTreeLock(root, 'setup').release();
+      mkdirSync(path.join(root, '.ssot'));
       // a lock left by a kill -9: a pid that does not run
       writeFileSync(lockPath(root), `${JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), command: 'ssot fix --phase 1a', startedAt: '2026-01-01T00:00:00Z' })}\n`);
       const codes = await Promise.all([1, 2, 3, 4, 5].map(() => contender(root, log, 3)));
@@ -94,11 +94,24 @@ describe('the tree lock', () => {
     assert.ok(existsSync(lockPath(root)), 'the outer hold stays');
     // another process's live lock: this process's parent pid stands in for it
     outer.release();
+    assert.ok(!existsSync(path.join(root, '.ssot')), 'a lock alone leaves no .ssot/ behind');
+    mkdirSync(path.dirname(lockPath(root)));
     writeFileSync(lockPath(root), `${JSON.stringify({ pid: process.ppid, host: hostname(), command: 'ssot rollback --all', startedAt: 'T' })}\n`);
     assert.throws(
       () => acquireTreeLock(root, 'ssot fix'),
       (e: unknown) => e instanceof UserError && /^`ssot rollback --all` is running in .* \(pid \d+, since T\); one ssot command writes a tree at a time$/.test(e.message) && /delete .*\.ssot\/lock/.test(e.hint ?? ''),
     );
+  });
+
+  it('leaves .ssot/ as it found it: removed when the lock made it for nothing else, kept when it held state', async () => {
+    const bare = tree('lock-bare', { 'a.py': GOOD });
+    assert.equal((await cli(['fix', bare])).code, 0);
+    assert.ok(!existsSync(path.join(bare, '.ssot')), 'an unphased fix leaves no .ssot/ in a tree that had none');
+    const kept = tree('lock-kept', {}, null);
+    mkdirSync(path.join(kept, '.ssot'));
+    writeFileSync(path.join(kept, '.ssot/state.json'), '{}');
+    acquireTreeLock(kept, 'ssot fix').release();
+    assert.ok(existsSync(path.join(kept, '.ssot/state.json')) && !existsSync(lockPath(kept)));
   });
 });
 

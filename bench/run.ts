@@ -25,6 +25,7 @@ import { discoverFiles } from '../src/workspace/discover.js';
 import { TOOL_VERSION } from '../src/model/version.js';
 import { adapterFor } from '../src/languages/registry.js';
 import { compareFindings, readRuff, readSsot, type Agreement } from './compare.js';
+import { measureManyUses, renderManyUses } from './manyUses.js';
 import { preparePylib, prepareSynthetic, type Corpus } from './corpora.js';
 import { measure, summarize, type Measurement, type Summary } from './measure.js';
 import { STAGES, stagesOfProfiles } from './profile.js';
@@ -414,7 +415,13 @@ async function main(): Promise<void> {
     const base = corpora.find((c) => c.name === (args.quick ? 'synthetic-tenth' : 'synthetic-1x')) ?? (args.quick ? prepareSynthetic(corporaDir, 0.1, log, 'tenth') : prepareSynthetic(corporaDir, 1, log));
     history = benchHistory(base, corporaDir, outDir, cli, args.runs, log);
   }
-  const report = renderResults(results, args, versions, { start: loadStart, end: os.loadavg() }, startedAt, (Date.now() - started) / 1000, history);
+  // one file with many uses of a name (the fault suite's cost case, issue 18): not in --quick, nor with --only
+  let manyUses = '';
+  if (!args.quick && !args.only.length) {
+    log('one file with 40,000 uses of a deprecated name');
+    manyUses = renderManyUses(measureManyUses(40_000, 300));
+  }
+  const report = renderResults(results, args, versions, { start: loadStart, end: os.loadavg() }, startedAt, (Date.now() - started) / 1000, history) + (manyUses ? `\n${manyUses}` : '');
   const target = args.quick || args.only.length ? path.join(corporaDir, args.quick ? 'RESULTS-quick.md' : 'RESULTS-partial.md') : path.join(repo, 'bench/RESULTS.md');
   writeFileSync(target, report);
   process.stdout.write(report);

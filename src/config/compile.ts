@@ -73,6 +73,8 @@ export interface Config {
   readonly phases: readonly Phase[];
   readonly gates: readonly Gate[];
   readonly monitor: unknown;
+  /** `file:line` of a key of the config (for messages about it found after loading). */
+  readonly where: (keyPath: readonly (string | number)[]) => string;
 }
 
 export async function loadConfig(root: string, explicit?: string): Promise<Config> {
@@ -86,6 +88,14 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
     const line = loaded.lineOf(keyPath) ?? 1;
     throw new UserError(`${displayPath(file)}:${line}: \`${formatKeyPath(keyPath)}\` ${message}`);
   };
+  // the root is a wall: a glob or path that can name a file outside it is refused before anything is read
+  const inside = (keyPath: (string | number)[], value: string, what: 'glob' | 'path' | 'folder'): string => {
+    const why = leavesRoot(value);
+    if (why) fail(keyPath, `${why}: "${value}" (${what}s are relative to the scanned root and must stay inside it)`);
+    return value;
+  };
+  const insideAll = (keyPath: (string | number)[], values: readonly string[], what: 'glob' | 'path'): string[] =>
+    values.map((value, i) => inside([...keyPath, i], value, what));
 
   const adapter = adapterFor(raw.language);
   const parseImportSpec = (text: string) => adapter.parseImportSpec(text);
@@ -138,7 +148,7 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
       bans,
       canonical: entry!,
       types,
-      allowIn: rule.allowIn.map(normaliseGlob),
+      allowIn: insideAll(['rules', index, 'allowIn'], rule.allowIn, 'glob').map(normaliseGlob),
       message: rule.message,
     });
   }
@@ -173,8 +183,8 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
       id: phase.id,
       title: phase.title,
       risk: phase.risk,
-      files: phase.files.map(normalisePath),
-      include: phase.include.map(normaliseGlob),
+      files: insideAll(['phases', index, 'files'], phase.files, 'path').map(normalisePath),
+      include: insideAll(['phases', index, 'include'], phase.include, 'glob').map(normaliseGlob),
       rules: phase.rules,
     };
   });
@@ -183,22 +193,24 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
   for (const [index, gate] of raw.gates.entries()) {
     if (gateNames.has(gate.name)) fail(['gates', index, 'name'], `duplicates gate name "${gate.name}"`);
     gateNames.add(gate.name);
+    if (gate.cwd !== undefined) inside(['gates', index, 'cwd'], gate.cwd, 'folder');
   }
 
   return {
     file,
     language: raw.language,
     sourceRoots: raw.sourceRoots.map(normalisePath),
-    include: (raw.include ?? adapter.defaultInclude).map(normaliseGlob),
-    exclude: [...DEFAULT_EXCLUDE, ...raw.exclude.map(normaliseGlob)],
+    include: (raw.include ? insideAll(['include'], raw.include, 'glob') : adapter.defaultInclude).map(normaliseGlob),
+    exclude: [...DEFAULT_EXCLUDE, ...insideAll(['exclude'], raw.exclude, 'glob').map(normaliseGlob)],
     services: Object.entries(raw.services).map(([name, globs]) => ({
       name,
-      globs: (typeof globs === 'string' ? [globs] : globs).map(normaliseGlob),
+      globs: (typeof globs === 'string' ? [inside(['services', name], globs, 'glob')] : insideAll(['services', name], globs, 'glob')).map(normaliseGlob),
     })),
     rules,
     phases,
     gates: raw.gates,
     monitor: raw.monitor,
+    where: (keyPath) => `${displayPath(file)}:${loaded.lineOf(keyPath) ?? 1}`,
   };
 }
 
@@ -290,6 +302,18 @@ function checkOverlaps(rules: readonly Rule[], fail: (ruleIndex: number, banInde
       fail(later.ruleIndex, later.banIndex, `${how} (${owner}: \`${earlier.ban.source}\`): a finding belongs to one rule; drop one of the two, or narrow the wider one`);
     }
   }
+}
+
+/**
+ * Why a config glob or path can reach outside the root, or null when it
+ * cannot: absolute (`/x`, `C:\\x`, `\\\\server`), or with a `..` segment
+ * (even one that would come back in: a glob is matched, not resolved).
+ */
+export function leavesRoot(value: string): string | null {
+  const posix = value.replace(/\\/g, '/');
+  if (posix.startsWith('/') || /^[A-Za-z]:\//.test(posix)) return 'is absolute';
+  if (posix.split('/').includes('..')) return 'has a `..` segment';
+  return null;
 }
 
 /** Posix, no leading `./`, no trailing `/`; `.` becomes ''. */

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Config, Rule } from '../config/compile.js';
-import { activeBanSets, buildGrouping } from '../config/grouping.js';
+import { activeBanSets, buildGrouping, phaseFileProblems } from '../config/grouping.js';
 import type { FileProblem, Finding } from '../model/finding.js';
 import { findBan, UNASSIGNED, type Ban, type ImportTarget } from '../model/finding.js';
 import type { FileFinding, FileOutcome, FileRewrite, RunStats } from '../model/outcome.js';
@@ -214,12 +214,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const findings: Finding[] = [];
   const rewrites = new Map<string, FileRewrite>();
   const errors: FileProblem[] = [...discovered.problems];
-  const warnings: FileProblem[] = [];
+  const warnings: FileProblem[] = [
+    ...discovered.notFollowed,
+    ...phaseFileProblems(root, config).map((p) => ({ file: p.where, message: p.message })),
+  ];
   for (const [index, outcome] of [...outcomes].sort((a, b) => a[0] - b[0])) {
     const rel = files[index]!;
     if (outcome.status === 'skipped') errors.push({ file: rel, message: outcome.reason });
     else if (outcome.status === 'findings') {
       if (outcome.parseErrors) warnings.push({ file: rel, message: 'has syntax errors; scanned what tree-sitter recovered' });
+      if (outcome.warning) warnings.push({ file: rel, message: outcome.warning });
       if (outcome.rewrite) rewrites.set(rel, outcome.rewrite);
       for (const f of outcome.findings) findings.push(toFinding(f, rel, services[index]!, phases[index]!, rulesById.get(f.rule)!));
     }

@@ -86,6 +86,12 @@ export interface LanguageAdapter {
   /** One import statement as written in the config (`deprecated`, `canonical`, `types`), or the reason it is not one. */
   parseImportSpec(text: string): Promise<ImportSpec | { error: string }>;
   /**
+   * The encoding a source file is read and written in, from its bytes (a
+   * BOM, a declaration such as Python's PEP 263 coding line), or why the
+   * language itself refuses the file. Absent: UTF-8 (a UTF-8 BOM kept).
+   */
+  sourceEncoding?(bytes: Buffer): { readonly encoding: string; readonly bom: boolean } | { readonly error: string };
+  /**
    * Byte strings of which at least one must occur in a file that can hold a
    * finding for `bans` (checked on raw bytes before decoding).
    */
@@ -105,6 +111,12 @@ export interface LanguageAdapter {
    * with the project's interpreter). `interpreter`: the CLI's choice
    * (`--python`), undefined for the language's default.
    */
+  /**
+   * Whether an interpreter the user named (`--python`) can be run: null when
+   * it can, else why not in a few words. Called before anything else, so an
+   * explicit choice is never quietly downgraded to "validation skipped".
+   */
+  probeInterpreter?(interpreter: string): Promise<string | null>;
   checkCompiles?(sources: readonly (readonly [string, string])[], options: { readonly interpreter?: string }): Promise<CompileCheckResult>;
   /** What each dotted path is in the tree under `root` (module, class, instance, …; `unknown` when not defined there). */
   describeSymbols(root: string, sourceRoots: readonly string[], paths: readonly string[]): Promise<Map<string, SymbolInfo>>;

@@ -40,9 +40,11 @@ export const SKIP_REASONS = {
   changedOnDisk: 'changed on disk while the phase was planned',
 } as const;
 
-export function accountPhase(run: Pick<FixRun, 'files'>, states: FileStates): PhaseAccount {
+export function accountPhase(run: Pick<FixRun, 'files'> & Partial<Pick<FixRun, 'errors'>>, states: FileStates): PhaseAccount {
   const changed = run.files.filter((f) => f.status === 'changed' && f.updated);
   const skipped: FileNote[] = [];
+  // files of the phase that could not be read, decoded or analysed: nothing of them is fixed, and the phase says so
+  for (const e of run.errors ?? []) skipped.push({ file: e.file, reason: e.message });
   const toWrite: FileFix[] = [];
   for (const f of changed) {
     if (!states.tracked.has(f.file)) skipped.push({ file: f.file, reason: SKIP_REASONS.untracked });
@@ -64,8 +66,8 @@ export function accountPhase(run: Pick<FixRun, 'files'>, states: FileStates): Ph
     for (const l of f.left) count(l.reason, 1);
   }
   for (const s of skipped) {
-    const f = run.files.find((c) => c.file === s.file)!;
-    count(`file skipped: ${s.reason}`, f.applied.safe + f.applied.unsafe + f.left.length);
+    const f = run.files.find((c) => c.file === s.file);
+    if (f) count(`file skipped: ${s.reason}`, f.applied.safe + f.applied.unsafe + f.left.length);
   }
   const counts: PhaseCounts = {
     fixes: safe + unsafe,

@@ -13,6 +13,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Gate } from '../config/compile.js';
 import { UserError } from '../model/errors.js';
+import { clearGateGroup, recordGateGroup } from './orphans.js';
 
 /** When a gate runs: around a phase, after a rollback, or in `ssot verify`. */
 export type GateMoment = 'before' | 'after' | 'rollback' | 'verify';
@@ -66,6 +67,8 @@ export interface RunGateOptions {
   readonly moment: GateMoment;
   readonly phase?: string;
   readonly signal?: AbortSignal;
+  /** Record the running gate's process group under this root's `.ssot/gates/` (see orphans.ts). */
+  readonly recordIn?: string;
 }
 
 /** Runs one gate to completion (or timeout/interrupt). Never throws for the gate's own failure. */
@@ -90,21 +93,18 @@ export function runGate(root: string, gate: Gate, options: RunGateOptions): Prom
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    if (options.recordIn && child.pid !== undefined) {
+      recordGateGroup(options.recordIn, { pgid: child.pid, gate: gate.name, run: gate.run, ssotPid: process.pid, startedAt: startedAt.toISOString() });
+    }
     let timedOut = false;
     let interrupted = false;
     let finished = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const killGroup = (signal: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // the group is already gone
-      }
-    };
+    /** When SIGTERM went to the group (timeout or interrupt): the grace period runs from here. */
+    let termSentAt: number | null = null;
     const stop = () => {
-      killGroup('SIGTERM');
-      killTimer ??= setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+      if (termSentAt !== null || child.pid === undefined) return;
+      termSentAt = Date.now();
+      signalGroup(child.pid, 'SIGTERM');
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -123,24 +123,29 @@ export function runGate(root: string, gate: Gate, options: RunGateOptions): Prom
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
-      // a gate is a check, not a service launcher: whatever it left running in its group goes too
-      killGroup('SIGTERM');
-      const lines = tailLines(tail.toString('utf8'), GATE_TAIL_LINES);
-      if (extra) lines.push(extra);
-      if (timedOut) lines.push(`ssot: gate "${gate.name}" timed out after ${gate.timeout ?? DEFAULT_GATE_TIMEOUT_SECONDS}s; its process group was killed`);
-      resolve({
-        name: gate.name,
-        moment: options.moment,
-        ok: exitCode === 0 && !timedOut && !interrupted,
-        exitCode,
-        signal,
-        timedOut,
-        interrupted,
-        durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
-        startedAt: startedAt.toISOString(),
-        tail: lines.slice(-GATE_TAIL_LINES),
+      // a gate is a check, not a service launcher: whatever it left running in its group goes too —
+      // SIGTERM, then SIGKILL once the grace period is over, even when `sh` itself is gone
+      void endGroup(child.pid, termSentAt).then((ended) => {
+        if (options.recordIn && child.pid !== undefined) clearGateGroup(options.recordIn, child.pid);
+        const lines = tailLines(tail.toString('utf8'), GATE_TAIL_LINES);
+        if (extra) lines.push(extra);
+        const limit = gate.timeout ?? DEFAULT_GATE_TIMEOUT_SECONDS;
+        const how = ended === 'sigkill' ? `SIGTERM, then SIGKILL after ${KILL_GRACE_MS / 1000}s (something in it ignored SIGTERM)` : 'SIGTERM';
+        if (timedOut) lines.push(`ssot: gate "${gate.name}" timed out after ${limit}s; its process group was sent ${how}`);
+        else if (ended !== 'none' && !interrupted) lines.push(`ssot: gate "${gate.name}" left processes running in its group; they were sent ${how}`);
+        resolve({
+          name: gate.name,
+          moment: options.moment,
+          ok: exitCode === 0 && !timedOut && !interrupted,
+          exitCode,
+          signal,
+          timedOut,
+          interrupted,
+          durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
+          startedAt: startedAt.toISOString(),
+          tail: lines.slice(-GATE_TAIL_LINES),
+        });
       });
     };
     child.on('error', (error) => finish(null, null, `ssot: cannot start sh: ${error.message}`));
@@ -157,6 +162,37 @@ export function runGate(root: string, gate: Gate, options: RunGateOptions): Prom
       });
     });
   });
+}
+
+/** Sends `signal` to the process group `pgid`; false when the group is gone. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Ends what is left of a gate's process group: nothing (`none`), gone on
+ * SIGTERM within the grace period (`sigterm`), or SIGKILLed after it
+ * (`sigkill`). `termSentAt`: when SIGTERM already went (the grace runs from
+ * then), null when it has not.
+ */
+async function endGroup(pgid: number | undefined, termSentAt: number | null): Promise<'none' | 'sigterm' | 'sigkill'> {
+  if (pgid === undefined || !signalGroup(pgid, 0)) return 'none';
+  const since = termSentAt ?? Date.now();
+  if (termSentAt === null) signalGroup(pgid, 'SIGTERM');
+  while (Date.now() - since < KILL_GRACE_MS) {
+    await sleepMs(25);
+    if (!signalGroup(pgid, 0)) return 'sigterm';
+  }
+  signalGroup(pgid, 'SIGKILL');
+  for (let i = 0; i < 40 && signalGroup(pgid, 0); i++) await sleepMs(25);
+  return 'sigkill';
 }
 
 export function tailLines(text: string, n: number): string[] {
@@ -199,7 +235,7 @@ export async function runGates(root: string, gates: readonly Gate[], options: Ru
     }
     if (options.signal?.aborted) break;
     options.onStart?.(gate, options.moment);
-    const result = await runGate(root, gate, options);
+    const result = await runGate(root, gate, { ...options, recordIn: options.recordIn ?? root });
     results.push(result);
     options.onEnd?.(result);
     if (!result.ok && options.stopOnFailure) break;

@@ -19,6 +19,7 @@ import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type Gat
 import {
   applyReverse,
   blobAt,
+  commitBlocker,
   commitFiles,
   commitIndex,
   commitMessage,
@@ -35,7 +36,7 @@ import {
 import { clearJournal, JOURNAL_TRAILER, requireNoJournal, writeJournal, type Journal } from './journal.js';
 import { recoverFromJournal } from './recover.js';
 import type { PhaseProgress } from './runPhase.js';
-import { appendEvent, applicationOfFile, gateRecords, phaseStates, readState, type PhaseApplication, type PhaseState } from './state.js';
+import { appendEvent, applicationOfFile, gateRecords, phaseStatesAtHead, type PhaseApplication, type PhaseState } from './state.js';
 
 export type RollbackTarget =
   | { readonly kind: 'phase'; readonly phase: string }
@@ -95,12 +96,14 @@ async function preflight(options: RollbackOptions): Promise<string> {
   if (await hasStagedChanges(root)) {
     throw new UserError('changes are staged in the repository', { hint: 'commit or unstage them first (`git restore --staged .`); a rollback is a commit of its own' });
   }
+  const blocker = await commitBlocker(root);
+  if (blocker) throw new UserError(blocker.message, { hint: blocker.hint });
   return head;
 }
 
 export async function rollback(options: RollbackOptions): Promise<RollbackOutcome> {
   const head = await preflight(options);
-  const states = phaseStates(options.config, readState(options.root));
+  const states = await phaseStatesAtHead(options.root, options.config);
   const { target } = options;
   if (target.kind === 'file') return rollbackFile(options, head, states, target.file);
   let phases: PhaseState[];
@@ -201,7 +204,7 @@ async function rollbackPhases(options: RollbackOptions, head: string, phases: Ph
         `${JOURNAL_TRAILER}: ${journal.id}`,
         '',
       ].join('\n');
-      const made = await commitIndex(root, message);
+      const made = await commitIndex(root, message, { signal: options.signal });
       if (!made.ok) return undo('failed', `git commit failed: ${made.output.trim().split('\n')[0] ?? ''}`);
       commits.push({ phase, undid: commit, commit: made.commit });
       if (options.signal?.aborted) return undo('interrupted', 'interrupted; the rollback was undone');
@@ -272,7 +275,7 @@ async function rollbackFile(options: RollbackOptions, head: string, states: Phas
       `${JOURNAL_TRAILER}: ${journal.id}`,
       '',
     ].join('\n');
-    const made = await commitFiles(root, [file], message);
+    const made = await commitFiles(root, [file], message, { signal: options.signal });
     if (!made.ok) return undo('failed', `git commit failed: ${made.output.trim().split('\n')[0] ?? ''}`);
     if (options.signal?.aborted) return undo('interrupted', 'interrupted; the rollback was undone');
     return { commits: [{ phase: found.phase.id, undid: commitAfter, commit: made.commit }] };

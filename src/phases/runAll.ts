@@ -5,7 +5,7 @@
 import type { Phase } from '../config/compile.js';
 import { gatesFor } from './gates.js';
 import { ruleFilterFor, runPhase, type PhaseOutcome, type RunPhaseOptions } from './runPhase.js';
-import { phaseStates, readState } from './state.js';
+import { phaseStatesAtHead } from './state.js';
 
 /** The phase `ssot fix --all` runs when the config declares none: every file, every rule. */
 export const IMPLICIT_PHASE: Phase = {
@@ -39,7 +39,7 @@ export interface RunAllResult {
 export async function runAllPhases(input: RunAllOptions): Promise<RunAllResult> {
   // a config without phases runs every file as one implicit phase
   const options = input.config.phases.length ? input : { ...input, config: { ...input.config, phases: [IMPLICIT_PHASE] } };
-  const states = phaseStates(options.config, readState(options.root));
+  const states = await phaseStatesAtHead(options.root, options.config);
   // a --rule no phase can take is a usage error before any phase runs, not after the first commits
   for (const phase of options.config.phases) ruleFilterFor(options.config, phase, options.rule);
   const outcomes: PhaseOutcome[] = [];

@@ -15,16 +15,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config, Gate, Phase } from '../config/compile.js';
+import { requirePhaseFilesExist } from '../config/grouping.js';
 import { findPhase, findRule } from '../config/select.js';
 import { UserError } from '../model/errors.js';
 import type { CompileCheck } from '../model/outcome.js';
 import { computeFixes } from '../engine/fix.js';
-import { requireGitWorkTree, trackedAmong, trackedChanges } from '../workspace/git.js';
+import { commitBlocker, headDetached, requireGitWorkTree, trackedAmong, trackedChanges } from '../workspace/git.js';
 import { accountPhase, type PerFileFixes } from './accounting.js';
 import { phaseCommitMessage, phaseCommitSubject } from './commitMessage.js';
 import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
 import { requireNoJournal } from './journal.js';
-import { appendEvent, gateRecords, type FailedStage, type FileNote, type PhaseCounts } from './state.js';
+import { describeOrphans, endOrphanedGates } from './orphans.js';
+import { appendEvent, gateRecords, readState, type FailedStage, type FileNote, type PhaseCounts } from './state.js';
 import { finishTransaction, writeCheckCommit } from './transaction.js';
 
 export type PhaseProgress =
@@ -75,7 +77,11 @@ export interface PhaseOutcome {
   readonly gates: readonly GateResult[];
   /** Files put back after a failure. */
   readonly restored: readonly string[];
+  /** Files someone changed while the phase ran: kept as they were left; `ssotVersion`: where ssot's bytes are. */
+  readonly kept: readonly { readonly file: string; readonly ssotVersion: string | null }[];
   readonly compileCheck: CompileCheck;
+  /** Said with a successful phase: it was committed on a detached HEAD. */
+  readonly warning?: string;
 }
 
 /** The rule filter the engine gets for a phase: --rule, else the phase's single rule, else all. */
@@ -100,13 +106,19 @@ export function ruleFilterFor(config: Config, phase: Phase, rule: string | undef
 interface Preflight {
   readonly head: string;
   readonly dirty: ReadonlySet<string>;
+  readonly detached: boolean;
 }
 
 async function preflight(options: RunPhaseOptions, phase: Phase): Promise<Preflight> {
   const { root, config } = options;
   requireNoJournal(root);
+  // everything that would only fail after the gates, the writes or the commit is checked now
+  readState(root);
   const head = await requireGitWorkTree(root, `ssot fix --phase ${phase.id}`);
   checkGates(root, config.gates);
+  requirePhaseFilesExist(root, config);
+  const blocker = await commitBlocker(root);
+  if (blocker) throw new UserError(blocker.message, { hint: blocker.hint });
   const dirty = await trackedChanges(root);
   if (dirty.length && !options.allowDirty) {
     const shown = dirty.slice(0, 3).join(', ') + (dirty.length > 3 ? `, … (${dirty.length - 3} more)` : '');
@@ -114,7 +126,7 @@ async function preflight(options: RunPhaseOptions, phase: Phase): Promise<Prefli
       hint: 'commit or stash them so the phase commit holds only ssot\'s changes, or pass --allow-dirty (files with changes are then left out of the phase)',
     });
   }
-  return { head, dirty: new Set(dirty) };
+  return { head, dirty: new Set(dirty), detached: await headDetached(root) };
 }
 
 function emptyCounts(): PhaseCounts {
@@ -125,8 +137,10 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
   const { root, config } = options;
   const phase = findPhase(config, options.phase);
   const { filter, rules } = ruleFilterFor(config, phase, options.rule);
-  const { head, dirty } = await preflight(options, phase);
+  const { head, dirty, detached } = await preflight(options, phase);
   const progress = options.onProgress ?? (() => {});
+  // a gate a killed ssot left running would test (or change) the tree under this phase
+  for (const line of describeOrphans(endOrphanedGates(root))) progress({ type: 'step', message: line });
   const gates: GateResult[] = [];
   const base = { phase, commitBefore: head, rules, gates };
 
@@ -141,6 +155,7 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
     counts: emptyCounts(),
     leftByReason: {},
     restored: [],
+    kept: [],
     compileCheck: { ran: true },
   };
   const fail = (stage: FailedStage, reason: string, restored: readonly string[] = [], failedGate?: GateResult): PhaseOutcome => {
@@ -232,8 +247,14 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
     message: (journalId) => phaseCommitMessage({ phase, subject: subject!, perFile, refused, skipped, left: counts.left, gates, rules, journalId }),
   });
   outcome = { ...outcome, written: result.written };
-  if (result.status === 'undone') return fail(result.stage, result.reason, result.restored, result.failedGate);
+  if (result.status === 'undone') {
+    outcome = { ...outcome, kept: result.kept };
+    return fail(result.stage, result.reason, result.restored, result.failedGate);
+  }
   applied(result.commit, result.written);
   finishTransaction(root, result);
-  return { ...base, ...outcome, status: 'done', commitAfter: result.commit };
+  const warning = detached
+    ? `committed on a detached HEAD: \`git switch -c NAME\` keeps it on a branch; once HEAD moves away the phase is no longer in force there`
+    : undefined;
+  return { ...base, ...outcome, status: 'done', commitAfter: result.commit, ...(warning ? { warning } : {}) };
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Config } from '../config/compile.js';
 import { UserError } from '../model/errors.js';
 import { ensureSsotDir, SSOT_DIR, writeFileAtomic } from '../workspace/files.js';
+import { headCommit, isAncestor } from '../workspace/git.js';
 import type { GateResult } from './gates.js';
 
 export const STATE_FILE = 'state.json';
@@ -54,7 +55,8 @@ export interface PhaseAppliedEvent {
   readonly gates: readonly GateRecord[];
 }
 
-export type FailedStage = 'before-gates' | 'fix' | 'after-gates' | 'commit' | 'interrupted';
+/** Where a phase stopped; `hand-edit`: someone changed a file ssot had written while the phase ran. */
+export type FailedStage = 'before-gates' | 'fix' | 'after-gates' | 'hand-edit' | 'commit' | 'interrupted';
 
 export interface PhaseFailedEvent {
   readonly type: 'phase-failed';
@@ -183,6 +185,8 @@ export interface PhaseState {
   /** The last failed attempt, when it came after the last success. */
   readonly lastFailure: PhaseFailedEvent | undefined;
   readonly lastRollback: PhaseRolledBackEvent | undefined;
+  /** Applications whose commit HEAD cannot reach (made on another branch or a detached HEAD): not in force here (see phaseStatesAtHead). */
+  readonly elsewhere?: readonly PhaseApplication[];
 }
 
 /** Phase states in config order (plus any phase the log knows that the config no longer has). */
@@ -265,4 +269,34 @@ export function lastGateEvent(state: SsotState): Extract<StateEvent, { gates: re
     if ('gates' in event && event.gates.length) return event;
   }
   return undefined;
+}
+
+/**
+ * Phase states as seen from HEAD: an application whose commit HEAD cannot
+ * reach (it was made on another branch, or on a detached HEAD since left) is
+ * not in force here — it moves to `elsewhere`, and a done phase left with no
+ * application in force is pending again. Outside git (or before the first
+ * commit) the log is taken as it is. `reachable` answers whether HEAD
+ * reaches a commit.
+ */
+export function statesInForce(states: readonly PhaseState[], reachable: (commit: string) => boolean): PhaseState[] {
+  return states.map((state) => {
+    if (!state.applications.length) return state;
+    const inForce = state.applications.filter((a) => reachable(a.commitAfter ?? a.commitBefore));
+    if (inForce.length === state.applications.length) return state;
+    const elsewhere = state.applications.filter((a) => !inForce.includes(a));
+    const status: PhaseStatus = state.status === 'done' && !inForce.length ? 'pending' : state.status;
+    return { ...state, status, applications: inForce, elsewhere };
+  });
+}
+
+/** phaseStates of the recorded log, then statesInForce against HEAD (one `git merge-base --is-ancestor` per application). */
+export async function phaseStatesAtHead(root: string, config: Pick<Config, 'phases'>, state: SsotState = readState(root)): Promise<PhaseState[]> {
+  const states = phaseStates(config, state);
+  const head = await headCommit(root).catch(() => null);
+  if (!head) return states;
+  const commits = [...new Set(states.flatMap((s) => s.applications.map((a) => a.commitAfter ?? a.commitBefore)))];
+  const reachable = new Set<string>();
+  await Promise.all(commits.map(async (c) => (await isAncestor(root, c, head)) && reachable.add(c)));
+  return statesInForce(states, (c) => reachable.has(c));
 }

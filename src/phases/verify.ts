@@ -17,7 +17,7 @@ import { adapterFor } from '../languages/registry.js';
 import { checkGates, runGates, type GateMoment, type GateResult } from './gates.js';
 import { requireNoJournal } from './journal.js';
 import type { PhaseProgress } from './runPhase.js';
-import { appendEvent, gateRecords, phaseStates, readState } from './state.js';
+import { appendEvent, gateRecords, phaseStatesAtHead } from './state.js';
 
 export type VerifyCheckKind = 'compliance' | 'canonical' | 'gate';
 
@@ -104,7 +104,7 @@ async function complianceChecks(root: string, config: Config): Promise<VerifyChe
       },
     ];
   }
-  const states = phaseStates(config, readState(root)).filter((s) => s.status === 'done');
+  const states = (await phaseStatesAtHead(root, config)).filter((s) => s.status === 'done');
   if (!states.length) return [{ kind: 'compliance', name: '(no phase done)', ok: true, detail: 'no phase is done yet; nothing to hold to compliance' }];
   return states.map((state) => {
     const exempt = new Set(state.rolledBackFiles);

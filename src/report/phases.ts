@@ -24,12 +24,12 @@ function table(headers: string[] | null, rows: string[][], align: readonly Align
   return textTable(headers ? [headers, ...rows] : rows, { header: headers !== null, align, colors });
 }
 
-/** One line about how a gate ended: `passed in 3.2s`, `failed with exit 1 after 2.0s`, `timed out after 5m00s`, `killed by SIGKILL`. */
+/** One line about how a gate ended: `passed in 3.2s`, `failed with exit 1 after 2.0s`, `timed out, stopped after 5m03s`, `killed by SIGKILL`. */
 export function describeGateEnd(result: GateResult): string {
   if (result.reusedFrom) return `passed (${result.reusedFrom})`;
   if (result.ok) return `passed in ${formatElapsed(result.durationMs)}`;
   if (result.interrupted) return 'interrupted';
-  if (result.timedOut) return `timed out after ${formatElapsed(result.durationMs)}`;
+  if (result.timedOut) return `timed out, stopped after ${formatElapsed(result.durationMs)}`;
   if (result.exitCode === null && result.signal) return `killed by ${result.signal}`;
   if (result.exitCode === null) return 'could not start';
   return `failed with exit ${result.exitCode} after ${formatElapsed(result.durationMs)}`;
@@ -83,11 +83,14 @@ export function renderPhaseOutcome(outcome: PhaseOutcome, colors: Colors = NO_CO
     if (c.skipped) rows.push(['files skipped', String(c.skipped)]);
     rows.push(['findings left for a person', String(c.left)]);
     out.push(indent(table(null, rows, ['l', 'r'], colors)));
+    if (outcome.warning) out.push(colors.yellow(`  warning: ${outcome.warning}`));
   } else {
     const verb = outcome.status === 'interrupted' ? 'interrupted' : 'failed';
     out.push(colors.red(`✘ phase ${id} ${verb}: ${outcome.reason ?? ''}`));
     if (outcome.restored.length) out.push(`  restored ${plural(outcome.restored.length, 'file')} byte for byte; HEAD still at ${short(outcome.commitBefore)}`);
-    else out.push(`  no file was changed; HEAD still at ${short(outcome.commitBefore)}`);
+    else if (!outcome.kept.length) out.push(`  no file was changed; HEAD still at ${short(outcome.commitBefore)}`);
+    else out.push(`  HEAD still at ${short(outcome.commitBefore)}`);
+    for (const k of outcome.kept) out.push(colors.yellow(`  ${keptLine(k)}`));
     if (outcome.failedGate) out.push(indent(renderGateFailure(outcome.failedGate, colors).trimEnd()));
   }
   if (outcome.refused.length) {
@@ -135,8 +138,11 @@ export function stateLabel(state: PhaseState): string {
     }
     case 'rolled-back':
       return 'rolled back';
-    default:
+    default: {
+      const away = state.elsewhere?.at(-1)?.commitAfter;
+      if (away) return `pending (done in ${short(away)}, which HEAD does not contain)`;
       return state.lastFailure ? `pending (last attempt failed: ${state.lastFailure.stage})` : 'pending';
+    }
   }
 }
 
@@ -338,5 +344,13 @@ export function renderRecover(result: RecoverResult | null, colors: Colors = NO_
   out.push(`  restored ${plural(result.restored.length, 'file')} byte for byte${result.untouched.length ? `; ${result.untouched.length} already as before` : ''}`);
   for (const f of result.restored) out.push(`    ${f}`);
   for (const s of result.savedCopies) out.push(colors.yellow(`  ${s.file} held other content; kept a copy at ${s.copy}`));
+  for (const k of result.kept) out.push(colors.yellow(`  ${keptLine(k)}`));
+  for (const o of result.orphans ?? []) out.push(colors.yellow(`  ${o}`));
+  if (result.stateNotRecorded) out.push(colors.yellow(`  not recorded in the state: ${result.stateNotRecorded}`));
   return `${out.join('\n')}\n`;
+}
+
+/** A file someone changed while ssot ran: where their version and ssot's are. */
+function keptLine(k: { readonly file: string; readonly ssotVersion: string | null }): string {
+  return `${k.file} was changed while ssot ran: kept as it is now (not restored, not committed)${k.ssotVersion ? `; ssot's version is in ${k.ssotVersion}` : ''}`;
 }

@@ -132,9 +132,9 @@ test('--output writes the report to the file (atomically), not to stdout', () =>
   }
 });
 
-test('file problems: one line each on stderr, the scan goes on; a report file keeps them', () => {
+test('file problems: one line each on stderr, the scan goes on and exits 2; a report file keeps them', () => {
   const result = runCli(['scan', 'test/fixtures/scan/undecodable-and-binary']);
-  assert.equal(result.status, 0);
+  assert.equal(result.status, 2);
   assert.equal(result.stderr, 'error: binary.py: binary file (NUL byte), skipped\nerror: cp1252.py: not valid UTF-8 (byte 2), skipped\n');
   assert.match(result.stdout, /^good\.py\n {2}1:27 {2}r {2}/m);
   assert.doesNotMatch(result.stdout, /^error:/m);
@@ -147,7 +147,7 @@ test('file problems: one line each on stderr, the scan goes on; a report file ke
   try {
     const out = path.join(dir, 'report.txt');
     runCli(['scan', 'test/fixtures/scan/symlinks', '--output', out]);
-    assert.match(readFileSync(out, 'utf8'), /^error: broken\.py: broken symlink, skipped\nerror: outside\.py: symlink leaves the scanned root, not followed$/m);
+    assert.match(readFileSync(out, 'utf8'), /^warning: outside\.py: symlink leaves the scanned root, not followed\nerror: broken\.py: broken symlink, skipped$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

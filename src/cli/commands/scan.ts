@@ -89,6 +89,16 @@ export function reportProblems(result: ScanResult): void {
   for (const e of result.errors) process.stderr.write(`${colors.red('error')}: ${e.file}: ${e.message}\n`);
 }
 
+/**
+ * 2 when a file could not be scanned (read, decoded, analysed): a green
+ * gate must not hide files nobody looked at; else, for `check`, 1 when
+ * findings remain; else 0.
+ */
+export function exitCodeOfScan(result: Pick<ScanResult, 'errors' | 'findings'>, gate: boolean): number {
+  if (result.errors.length) return 2;
+  return gate && result.findings.length ? 1 : 0;
+}
+
 export function addScanOptions(command: Command): Command {
   return command
     .argument('[path]', 'root of the monorepo to scan', '.')
@@ -108,7 +118,7 @@ export function registerScanCommands(program: Command): void {
       const result = await runScan(pathArg, options);
       emit(renderScan(result, options.format, Boolean(options.output), options), options.output);
       reportProblems(result);
-      process.exitCode = 0;
+      process.exitCode = exitCodeOfScan(result, false);
     },
   );
   addScanOptions(
@@ -117,6 +127,6 @@ export function registerScanCommands(program: Command): void {
     const result = await runScan(pathArg, options);
     emit(renderScan(result, options.format, Boolean(options.output), options), options.output);
     reportProblems(result);
-    process.exitCode = result.findings.length ? 1 : 0;
+    process.exitCode = exitCodeOfScan(result, true);
   });
 }

@@ -9,7 +9,8 @@ import { LiteTree } from '../../parsing/liteTree.js';
 import { getParser, type SyntaxNode } from '../../parsing/treeSitter.js';
 import type { FileAnalysis, FileAnalysisInput, LanguageAdapter } from '../adapter.js';
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
-import { checkPythonCompiles, DEFAULT_INTERPRETER } from './compile.js';
+import { checkPythonCompiles, DEFAULT_INTERPRETER, probePython } from './compile.js';
+import { pythonSourceEncoding } from './encoding.js';
 import { resolvePythonExport } from './exports.js';
 import { describePythonSymbols } from './symbols.js';
 import { planPythonFixes } from './fix.js';
@@ -37,6 +38,7 @@ export const pythonAdapter: LanguageAdapter = {
   starterConfig: PYTHON_STARTER_CONFIG,
   defaultInterpreter: DEFAULT_INTERPRETER,
   parseImportSpec: parsePythonImportSpec,
+  sourceEncoding: pythonSourceEncoding,
 
   needles(bans) {
     // Any import that reaches module a.b.M names its last segment `M`
@@ -98,6 +100,7 @@ export const pythonAdapter: LanguageAdapter = {
   },
 
   checkCompiles: checkPythonCompiles,
+  probeInterpreter: probePython,
   resolveExport: (root, sourceRoots, module, name) => resolvePythonExport(root, sourceRoots, module, name),
   describeSymbols: describePythonSymbols,
   moduleNameOf: (rel, sourceRoots) => moduleContextOf(rel, sourceRoots).module,

@@ -74,3 +74,20 @@ function compileBatch(python: string, sources: readonly (readonly [string, strin
     child.stdin.end(JSON.stringify(sources));
   });
 }
+
+/** Null when `python -c "import sys"` runs and exits 0; else why not ("not found", "exited with 1: …"). */
+export function probePython(python: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(python, ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3,) else 1)'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ENOENT' ? 'not found' : `cannot be run (${error.code ?? error.message})`));
+    child.on('close', (status, signal) => {
+      if (status === 0) resolve(null);
+      else {
+        const last = Buffer.concat(stderr).toString('utf8').trim().split('\n').at(-1) ?? '';
+        resolve(signal ? `was killed by ${signal}` : `is not a Python 3 interpreter (exit ${status}${last ? `: ${last.slice(0, 120)}` : ''})`);
+      }
+    });
+  });
+}

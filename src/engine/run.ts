@@ -141,6 +141,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     unsafe: options.unsafe ?? false,
     rounds: options.rounds ?? MAX_ROUNDS,
     cache: cacheFile ? { file: cacheFile, fingerprint, trustBefore: startedAt - RACY_MARGIN_MS } : null,
+    imports: null,
   };
   const workers = workerCount(options.workers, files.length);
   const jobResult = await runJob(job, workers, options.onProgress, options.started);
@@ -236,7 +237,7 @@ function planRule(rule: Rule): PlanRule {
   return { id: rule.id, types: rule.types && { module: rule.types.module, name: rule.types.name, local: rule.types.local }, bans: rule.bans };
 }
 
-function workerCount(requested: number | undefined, files: number): number {
+export function workerCount(requested: number | undefined, files: number): number {
   if (requested !== undefined) return Math.max(0, Math.floor(requested));
   const fromEnv = process.env.SSOT_WORKERS;
   if (fromEnv !== undefined && fromEnv !== '' && Number.isFinite(Number(fromEnv))) return Math.max(0, Math.floor(Number(fromEnv)));

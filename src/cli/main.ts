@@ -16,6 +16,7 @@ import { registerRollbackCommand } from './commands/rollback.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerRecoverCommand } from './commands/recover.js';
+import { registerAffectedCommand } from './commands/affected.js';
 
 export function buildProgram(): Command {
   const program = new Command('ssot')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerVerifyCommand(program);
   registerStatusCommand(program);
   registerRecoverCommand(program);
+  registerAffectedCommand(program);
   return program;
 }
 

@@ -33,6 +33,8 @@ export interface FixCliOptions {
   unsafe?: boolean;
   python?: string;
   allowDirty?: boolean;
+  isolate?: boolean;
+  retryCulprits?: boolean;
 }
 
 /** Exit code of a phase run: 0 done, 1 failed, 130 interrupted (as a shell reports SIGINT). */
@@ -92,7 +94,17 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
   }
 
   const progress = phaseProgressPrinter();
-  const common = { root, config, rule: options.rule, unsafe: options.unsafe, compileCheck, allowDirty: options.allowDirty, onProgress: progress };
+  const common = {
+    root,
+    config,
+    rule: options.rule,
+    unsafe: options.unsafe,
+    compileCheck,
+    allowDirty: options.allowDirty,
+    isolate: options.isolate,
+    retryCulprits: options.retryCulprits,
+    onProgress: progress,
+  };
   if (options.phase !== undefined) {
     const phase = findPhase(config, options.phase);
     process.stderr.write(`phase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`);
@@ -133,6 +145,8 @@ export function registerFixCommand(program: Command): void {
     .option('--unsafe', 'apply unsafe fixes too (review them)')
     .option('--python <path>', `interpreter for compile validation (default: ${adapterFor(DEFAULT_LANGUAGE).defaultInterpreter ?? 'none'})`)
     .option('--allow-dirty', 'with --phase/--all: run despite uncommitted tracked changes (files that have them are left out)')
+    .option('--isolate', 'with --phase/--all: when an after gate fails, find the files whose fixes break it and commit the phase without them (as `onFailure: isolate`)')
+    .option('--retry-culprits', 'with --phase/--all: try the files earlier runs held back as culprits again')
     .action(async (pathArg: string, options: FixCliOptions) => {
       process.exitCode = await runFixCommand(pathArg, options);
     });

@@ -42,14 +42,15 @@ export interface AffectedOptions {
 
 /** The affected tests of `changed` (root-relative posix paths) in `graph`, by the config's `testFiles` and the language's support files. */
 export function selectAffectedTests(graph: ImportGraph, config: Config, changed: readonly string[], options: AffectedOptions = {}): AffectedTests {
-  const support = adapterFor(config.language).imports;
+  const adapter = adapterFor(config.language);
+  const support = adapter.imports;
   const supportNames = new Set(support?.testSupportFiles ?? []);
   const isTest = picomatch([...config.testFiles], { dot: true });
   const index = indexGraph(graph);
   const changedSet = new Set(changed);
   const changedModules = new Set<string>();
   for (const rel of changedSet) {
-    const module = support?.moduleOf(rel, config.sourceRoots);
+    const module = adapter.moduleNameOf(rel, config.sourceRoots);
     if (module) changedModules.add(module);
   }
   const reasons = dependentsOf(graph, index, changedModules, options);
@@ -58,7 +59,7 @@ export function selectAffectedTests(graph: ImportGraph, config: Config, changed:
     const chain = chainOf(reasons, i);
     const list = chain.files.map((f) => files[f]!);
     // the last link: the changed file that defines the module (absent when it was deleted)
-    const definer = [...changedSet].find((rel) => support?.moduleOf(rel, config.sourceRoots) === chain.changedModule);
+    const definer = [...changedSet].find((rel) => adapter.moduleNameOf(rel, config.sourceRoots) === chain.changedModule);
     if (definer && definer !== list.at(-1)) list.push(definer);
     return { chain: list, module: chain.changedModule };
   };
@@ -152,7 +153,7 @@ export function changedFilesReachedBy(graph: ImportGraph, config: Config, testFi
  * the test that asserts what it now returns).
  */
 export function importConnectedGroups(graph: ImportGraph, config: Config, changed: readonly string[]): string[][] {
-  const support = adapterFor(config.language).imports;
+  const adapter = adapterFor(config.language);
   const index = indexGraph(graph);
   const parent = new Map(changed.map((f) => [f, f]));
   const find = (f: string): string => {
@@ -163,7 +164,7 @@ export function importConnectedGroups(graph: ImportGraph, config: Config, change
   };
   const moduleToFile = new Map<string, string>();
   for (const rel of changed) {
-    const module = support?.moduleOf(rel, config.sourceRoots);
+    const module = adapter.moduleNameOf(rel, config.sourceRoots);
     if (module) moduleToFile.set(module, rel);
   }
   for (const rel of changed) {

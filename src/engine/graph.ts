@@ -70,7 +70,7 @@ export async function buildImportGraph(options: GraphOptions): Promise<ImportGra
   for (const [index, text] of result.imports) encoded[index] = text;
   const graph: ImportGraph = {
     files,
-    modules: files.map((rel) => support.moduleOf(rel, config.sourceRoots)),
+    modules: files.map((rel) => adapter.moduleNameOf(rel, config.sourceRoots)),
     edges: encoded.map(decodeEdges),
   };
   const problems = [...discovered.problems, ...result.outcomes.filter(([, o]) => o.status === 'skipped').map(([i, o]) => ({ file: files[i]!, message: (o as { reason: string }).reason }))];

@@ -388,6 +388,7 @@ async function crossFileReferences(input: CrossFileInput): Promise<{
     unsafe: false,
     rounds: MAX_ROUNDS,
     cache: input.cache,
+    imports: null,
   };
   const result = await runJob(job, workerCount(input.workers, files.length), undefined, undefined);
   const findingsByFile = new Map<string, FileFinding[]>();

@@ -87,8 +87,6 @@ export interface ImportGraphSupport {
    * and below (pytest: `conftest.py`): what they load affects those tests.
    */
   readonly testSupportFiles: readonly string[];
-  /** The module a file defines (root-relative posix path; it may be deleted), or null when it lies under no source root. */
-  moduleOf(rel: string, sourceRoots: readonly string[]): string | null;
   /**
    * The modules a file's imports may load, from its raw bytes (valid UTF-8),
    * sorted by module; `parsed` when a cheap read was unsure and the file was

@@ -104,7 +104,6 @@ export const pythonAdapter: LanguageAdapter = {
   imports: {
     defaultTestFiles: ['**/test_*.py', '**/*_test.py'],
     testSupportFiles: ['conftest.py'],
-    moduleOf: (rel, sourceRoots) => moduleContextOf(rel, sourceRoots).module,
     async moduleImports({ rel, bytes, sourceRoots }) {
       const lexed = lexModuleImports(bytes, rel, sourceRoots);
       if (lexed) return { edges: lexed, parsed: false };

@@ -18,6 +18,7 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerRecoverCommand } from './commands/recover.js';
 import { registerHistoryCommand } from './commands/history.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerAffectedCommand } from './commands/affected.js';
 
 export function buildProgram(): Command {
   const program = new Command('ssot')
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerRecoverCommand(program);
   registerHistoryCommand(program);
   registerReportCommand(program);
+  registerAffectedCommand(program);
   return program;
 }
 

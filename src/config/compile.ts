@@ -10,6 +10,9 @@ import { adapterFor } from '../languages/registry.js';
 import { displayPath, formatKeyPath, locateConfig, readRawConfig, type LoadedRawConfig } from './load.js';
 import type { RawConfig, RawGate, RawPhase } from './schema.js';
 
+/** The placeholder a gate's `run` lists the affected tests with (phases/gates.ts expands it). */
+export const AFFECTED_PLACEHOLDER = '{affected}';
+
 /** Always excluded (as ruff does), on top of .gitignore and `exclude`. */
 export const DEFAULT_EXCLUDE = [
   '**/.git/**',
@@ -58,7 +61,8 @@ export interface Phase {
   readonly rules: readonly string[] | undefined;
 }
 
-export type Gate = RawGate;
+/** A gate as the phases run it: `affected` resolved (explicit, or implied by `{affected}` in `run`). */
+export type Gate = Omit<RawGate, 'affected'> & { readonly affected: boolean };
 
 export interface Config {
   /** Absolute path of the config file. */
@@ -72,6 +76,8 @@ export interface Config {
   readonly rules: readonly Rule[];
   readonly phases: readonly Phase[];
   readonly gates: readonly Gate[];
+  /** Globs of test files (normalised); empty when the language names none and the config sets none. */
+  readonly testFiles: readonly string[];
   readonly monitor: unknown;
   /** `file:line` of a key of the config (for messages about it found after loading). */
   readonly where: (keyPath: readonly (string | number)[]) => string;
@@ -208,7 +214,8 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
     })),
     rules,
     phases,
-    gates: raw.gates,
+    gates: raw.gates.map((gate) => ({ ...gate, affected: gate.affected ?? gate.run.includes(AFFECTED_PLACEHOLDER) })),
+    testFiles: (raw.testFiles ?? adapter.imports?.defaultTestFiles ?? []).map(normaliseGlob),
     monitor: raw.monitor,
     where: (keyPath) => `${displayPath(file)}:${loaded.lineOf(keyPath) ?? 1}`,
   };

@@ -150,6 +150,7 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
       rounds: MAX_ROUNDS,
       blobs: { cwd: root, oids: todo.map((f) => f.blob) },
       cache: null,
+      imports: null,
     };
     const result = await runJob(job, workers, options.onProgress);
     parsedFiles = result.parsedFiles;

@@ -154,6 +154,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     unsafe: options.unsafe ?? false,
     rounds: options.rounds ?? MAX_ROUNDS,
     cache: cacheFile ? { file: cacheFile, fingerprint, trustBefore: startedAt - RACY_MARGIN_MS } : null,
+    imports: null,
   };
   const workers = workerCount(options.workers, files.length);
   const jobResult = await runJob(job, workers, options.onProgress, options.started);
@@ -405,6 +406,7 @@ async function crossFileReferences(input: CrossFileInput): Promise<{
     unsafe: false,
     rounds: MAX_ROUNDS,
     cache: input.cache,
+    imports: null,
   };
   const result = await runJob(job, workerCount(input.workers, files.length), undefined, undefined);
   const findingsByFile = new Map<string, FileFinding[]>();

@@ -15,7 +15,9 @@ import path from 'node:path';
 import type { Config, Gate } from '../config/compile.js';
 import { UserError } from '../model/errors.js';
 import { fileMode, readIfExists, writeFileAtomic } from '../workspace/files.js';
-import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
+import { adapterFor } from '../languages/registry.js';
+import { gateSelection } from './affected.js';
+import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult, type GateSelection } from './gates.js';
 import {
   applyReverse,
   blobAt,
@@ -125,13 +127,15 @@ export async function rollback(options: RollbackOptions): Promise<RollbackOutcom
   return rollbackPhases(options, head, phases);
 }
 
-function gateRunner(options: RollbackOptions, signal: AbortSignal | undefined) {
+function gateRunner(options: RollbackOptions, signal: AbortSignal | undefined, selection: GateSelection) {
   const progress = options.onProgress ?? (() => {});
   return (gates: readonly Gate[]) =>
     runGates(options.root, gates, {
       moment: 'rollback',
       stopOnFailure: true,
       signal,
+      selection,
+      failedTestOf: adapterFor(options.config.language).imports?.failedTestOf,
       onStart: (gate: Gate, moment: GateMoment) => progress({ type: 'gate-start', gate, moment }),
       onEnd: (result: GateResult) => progress({ type: 'gate-end', result }),
     });
@@ -318,7 +322,9 @@ async function underJournal(
   try {
     const done = await work(undo);
     if ('status' in done) return done;
-    const after = await gateRunner(options, options.signal)(gatesFor(options.config.gates, 'after'));
+    // the gates are told which files the rollback changed, and the tests those affect
+    const selection = await gateSelection(root, options.config, base.files);
+    const after = await gateRunner(options, options.signal, selection)(gatesFor(options.config.gates, 'after'));
     gates.push(...after);
     if (options.signal?.aborted) return await undo('interrupted', 'interrupted while the gates ran; the rollback was undone');
     settled = true;

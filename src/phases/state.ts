@@ -40,6 +40,34 @@ export interface PhaseCounts {
   readonly left: number;
 }
 
+/**
+ * A file a phase held back because its fixes make a gate fail (found by
+ * culprit isolation): later runs of the phase skip it until
+ * `--retry-culprits`.
+ */
+export interface CulpritRecord {
+  readonly file: string;
+  readonly gate: string;
+  /** Ids of the tests the gate's output named as failing with this file's fixes (empty when it named none). */
+  readonly tests: readonly string[];
+  /** The last lines of the gate's output in the trial that showed it. */
+  readonly tail: readonly string[];
+  /** Files whose fixes fail only together with this one's (empty for a culprit on its own). */
+  readonly with: readonly string[];
+  /** ISO time it was found. */
+  readonly at: string;
+}
+
+/** How culprit isolation went in a phase run. */
+export interface IsolationRecord {
+  readonly gate: string;
+  /** Gate runs spent (the baseline included). */
+  readonly trials: number;
+  readonly maxTrials: number;
+  /** The bound stopped the search: files it could not clear are held back unresolved (see `skipped`). */
+  readonly boundHit: boolean;
+}
+
 export interface PhaseAppliedEvent {
   readonly type: 'phase-applied';
   readonly at: string;
@@ -53,6 +81,10 @@ export interface PhaseAppliedEvent {
   readonly skipped: readonly FileNote[];
   readonly counts: PhaseCounts;
   readonly gates: readonly GateRecord[];
+  /** Files held back because their fixes make a gate fail (absent when none were found in this run). */
+  readonly culprits?: readonly CulpritRecord[];
+  /** Set when a failing gate was isolated in this run. */
+  readonly isolation?: IsolationRecord;
 }
 
 /** Where a phase stopped; `hand-edit`: someone changed a file ssot had written while the phase ran. */
@@ -187,6 +219,8 @@ export interface PhaseState {
   readonly lastRollback: PhaseRolledBackEvent | undefined;
   /** Applications whose commit HEAD cannot reach (made on another branch or a detached HEAD): not in force here (see phaseStatesAtHead). */
   readonly elsewhere?: readonly PhaseApplication[];
+  /** Files held back as culprits and not applied since (cleared by a rollback of the phase), in the order found. */
+  readonly culprits: readonly CulpritRecord[];
 }
 
 /** Phase states in config order (plus any phase the log knows that the config no longer has). */
@@ -197,12 +231,13 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
     rolledBackFiles: string[];
     lastFailure: PhaseFailedEvent | undefined;
     lastRollback: PhaseRolledBackEvent | undefined;
+    culprits: Map<string, CulpritRecord>;
   }
   const byId = new Map<string, Mutable>();
   const get = (id: string): Mutable => {
     let entry = byId.get(id);
     if (!entry) {
-      entry = { status: 'pending', applications: [], rolledBackFiles: [], lastFailure: undefined, lastRollback: undefined };
+      entry = { status: 'pending', applications: [], rolledBackFiles: [], lastFailure: undefined, lastRollback: undefined, culprits: new Map() };
       byId.set(id, entry);
     }
     return entry;
@@ -220,6 +255,8 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
         entry.applications.push({ commitBefore: event.commitBefore, commitAfter: event.commitAfter, files: event.files, event });
         entry.rolledBackFiles = entry.rolledBackFiles.filter((f) => !event.files.includes(f));
         entry.lastFailure = undefined;
+        for (const file of event.files) entry.culprits.delete(file);
+        for (const culprit of event.culprits ?? []) entry.culprits.set(culprit.file, culprit);
         break;
       }
       case 'phase-failed':
@@ -230,6 +267,7 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
         entry.status = 'rolled-back';
         entry.lastRollback = event;
         entry.lastFailure = undefined;
+        entry.culprits.clear();
         break;
       }
       case 'file-rolled-back': {
@@ -244,7 +282,7 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
   const order = [...config.phases.map((p) => p.id), ...[...byId.keys()].filter((id) => !config.phases.some((p) => p.id === id))];
   return order.map((id) => {
     const entry = byId.get(id)!;
-    return { id, ...entry };
+    return { id, ...entry, culprits: [...entry.culprits.values()] };
   });
 }
 

@@ -26,14 +26,19 @@ export interface TransactionInput {
   readonly files: readonly FileFix[];
   readonly signal?: AbortSignal;
   readonly onStep: (message: string) => void;
-  /** Runs the checks on the written tree; a failing one undoes everything. */
-  readonly check: () => Promise<{ readonly failed?: { readonly reason: string; readonly gate: GateResult } }>;
+  /**
+   * Runs the checks on the written tree; a failing one undoes everything.
+   * `commitOnly`: the check left only these files' fixes in the tree (culprit
+   * isolation put the others back) and only they are committed — none: no commit.
+   */
+  readonly check: (journal: Journal) => Promise<{ readonly failed?: { readonly reason: string; readonly gate: GateResult; readonly stage?: FailedStage }; readonly commitOnly?: readonly string[] }>;
   /** The commit message, given the journal id its trailer carries. */
   readonly message: (journalId: string) => string;
 }
 
 export type TransactionResult =
-  | { readonly status: 'committed'; readonly commit: string; readonly journal: Journal; readonly written: readonly string[] }
+  /** `commit` null: the check left no fix to commit. */
+  | { readonly status: 'committed'; readonly commit: string | null; readonly journal: Journal; readonly written: readonly string[] }
   | {
       readonly status: 'undone';
       readonly stage: FailedStage;
@@ -76,9 +81,16 @@ export async function writeCheckCommit(input: TransactionInput): Promise<Transac
     }
     written = files.map((f) => f.file);
     if (input.signal?.aborted) return await undo('interrupted', 'interrupted after writing; every file was restored');
-    const checked = await input.check();
+    const checked = await input.check(journal);
     if (input.signal?.aborted) return await undo('interrupted', 'interrupted while the after gates ran; every file was restored');
-    if (checked.failed) return await undo('after-gates', checked.failed.reason, checked.failed.gate);
+    if (checked.failed) return await undo(checked.failed.stage ?? 'after-gates', checked.failed.reason, checked.failed.gate);
+    if (checked.commitOnly) {
+      written = checked.commitOnly;
+      if (!written.length) {
+        settled = true;
+        return { status: 'committed', commit: null, journal, written };
+      }
+    }
     // a file someone changed while the gates ran is never committed as ssot's
     const editedBefore = changedSinceWritten(root, files);
     if (editedBefore.length) return await undo('hand-edit', handEditReason(editedBefore));

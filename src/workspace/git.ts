@@ -339,3 +339,23 @@ export async function applyReverse(cwd: string, patch: Buffer): Promise<{ ok: bo
   const result = await gitRun(top, ['apply', '-R', '--3way', '--whitespace=nowarn', '-'], { input: patch });
   return { ok: result.code === 0, output: result.stderr };
 }
+
+/**
+ * Files under `cwd` changed since the merge base of `ref` and HEAD — what a
+ * branch changed, committed or not: staged, unstaged and untracked files
+ * too, deleted ones included. Posix paths relative to `cwd`, sorted.
+ */
+export async function changedSince(cwd: string, ref: string): Promise<string[]> {
+  const base = await gitRun(cwd, ['merge-base', ref, 'HEAD']);
+  if (base.code !== 0) {
+    throw new UserError(`--since ${ref}: git knows no such commit, or it shares no history with HEAD`, {
+      hint: 'name a branch, tag or commit (`--since main`, `--since HEAD~3`)',
+    });
+  }
+  const from = base.stdout.toString('utf8').trim();
+  const diff = await gitRun(cwd, ['diff', '--name-only', '-z', '--relative', '--no-renames', from, '--', '.', ':(exclude).ssot']);
+  if (diff.code !== 0) throw new GitCommandError(['diff', from], diff.code, diff.stderr);
+  const untracked = await gitRun(cwd, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.', ':(exclude).ssot']);
+  if (untracked.code !== 0) throw new GitCommandError(['ls-files', '--others'], untracked.code, untracked.stderr);
+  return [...new Set([...nulList(diff.stdout), ...nulList(untracked.stdout)])].sort();
+}

@@ -36,6 +36,8 @@ export interface FixCliOptions {
   python?: string;
   allowDirty?: boolean;
   format: 'text' | 'json';
+  isolate?: boolean;
+  retryCulprits?: boolean;
 }
 
 /** Exit code of a phase run: 0 done, 1 failed, 130 interrupted (as a shell reports SIGINT). */
@@ -126,7 +128,17 @@ async function fixLocked(root: string, config: Config, options: FixCliOptions, g
     printer(event);
   };
   const headerOf = (phase: Phase) => `phase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`;
-  const common = { root, config, rule: options.rule, unsafe: options.unsafe, compileCheck, allowDirty: options.allowDirty, onProgress: progress };
+  const common = {
+    root,
+    config,
+    rule: options.rule,
+    unsafe: options.unsafe,
+    compileCheck,
+    allowDirty: options.allowDirty,
+    isolate: options.isolate,
+    retryCulprits: options.retryCulprits,
+    onProgress: progress,
+  };
   if (options.phase !== undefined) {
     const phase = findPhase(config, options.phase);
     header = headerOf(phase);
@@ -171,6 +183,8 @@ export function registerFixCommand(program: Command): void {
     .option('--python <path>', `interpreter for compile validation (default: ${adapterFor(DEFAULT_LANGUAGE).defaultInterpreter ?? 'none'})`)
     .option('--allow-dirty', 'with --phase/--all: run despite uncommitted tracked changes (files that have them are left out)')
     .addOption(new Option('-f, --format <format>', 'output format (json: the data of the run)').choices(['text', 'json']).default('text'))
+    .option('--isolate', 'with --phase/--all: when an after gate fails, find the files whose fixes break it and commit the phase without them (as `onFailure: isolate`)')
+    .option('--retry-culprits', 'with --phase/--all: try the files earlier runs held back as culprits again')
     .action(async (pathArg: string, options: FixCliOptions) => {
       process.exitCode = await runFixCommand(pathArg, options);
     });

@@ -5,7 +5,9 @@
  * be started.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import type { CompileCheckResult } from '../adapter.js';
 
 const CHECKER = `
@@ -90,4 +92,32 @@ export function probePython(python: string): Promise<string | null> {
       }
     });
   });
+}
+
+/**
+ * Removes the bytecode CPython (and pytest's assertion rewriter) cached for
+ * `files` in `__pycache__/<stem>.*.pyc`: it is validated by the source's
+ * mtime in whole seconds and its size, so a file switched to other bytes of
+ * the same size within a second would run the old code.
+ */
+export function forgetBytecode(root: string, files: readonly string[]): void {
+  for (const rel of files) {
+    if (!rel.endsWith('.py')) continue;
+    const dir = path.join(root, path.dirname(rel), '__pycache__');
+    const prefix = `${path.basename(rel, '.py')}.`;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue; // no cache
+    }
+    for (const entry of entries) {
+      if (!entry.startsWith(prefix) || !entry.endsWith('.pyc')) continue;
+      try {
+        unlinkSync(path.join(dir, entry));
+      } catch {
+        // gone already, or not ours to remove: the next import recompiles or re-validates it
+      }
+    }
+  }
 }

@@ -13,7 +13,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG_FILE_NAMES } from '../config/load.js';
 import { UserError } from '../model/errors.js';
-import { changedSince, gitTopLevel, mergeBase, resolveCommit } from '../workspace/git.js';
+import { changedSinceCommit, gitTopLevel, mergeBase, resolveCommit } from '../workspace/git.js';
 import { resolveRoot } from './io.js';
 
 export interface Targets {
@@ -84,7 +84,7 @@ async function changedTargets(root: string, since: string, explicitConfig: strin
   const ref = await resolveCommit(root, since);
   if (!ref) throw new UserError(`--since ${since}: not a commit in this repository`, { hint: 'in CI, fetch it first (e.g. `git fetch origin main` and `--since origin/main`)' });
   const base = (await mergeBase(root, ref, 'HEAD')) ?? ref;
-  const changed = await changedSince(root, base);
+  const changed = await changedSinceCommit(root, base);
   const configs = explicitConfig ? [toRootRelative(root, path.resolve(explicitConfig))] : CONFIG_FILE_NAMES;
   const config = changed.find((f) => configs.includes(f));
   // a changed config can change any file's findings

@@ -55,6 +55,34 @@ export interface PhaseCounts {
   readonly left: number;
 }
 
+/**
+ * A file a phase held back because its fixes make a gate fail (found by
+ * culprit isolation): later runs of the phase skip it until
+ * `--retry-culprits`.
+ */
+export interface CulpritRecord {
+  readonly file: string;
+  readonly gate: string;
+  /** Ids of the tests the gate's output named as failing with this file's fixes (empty when it named none). */
+  readonly tests: readonly string[];
+  /** The last lines of the gate's output in the trial that showed it. */
+  readonly tail: readonly string[];
+  /** Files whose fixes fail only together with this one's (empty for a culprit on its own). */
+  readonly with: readonly string[];
+  /** ISO time it was found. */
+  readonly at: string;
+}
+
+/** How culprit isolation went in a phase run. */
+export interface IsolationRecord {
+  readonly gate: string;
+  /** Gate runs spent (the baseline included). */
+  readonly trials: number;
+  readonly maxTrials: number;
+  /** The bound stopped the search: files it could not clear are held back unresolved (see `skipped`). */
+  readonly boundHit: boolean;
+}
+
 export interface PhaseAppliedEvent {
   readonly type: 'phase-applied';
   readonly at: string;
@@ -68,6 +96,10 @@ export interface PhaseAppliedEvent {
   readonly skipped: readonly FileNote[];
   readonly counts: PhaseCounts;
   readonly gates: readonly GateRecord[];
+  /** Files held back because their fixes make a gate fail (absent when none were found in this run). */
+  readonly culprits?: readonly CulpritRecord[];
+  /** Set when a failing gate was isolated in this run. */
+  readonly isolation?: IsolationRecord;
   /** Set when the run applied part of the phase (`--files`, `--limit`): the rest stays pending. */
   readonly part?: PhasePart;
   /** Pinned files this run was allowed to fix again (`--unpin`). */
@@ -84,7 +116,8 @@ export interface PhasePart {
   readonly limit?: number;
 }
 
-export type FailedStage = 'before-gates' | 'fix' | 'after-gates' | 'commit' | 'interrupted';
+/** Where a phase stopped; `hand-edit`: someone changed a file ssot had written while the phase ran. */
+export type FailedStage = 'before-gates' | 'fix' | 'after-gates' | 'hand-edit' | 'commit' | 'interrupted';
 
 export interface PhaseFailedEvent {
   readonly type: 'phase-failed';
@@ -163,6 +196,12 @@ export interface SsotState {
   readonly events: StateEvent[];
   /** Where the events came from (absent for a log built in memory). */
   readonly history?: HistoryInfo;
+  /**
+   * Phase applications recorded in the notes on commits HEAD does not reach
+   * (made on another branch, or on a detached HEAD since left): not in force
+   * here, only said (`pending (done in …, which HEAD does not contain)`).
+   */
+  readonly elsewhere?: readonly PhaseAppliedEvent[];
 }
 
 /** What the history was derived from, so `status` can say what a clone lacks. */
@@ -262,10 +301,15 @@ export async function readState(root: string): Promise<SsotState> {
     position = new Map(logged.map((c, i) => [c.commit, logged.length - i]));
   }
   const noted = [...notes].filter(([commit]) => position.has(commit));
-  const blobs = await readBlobs(
-    root,
-    noted.map(([, blob]) => blob),
-  );
+  const away = [...notes].filter(([commit]) => !position.has(commit));
+  const blobs = await readBlobs(root, [...noted, ...away].map(([, blob]) => blob));
+  const elsewhere: PhaseAppliedEvent[] = [];
+  for (const [commit, blob] of away) {
+    for (const event of parseNote(blobs.get(blob)?.toString('utf8') ?? '').events) {
+      if (event.type === 'phase-applied' && event.commitAfter === commit) elsewhere.push(event);
+    }
+  }
+  elsewhere.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   let unreadable = 0;
   const noteEvents = new Map<string, StateEvent[]>();
   for (const [commit, blob] of noted) {
@@ -329,6 +373,7 @@ export async function readState(root: string): Promise<SsotState> {
     version: STATE_VERSION,
     events,
     history: { notesRef: NOTES_REF, head, commits: roles.size, withoutRecord, unreadable },
+    ...(elsewhere.length ? { elsewhere } : {}),
   };
 }
 
@@ -503,6 +548,10 @@ export interface PhaseState {
   /** The last failed attempt, when it came after the last success. */
   readonly lastFailure: PhaseFailedEvent | undefined;
   readonly lastRollback: PhaseRolledBackEvent | undefined;
+  /** Applications whose commit HEAD cannot reach (made on another branch or a detached HEAD): not in force here (see phaseStatesAtHead). */
+  readonly elsewhere?: readonly PhaseApplication[];
+  /** Files held back as culprits and not applied since (cleared by a rollback of the phase), in the order found. */
+  readonly culprits: readonly CulpritRecord[];
 }
 
 /** True for a phase with applications in force (done, or partly done). */
@@ -519,12 +568,13 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
     pinned: string[];
     lastFailure: PhaseFailedEvent | undefined;
     lastRollback: PhaseRolledBackEvent | undefined;
+    culprits: Map<string, CulpritRecord>;
   }
   const byId = new Map<string, Mutable>();
   const get = (id: string): Mutable => {
     let entry = byId.get(id);
     if (!entry) {
-      entry = { status: 'pending', applications: [], rolledBackFiles: [], pinned: [], lastFailure: undefined, lastRollback: undefined };
+      entry = { status: 'pending', applications: [], rolledBackFiles: [], pinned: [], lastFailure: undefined, lastRollback: undefined, culprits: new Map() };
       byId.set(id, entry);
     }
     return entry;
@@ -545,6 +595,8 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
         const unpinned = new Set([...event.files, ...(event.unpinned ?? [])]);
         entry.pinned = entry.pinned.filter((f) => !unpinned.has(f));
         entry.lastFailure = undefined;
+        for (const file of event.files) entry.culprits.delete(file);
+        for (const culprit of event.culprits ?? []) entry.culprits.set(culprit.file, culprit);
         break;
       }
       case 'phase-failed':
@@ -555,6 +607,7 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
         entry.status = 'rolled-back';
         entry.lastRollback = event;
         entry.lastFailure = undefined;
+        entry.culprits.clear();
         break;
       }
       case 'file-rolled-back': {
@@ -568,9 +621,15 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
     }
   }
   const order = [...config.phases.map((p) => p.id), ...[...byId.keys()].filter((id) => !config.phases.some((p) => p.id === id))];
+  const elsewhere = new Map<string, PhaseApplication[]>();
+  for (const event of state.elsewhere ?? []) {
+    const away = { commitBefore: event.commitBefore, commitAfter: event.commitAfter, files: event.files, event, order: -1 };
+    elsewhere.set(event.phase, [...(elsewhere.get(event.phase) ?? []), away]);
+  }
   return order.map((id) => {
     const entry = byId.get(id)!;
-    return { id, ...entry };
+    const away = elsewhere.get(id);
+    return { id, ...entry, culprits: [...entry.culprits.values()], ...(away ? { elsewhere: away } : {}) };
   });
 }
 
@@ -595,4 +654,13 @@ export function lastGateEvent(state: SsotState): Extract<StateEvent, { gates: re
     if ('gates' in event && event.gates.length) return event;
   }
   return undefined;
+}
+
+/**
+ * Phase states as seen from HEAD. The history is HEAD's own (its commits and
+ * their notes), so an application made on another branch, or on a detached
+ * HEAD since left, is not in force here; it is listed in `elsewhere`.
+ */
+export async function phaseStatesAtHead(root: string, config: Pick<Config, 'phases'>, state?: SsotState): Promise<PhaseState[]> {
+  return phaseStates(config, state ?? (await readState(root)));
 }

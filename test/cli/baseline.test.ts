@@ -125,7 +125,8 @@ describe('ssot baseline / check --baseline', () => {
     assert.equal(runCli(['baseline', dir]).status, 0);
     const baseline = path.join(dir, 'ssot-baseline.json');
     write(dir, 'svc/service.py', SERVICE.replace('    def stop(', '    def restart(self):\n        return RedisManager(url="redis://other")\n\n    def stop('));
-    const failed = runCli(['check', dir, '--baseline', baseline]);
+    // concise: one `path:line:col  rule  message` line per finding (the default text groups them by file)
+    const failed = runCli(['check', dir, '--baseline', baseline, '--format', 'concise']);
     assert.equal(failed.status, 1, failed.stdout + failed.stderr);
     const lines = failed.stdout.split('\n').filter((l) => /^svc\//.test(l));
     assert.equal(lines.length, 1, failed.stdout);

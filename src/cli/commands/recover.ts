@@ -13,7 +13,7 @@ import { requireNoJournal } from '../../phases/journal.js';
 import { recoverInterrupted } from '../../phases/recover.js';
 import { renderRecover } from '../../report/phases.js';
 import { migrateHistory } from '../history.js';
-import { colorsFor, resolveRoot } from '../io.js';
+import { colorsFor, locked, resolveRoot } from '../io.js';
 import { findConfigRoot, isDirectory } from '../targets.js';
 
 /** Commands whose first argument is the ssot root and that must not run over a half-done phase. */
@@ -36,8 +36,15 @@ export function registerRecoverCommand(program: Command): void {
     .option('--force', 'recover even though the process that started it seems to be running')
     .action(async (pathArg: string, options: { force?: boolean }) => {
       const root = resolveRoot(pathArg);
-      await migrateHistory(root);
-      const result = await recoverInterrupted(root, { force: options.force });
+      const result = await locked(
+        root,
+        'ssot recover',
+        async () => {
+          await migrateHistory(root);
+          return recoverInterrupted(root, { force: options.force });
+        },
+        { force: options.force },
+      );
       process.stdout.write(renderRecover(result, colorsFor(process.stdout)));
       process.exitCode = 0;
     });

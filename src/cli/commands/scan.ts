@@ -19,12 +19,12 @@ import { renderGithub, staleMessage } from '../../report/github.js';
 import { renderJson } from '../../report/json.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { renderSarif } from '../../report/sarif.js';
-import { renderText } from '../../report/text.js';
+import { renderConcise, renderStatistics, renderText, statistics } from '../../report/text.js';
 import { NO_COLORS, type Colors } from '../../text/colors.js';
-import { colorsFor, emit, progressBar } from '../io.js';
+import { colorsFor, emit, progressBar, terminalWidth } from '../io.js';
 import { isDirectory, resolveTargets, type Targets } from '../targets.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'github'] as const;
+export const FORMATS = ['text', 'concise', 'json', 'sarif', 'markdown', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface ScanCliOptions {
@@ -36,6 +36,8 @@ export interface ScanCliOptions {
   output?: string;
   /** False with --no-cache. */
   cache?: boolean;
+  /** Counts by rule, kind and reason instead of the findings (text and json). */
+  statistics?: boolean;
   since?: string;
   root?: string;
   baseline?: string;
@@ -93,12 +95,22 @@ export interface RenderExtras {
   readonly baseline?: CheckBaseline;
   /** For `--format github`: whether findings fail the run. */
   readonly level: 'error' | 'warning';
+  /** Counts by rule, kind and reason instead of the findings (text and json). */
+  readonly statistics?: boolean;
 }
 
-/** The report in `format`; with a baseline, text and Markdown show only the new findings. */
+/** The report in `format`; with a baseline, text, concise, Markdown and statistics show only the new findings. */
 export function renderScan(result: ScanResult, format: Format, toFile: boolean, extras: RenderExtras = { level: 'warning' }): string {
   const { baseline } = extras;
   const shown = baseline ? newOnly(result, baseline) : result;
+  // on a terminal the problems go to stderr (reportProblems) and lines wrap to its width; a report file keeps them, unwrapped
+  const colors = toFile ? NO_COLORS : colorsFor(process.stdout);
+  const layout = toFile ? {} : { problems: false, width: terminalWidth(process.stdout) };
+  if (extras.statistics) {
+    if (format === 'json') return `${JSON.stringify(statistics(shown.findings), null, 2)}\n`;
+    if (format !== 'text' && format !== 'concise') throw new UserError(`--statistics prints text or json, not ${format}`);
+    return renderStatistics(shown, colors, layout);
+  }
   switch (format) {
     case 'json':
       return renderJson(result, baseline);
@@ -108,10 +120,12 @@ export function renderScan(result: ScanResult, format: Format, toFile: boolean, 
       return renderMarkdown(shown);
     case 'github':
       return renderGithub(result, { level: extras.level, pathPrefix: workspacePrefix(result.root), ...(baseline ? { baseline } : {}) });
+    case 'concise': {
+      const text = renderConcise(shown, colors, layout);
+      return baseline ? text + baselineLines(baseline, colors) : text;
+    }
     default: {
-      // on a terminal the problems go to stderr (reportProblems); a report file keeps them
-      const colors = toFile ? NO_COLORS : colorsFor(process.stdout);
-      const text = toFile ? renderText(shown, NO_COLORS) : renderText(shown, colors, { problems: false });
+      const text = renderText(shown, colors, layout);
       return baseline ? text + baselineLines(baseline, colors) : text;
     }
   }
@@ -152,6 +166,16 @@ export function reportProblems(result: ScanResult): void {
   for (const e of result.errors) process.stderr.write(`${colors.red('error')}: ${e.file}: ${e.message}\n`);
 }
 
+/**
+ * 2 when a file could not be scanned (read, decoded, analysed): a green
+ * gate must not hide files nobody looked at; else, for `check`, 1 when
+ * findings remain; else 0.
+ */
+export function exitCodeOfScan(result: Pick<ScanResult, 'errors' | 'findings'>, gate: boolean): number {
+  if (result.errors.length) return 2;
+  return gate && result.findings.length ? 1 : 0;
+}
+
 function addTargetOptions(command: Command): Command {
   return command
     .argument('[paths...]', 'the root of the tree (default .), or files to check (the config is found above them)')
@@ -167,7 +191,8 @@ export function addScanOptions(command: Command): Command {
     .option('--phase <id>', 'only files of this phase')
     .option('--service <name>', 'only files of this service')
     .option('--rule <id>', 'only this rule')
-    .option('-o, --output <file>', 'write the report to a file instead of stdout');
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--statistics', 'print counts by rule, kind and reason instead of the findings (text or json)');
 }
 
 /** The check's view of a baseline: which findings it accepts, and its stale entries among what the run looked at. */
@@ -188,9 +213,9 @@ export function registerScanCommands(program: Command): void {
     async (args: string[], options: ScanCliOptions) => {
       const run = await runScan(args, options);
       if (run.targets.note) process.stderr.write(`ssot: ${run.targets.note}\n`);
-      emit(renderScan(run.result, options.format, Boolean(options.output)), options.output);
+      emit(renderScan(run.result, options.format, Boolean(options.output), { level: 'warning', statistics: options.statistics }), options.output);
       reportProblems(run.result);
-      process.exitCode = 0;
+      process.exitCode = exitCodeOfScan(run.result, false);
     },
   );
   addScanOptions(program.command('check').description('CI gate: exit 1 when any finding remains (with --baseline: any new one), 0 when none, 2 on usage or config errors'))
@@ -203,10 +228,11 @@ export function registerScanCommands(program: Command): void {
       const run = await runScan(args, options);
       if (run.targets.note) process.stderr.write(`ssot: ${run.targets.note}\n`);
       const baseline = accepted ? checkBaseline(run, accepted, options.baseline!, options) : undefined;
-      emit(renderScan(run.result, options.format, Boolean(options.output), { level: 'error', ...(baseline ? { baseline } : {}) }), options.output);
+      emit(renderScan(run.result, options.format, Boolean(options.output), { level: 'error', statistics: options.statistics, ...(baseline ? { baseline } : {}) }), options.output);
       reportProblems(run.result);
+      // a file that could not be scanned is 2 whatever the baseline says: a green gate must not hide it
       const failing = baseline ? baseline.states.some((s) => s === 'new') || (baseline.strict && baseline.absent.length > 0) : run.result.findings.length > 0;
-      process.exitCode = failing ? 1 : 0;
+      process.exitCode = run.result.errors.length ? 2 : failing ? 1 : 0;
     });
   addTargetOptions(program.command('baseline').description("record today's findings as accepted (`ssot check --baseline` then fails only on new ones); --prune removes stale entries"))
     .option('-o, --output <file>', `the baseline file (default: ROOT/${BASELINE_FILE})`)
@@ -230,7 +256,7 @@ export function registerScanCommands(program: Command): void {
         process.stdout.write(`${shown}: ${plural(baseline.entries.length, 'entry', 'entries')} in ${plural(files, 'file')}\n`);
       }
       reportProblems(run.result);
-      process.exitCode = 0;
+      process.exitCode = exitCodeOfScan(run.result, false);
     });
   program
     .command('merge-baseline')

@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/compile.js';
 import { migrateHistory } from '../history.js';
 import { renderVerifyText } from '../../report/phases.js';
 import { verify } from '../../phases/verify.js';
-import { colorsFor, resolveRoot, withRootAndConfig, withTextJsonFormat } from '../io.js';
+import { colorsFor, locked, resolveRoot, withRootAndConfig, withTextJsonFormat } from '../io.js';
 import { UNDOING, withInterrupt } from '../interrupt.js';
 import { phaseProgressPrinter } from '../phaseProgress.js';
 
@@ -13,8 +13,10 @@ export function registerVerifyCommand(program: Command): void {
     .action(async (pathArg: string, options: { config?: string; format: 'text' | 'json' }) => {
       const root = resolveRoot(pathArg);
       const config = await loadConfig(root, options.config);
-      await migrateHistory(root);
-      const result = await withInterrupt((signal) => verify({ root, config, signal, onProgress: phaseProgressPrinter() }), UNDOING);
+      const result = await locked(root, 'ssot verify', async () => {
+        await migrateHistory(root);
+        return withInterrupt((signal) => verify({ root, config, signal, onProgress: phaseProgressPrinter() }), UNDOING);
+      });
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderVerifyText(result, colorsFor(process.stdout)));
       process.exitCode = result.ok ? 0 : 1;
     });

@@ -9,14 +9,17 @@ import { LiteTree } from '../../parsing/liteTree.js';
 import { getParser, type SyntaxNode } from '../../parsing/treeSitter.js';
 import type { FileAnalysis, FileAnalysisInput, LanguageAdapter } from '../adapter.js';
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
-import { checkPythonCompiles, DEFAULT_INTERPRETER } from './compile.js';
+import { checkPythonCompiles, DEFAULT_INTERPRETER, forgetBytecode, probePython } from './compile.js';
+import { pythonSourceEncoding } from './encoding.js';
 import { resolvePythonExport } from './exports.js';
 import { describePythonSymbols } from './symbols.js';
 import { planPythonFixes } from './fix.js';
 import { PYTHON_GRAMMAR } from './grammar.js';
 import { mayHaveFindings, planPrefilter, type PrefilterPlan } from './importPrefilter.js';
 import { parsePythonImportSpec } from './importSpec.js';
+import { lexModuleImports, parseModuleImports } from './moduleImports.js';
 import { moduleContextOf } from './moduleNames.js';
+import { failedPytestTest } from './pytest.js';
 import { PYTHON_STARTER_CONFIG } from './starter.js';
 import { takeValidatedTree, validatePlan } from './validate.js';
 
@@ -37,6 +40,7 @@ export const pythonAdapter: LanguageAdapter = {
   starterConfig: PYTHON_STARTER_CONFIG,
   defaultInterpreter: DEFAULT_INTERPRETER,
   parseImportSpec: parsePythonImportSpec,
+  sourceEncoding: pythonSourceEncoding,
 
   needles(bans) {
     // Any import that reaches module a.b.M names its last segment `M`
@@ -98,6 +102,19 @@ export const pythonAdapter: LanguageAdapter = {
   },
 
   checkCompiles: checkPythonCompiles,
+  probeInterpreter: probePython,
+  forgetCompiled: forgetBytecode,
+  imports: {
+    defaultTestFiles: ['**/test_*.py', '**/*_test.py'],
+    testSupportFiles: ['conftest.py'],
+    async moduleImports({ rel, bytes, sourceRoots }) {
+      const lexed = lexModuleImports(bytes, rel, sourceRoots);
+      if (lexed) return { edges: lexed, parsed: false };
+      return { edges: await parseModuleImports(bytes.toString('utf8'), rel, sourceRoots), parsed: true };
+    },
+    failedTestOf: failedPytestTest,
+    testFileOf: (id) => id.split('::', 1)[0]!,
+  },
   resolveExport: (root, sourceRoots, module, name) => resolvePythonExport(root, sourceRoots, module, name),
   describeSymbols: describePythonSymbols,
   moduleNameOf: (rel, sourceRoots) => moduleContextOf(rel, sourceRoots).module,

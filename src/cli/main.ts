@@ -16,6 +16,7 @@ import { registerRollbackCommand } from './commands/rollback.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerRecoverCommand } from './commands/recover.js';
+import { registerShimCommand } from './commands/shim.js';
 
 export function buildProgram(): Command {
   const program = new Command('ssot')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerVerifyCommand(program);
   registerStatusCommand(program);
   registerRecoverCommand(program);
+  registerShimCommand(program);
   return program;
 }
 

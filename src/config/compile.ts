@@ -47,6 +47,8 @@ export interface Rule {
   readonly types: ConfigTarget | undefined;
   readonly allowIn: readonly string[];
   readonly message: string | undefined;
+  /** `ssot shim`: warn on import; the environment variable that switches back to the old implementation. */
+  readonly shim: { readonly warning: boolean; readonly legacyFlag: string | undefined };
 }
 
 export interface Phase {
@@ -140,6 +142,7 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
       types,
       allowIn: rule.allowIn.map(normaliseGlob),
       message: rule.message,
+      shim: { warning: rule.shim.warning, legacyFlag: rule.shim.legacyFlag },
     });
   }
   checkOverlaps(rules, (ruleIndex, banIndex, message) => {

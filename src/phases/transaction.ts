@@ -6,11 +6,12 @@
  * before — the crash path is the tested path. A bug that surfaces mid-way
  * still puts the files back before it propagates.
  */
+import { unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { FileFix } from '../model/outcome.js';
 import { oneLine, plural } from '../text/plural.js';
 import { fileMode } from '../workspace/files.js';
-import { commitFiles } from '../workspace/git.js';
+import { commitFiles, intentToAdd } from '../workspace/git.js';
 import { writeFileFixes } from '../engine/write.js';
 import type { GateResult } from './gates.js';
 import { clearJournal, writeJournal, type Journal } from './journal.js';
@@ -24,6 +25,10 @@ export interface TransactionInput {
   readonly phase: string;
   readonly head: string;
   readonly files: readonly FileFix[];
+  /** Of `files`, those that do not exist yet (a rollback point without a backup: recovery deletes them). */
+  readonly created?: ReadonlySet<string>;
+  /** Files the phase deletes, with their bytes (`ssot prune`). */
+  readonly removed?: readonly { readonly file: string; readonly original: Buffer }[];
   readonly signal?: AbortSignal;
   readonly onStep: (message: string) => void;
   /** Runs the checks on the written tree; a failing one undoes everything. */
@@ -46,12 +51,16 @@ export type TransactionResult =
 
 export async function writeCheckCommit(input: TransactionInput): Promise<TransactionResult> {
   const { root, files } = input;
+  const removed = input.removed ?? [];
   const journal: Journal = writeJournal(root, {
     op: 'fix-phase',
     command: input.command,
     phase: input.phase,
     head: input.head,
-    files: files.map((f) => ({ file: f.file, original: f.original, planned: f.updated, mode: fileMode(path.join(root, f.file)) })),
+    files: [
+      ...files.map((f) => ({ file: f.file, original: input.created?.has(f.file) ? null : f.original, planned: f.updated, mode: input.created?.has(f.file) ? null : fileMode(path.join(root, f.file)) })),
+      ...removed.map((f) => ({ file: f.file, original: f.original, planned: null, mode: fileMode(path.join(root, f.file)) })),
+    ],
   });
   let settled = false;
   let written: readonly string[] = [];
@@ -65,10 +74,12 @@ export async function writeCheckCommit(input: TransactionInput): Promise<Transac
     try {
       input.onStep(`writing ${plural(files.length, 'file')}`);
       writeFileFixes(root, files);
+      for (const f of removed) unlinkSync(path.join(root, f.file));
+      await intentToAdd(root, files.filter((f) => input.created?.has(f.file)).map((f) => f.file));
     } catch (error) {
       return await undo('fix', `writing the fixed files failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    written = files.map((f) => f.file);
+    written = [...files.map((f) => f.file), ...removed.map((f) => f.file)];
     if (input.signal?.aborted) return await undo('interrupted', 'interrupted after writing; every file was restored');
     const checked = await input.check();
     if (input.signal?.aborted) return await undo('interrupted', 'interrupted while the after gates ran; every file was restored');

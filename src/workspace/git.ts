@@ -160,6 +160,11 @@ export async function commitFiles(
   return { ok: true, commit: (await headCommit(cwd))! };
 }
 
+/** Makes new files known to the index (`git add --intent-to-add`) so `commitFiles` can commit them. */
+export async function intentToAdd(cwd: string, files: readonly string[]): Promise<void> {
+  if (files.length) await gitOk(cwd, ['add', '--intent-to-add', '--', ...files.map(literalPathspec)]);
+}
+
 /** Commits what is staged (used after `git revert --no-commit`). */
 export async function commitIndex(cwd: string, message: string): Promise<{ ok: true; commit: string } | { ok: false; output: string }> {
   const result = await gitRun(cwd, ['commit', '-q', '--no-edit', '-F', '-'], { input: message });

@@ -10,7 +10,8 @@ import { getParser, type SyntaxNode } from '../../parsing/treeSitter.js';
 import type { FileAnalysis, FileAnalysisInput, LanguageAdapter } from '../adapter.js';
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
 import { checkPythonCompiles, DEFAULT_INTERPRETER } from './compile.js';
-import { resolvePythonExport } from './exports.js';
+import { moduleFile, resolvePythonExport } from './exports.js';
+import { buildPythonShim, checkPythonDelegation, legacyModuleOf } from './shim.js';
 import { describePythonSymbols } from './symbols.js';
 import { planPythonFixes } from './fix.js';
 import { PYTHON_GRAMMAR } from './grammar.js';
@@ -99,6 +100,10 @@ export const pythonAdapter: LanguageAdapter = {
 
   checkCompiles: checkPythonCompiles,
   resolveExport: (root, sourceRoots, module, name) => resolvePythonExport(root, sourceRoots, module, name),
+  moduleFile,
+  legacyModuleOf,
+  buildShim: buildPythonShim,
+  checkDelegation: checkPythonDelegation,
   describeSymbols: describePythonSymbols,
   moduleNameOf: (rel, sourceRoots) => moduleContextOf(rel, sourceRoots).module,
 };

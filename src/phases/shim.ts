@@ -165,10 +165,11 @@ function checksOf(modules: readonly DeprecatedModule[]): DelegationCheck[] {
 }
 
 async function delegation(root: string, config: Config, modules: readonly DeprecatedModule[], interpreter: string | undefined): Promise<NameDelegation[]> {
-  const { checkDelegation } = requireShimSupport(adapterFor(config.language));
+  const adapter = adapterFor(config.language);
+  const { checkDelegation } = requireShimSupport(adapter);
   const flags = config.rules.flatMap((r) => (r.shim.legacyFlag ? [r.shim.legacyFlag] : []));
   const results = await checkDelegation(root, config.sourceRoots, checksOf(modules), { interpreter, unset: flags });
-  if (results === null) throw new UserError(`${interpreter ?? 'python3'} not found: the delegation check imports the modules`, { hint: 'pass --python PATH' });
+  if (results === null) throw new UserError(`${interpreter ?? adapter.defaultInterpreter ?? 'the interpreter'} not found: the delegation check imports the modules`, { hint: 'pass --python PATH' });
   let i = 0;
   return modules.flatMap((m) =>
     m.names.map((n) => {

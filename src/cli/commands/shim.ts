@@ -1,6 +1,7 @@
 /** `ssot shim [PATH] [--check] [--rule ID] [--module M…]`: compatibility modules bound to the canonical objects, as a phase. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/compile.js';
+import { adapterFor, DEFAULT_LANGUAGE } from '../../languages/registry.js';
 import { checkShims, runShim } from '../../phases/shim.js';
 import { renderShimCheck, renderShimOutcome } from '../../report/shim.js';
 import { colorsFor, resolveRoot, withRootAndConfig, withTextJsonFormat } from '../io.js';
@@ -27,7 +28,7 @@ export function registerShimCommand(program: Command): void {
     .option('--check', 'only verify (imports each deprecated module): exit 0 when every deprecated name is its canonical object, 1 otherwise')
     .option('--rule <id>', 'only this rule')
     .option('--module <dotted...>', 'also treat these modules as deprecated modules (default: the files in each rule\'s allowIn)')
-    .option('--python <path>', 'the interpreter that imports the modules (default python3)')
+    .option('--python <path>', `the interpreter that imports the modules (default: ${adapterFor(DEFAULT_LANGUAGE).defaultInterpreter ?? 'none'})`)
     .action(async (pathArg: string, options: ShimCliOptions) => {
       const root = resolveRoot(pathArg);
       const config = await loadConfig(root, options.config);

@@ -7,6 +7,7 @@
  *   npm run bench -- --runs 7     more timed runs per tool (default 5; quick: 1)
  *   npm run bench -- --only synthetic-1x   one corpus (writes bench/.corpora/RESULTS-partial.md)
  *   npm run bench -- --profile-all         CPU profile of every corpus (default: synthetic-1x)
+ *   npm run bench -- --only history        only the history benchmark (a month of daily commits on synthetic-1x; --quick: 0.1×)
  *
  * Exit status: 1 when ssot misses a finding ruff reports (or a tool fails),
  * 0 otherwise; the targets are reported in RESULTS.md, not enforced, because
@@ -24,9 +25,11 @@ import { discoverFiles } from '../src/workspace/discover.js';
 import { TOOL_VERSION } from '../src/model/version.js';
 import { adapterFor } from '../src/languages/registry.js';
 import { compareFindings, readRuff, readSsot, type Agreement } from './compare.js';
+import { measureManyUses, renderManyUses } from './manyUses.js';
 import { preparePylib, prepareSynthetic, type Corpus } from './corpora.js';
 import { measure, summarize, type Measurement, type Summary } from './measure.js';
 import { STAGES, stagesOfProfiles } from './profile.js';
+import { benchHistory, renderHistoryBench, type HistoryBench } from './history.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const repo = path.resolve(here, '../..');
@@ -85,7 +88,23 @@ interface CorpusResult {
   readonly ruffFiles: number;
   readonly funnel: Funnel;
   readonly profile: ReturnType<typeof stagesOfProfiles> | null;
+  readonly graph: GraphCost;
   readonly failures: string[];
+}
+
+/** The import graph of the whole tree, as `ssot affected FILE` builds it (process start-up included). */
+interface GraphCost {
+  /** Files in the graph, and how the last cold build got their imports. */
+  readonly files: number;
+  readonly lexed: number;
+  readonly parsed: number;
+  /** No cache: every file read. */
+  readonly cold: Measurement[];
+  /** With .ssot/cache/imports.json populated by one untimed run: only stat signatures checked. */
+  readonly cached: Measurement[];
+  /** Tests the changed file affects, of all test files (a sanity check that the graph is connected). */
+  readonly affected: number;
+  readonly totalTests: number;
 }
 
 function commandsFor(corpus: Corpus, needles: string[], outPrefix: string): Record<Tool, { cmd: string[]; out: string }> {
@@ -172,6 +191,9 @@ async function benchCorpus(corpus: Corpus, args: Args): Promise<CorpusResult> {
     log(`${corpus.name}: cached: ssot ${summarize(warm.ssot.map((m) => m.wall)).median.toFixed(2)} s, ruff ${summarize(warm.ruff.map((m) => m.wall)).median.toFixed(2)} s`);
   }
 
+  const graph = graphCost(corpus, args, outPrefix, env, failures);
+  log(`${corpus.name}: import graph of ${graph.files} files: cold ${summarize(graph.cold.map((m) => m.wall)).median.toFixed(2)} s, cached ${summarize(graph.cached.map((m) => m.wall)).median.toFixed(2)} s`);
+
   const funnel = await funnelOf(corpus);
   let profile: CorpusResult['profile'] = null;
   if (args.profile && (args.profileAll || corpus.name === 'synthetic-1x')) {
@@ -186,7 +208,41 @@ async function benchCorpus(corpus: Corpus, args: Args): Promise<CorpusResult> {
     });
     profile = stagesOfProfiles(profDir);
   }
-  return { corpus, needles, rgFiles, timings, warm, agreement, ruffFiles, funnel, profile, failures };
+  return { corpus, needles, rgFiles, timings, warm, agreement, ruffFiles, funnel, profile, graph, failures };
+}
+
+/** `ssot affected` on the canonical module's file, cold and cached. */
+function graphCost(corpus: Corpus, args: Args, outPrefix: string, env: NodeJS.ProcessEnv, failures: string[]): GraphCost {
+  const out = `${outPrefix}.affected.json`;
+  // any file will do for the cost (the whole graph is built either way); a widely imported one shows the selection works
+  const changed = canonicalFile(corpus);
+  const cold: Measurement[] = [];
+  const cached: Measurement[] = [];
+  const command = (cache: boolean) => [process.execPath, cli, 'affected', '--root', corpus.root, '--format', 'json', ...(cache ? [] : ['--no-cache']), changed];
+  rmSync(path.join(corpus.root, '.ssot'), { recursive: true, force: true });
+  measure(command(true), { cwd: corpus.root, stdoutFile: out, env }); // populates the cache, untimed
+  for (let run = 0; run < args.runs; run++) {
+    for (const [list, cache] of [[cold, false], [cached, true]] as const) {
+      const m = measure(command(cache), { cwd: corpus.root, stdoutFile: out, env });
+      if (m.code !== 0) failures.push(`ssot affected exited with ${m.code}: ${m.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      list.push(m);
+    }
+  }
+  rmSync(path.join(corpus.root, '.ssot'), { recursive: true, force: true });
+  measure(command(false), { cwd: corpus.root, stdoutFile: out, env });
+  const result = JSON.parse(readFileSync(out, 'utf8')) as { tests: string[]; totalTests: number; graph: { files: number; lexed: number; parsed: number } };
+  return { files: result.graph.files, lexed: result.graph.lexed, parsed: result.graph.parsed, cold, cached, affected: result.tests.length, totalTests: result.totalTests };
+}
+
+/** The canonical module's file: what a migration's every fix starts importing. */
+function canonicalFile(corpus: Corpus): string {
+  const config = readFileSync(path.join(corpus.root, 'ssot.config.yaml'), 'utf8');
+  const statement = /(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))/.exec(config.slice(config.indexOf('canonical')));
+  const module = statement?.[1] ?? statement?.[2] ?? '';
+  for (const rel of [`${module.replace(/\./g, '/')}.py`, `${module.replace(/\./g, '/')}/__init__.py`]) {
+    if (existsSync(path.join(corpus.root, rel))) return rel;
+  }
+  return execFileSync('rg', ['--files', '-g', '*.py', corpus.root], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).split('\n')[0]!.slice(corpus.root.length + 1);
 }
 
 interface Funnel {
@@ -261,7 +317,7 @@ function gitHead(): string {
   }
 }
 
-function renderResults(results: CorpusResult[], args: Args, versions: Record<string, string>, load: { start: number[]; end: number[] }, startedAt: Date, seconds: number): string {
+function renderResults(results: CorpusResult[], args: Args, versions: Record<string, string>, load: { start: number[]; end: number[] }, startedAt: Date, seconds: number, history: HistoryBench | null): string {
   const lines: string[] = [];
   const push = (...l: string[]) => lines.push(...l);
   push(
@@ -331,6 +387,21 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
     push('');
   }
 
+  push(
+    '## Import graph',
+    '',
+    'The module graph of the whole tree (every file, not only those a scan parses), as `ssot affected FILE --format json` builds it for a change to the canonical module: cold (`--no-cache`: every file read) and with `.ssot/cache/imports.json` (stat signatures checked only). Process start-up included; CPU is user+sys of the whole process tree (workers included).',
+    '',
+    '| corpus | files | lexed / parsed | cold wall s | cold CPU s | cached wall s | cached CPU s | affected tests |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const r of results) {
+    const g = r.graph;
+    push(
+      `| ${r.corpus.name} | ${g.files} | ${g.lexed} / ${g.parsed} | ${fmt(summarize(g.cold.map((m) => m.wall)))} | ${fmt(summarize(g.cold.map((m) => m.cpu)))} | ${fmt(summarize(g.cached.map((m) => m.wall)))} | ${fmt(summarize(g.cached.map((m) => m.cpu)))} | ${g.affected} of ${g.totalTests} |`,
+    );
+  }
+  push('');
   push('## Agreement with ruff', '', '| corpus | ruff TID251 findings | missed by ssot | ssot findings (all kinds) | ssot import findings | ssot import lines ruff does not flag | ruff syntax errors | ssot files / ruff files | ssot errors / warnings |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const a = r.agreement;
@@ -364,6 +435,8 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
     }
     push(`| **total** | ${profiled.map((r) => `${r.profile!.totalMs.toFixed(0)} ms`).join(' | ')} |`, '');
   }
+
+  if (history) push(...renderHistoryBench(history));
 
   const failures = results.flatMap((r) => r.failures.map((f) => `${r.corpus.name}: ${f}`));
   push('## Verdict', '');
@@ -404,7 +477,19 @@ async function main(): Promise<void> {
     log(`${corpus.name}: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(1)} MB`);
     results.push(await benchCorpus(corpus, args));
   }
-  const report = renderResults(results, args, versions, { start: loadStart, end: os.loadavg() }, startedAt, (Date.now() - started) / 1000);
+  // the history benchmark: a month of daily commits on the base synthetic corpus
+  let history: HistoryBench | null = null;
+  if (wanted('history') || (!args.only.length && !args.quick) || (args.quick && !args.only.length)) {
+    const base = corpora.find((c) => c.name === (args.quick ? 'synthetic-tenth' : 'synthetic-1x')) ?? (args.quick ? prepareSynthetic(corporaDir, 0.1, log, 'tenth') : prepareSynthetic(corporaDir, 1, log));
+    history = benchHistory(base, corporaDir, outDir, cli, args.runs, log);
+  }
+  // one file with many uses of a name (the fault suite's cost case, issue 18): not in --quick, nor with --only
+  let manyUses = '';
+  if (!args.quick && !args.only.length) {
+    log('one file with 40,000 uses of a deprecated name');
+    manyUses = renderManyUses(measureManyUses(40_000, 300));
+  }
+  const report = renderResults(results, args, versions, { start: loadStart, end: os.loadavg() }, startedAt, (Date.now() - started) / 1000, history) + (manyUses ? `\n${manyUses}` : '');
   const target = args.quick || args.only.length ? path.join(corporaDir, args.quick ? 'RESULTS-quick.md' : 'RESULTS-partial.md') : path.join(repo, 'bench/RESULTS.md');
   writeFileSync(target, report);
   process.stdout.write(report);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs, only when it is missing:
-#   - redis-server and rg        (Debian packages redis-server, ripgrep)
+#   - redis-server, rg, chromium (Debian packages redis-server, ripgrep, chromium;
+#     chromium is the headless browser the HTML dashboard test drives)
 #   - Python: redis, pytest, ruff (pip)
 # Quiet and idempotent when everything is present. It never starts a Redis
 # server: the tests start their own on a free loopback port. When something
@@ -48,6 +49,8 @@ have python3 || die "missing python3; install it with: sudo apt-get install -y p
 missing_apt=()
 have redis-server || missing_apt+=(redis-server)
 have rg || missing_apt+=(ripgrep)
+have_chromium() { [ -x /usr/bin/chromium ]; }
+have_chromium || missing_apt+=(chromium)
 
 missing_pip=()
 py_has redis || missing_pip+=(redis)
@@ -99,6 +102,7 @@ fi
 still=() apt_hint=() pip_hint=()
 have redis-server || { still+=(redis-server); apt_hint+=(redis-server); }
 have rg || { still+=(rg); apt_hint+=(ripgrep); }
+have_chromium || { still+=(chromium); apt_hint+=(chromium); }
 have_ruff || { still+=(ruff); pip_hint+=(ruff); }
 py_has redis || { still+=("python redis"); pip_hint+=(redis); }
 py_has pytest || { still+=(pytest); pip_hint+=(pytest); }
@@ -109,4 +113,4 @@ if [ "${#still[@]}" -gt 0 ]; then
   die "still missing after install: ${still[*]} (is PATH right?); install with: ${hint[0]}${hint[1]:+ && ${hint[1]}}"
 fi
 
-echo "pretest: redis-server, rg, ruff, python redis, pytest present"
+echo "pretest: redis-server, rg, chromium, ruff, python redis, pytest present"

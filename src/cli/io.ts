@@ -6,11 +6,17 @@ import { Option, type Command } from 'commander';
 import { UserError } from '../model/errors.js';
 import { ANSI_COLORS, NO_COLORS, type Colors } from '../text/colors.js';
 import { writeFileAtomic } from '../workspace/files.js';
+import { withTreeLock, type LockHolder } from '../workspace/lock.js';
 
 /** Colours for `stream`: only on a terminal, never with NO_COLOR set or TERM=dumb. */
 export function colorsFor(stream: Pick<NodeJS.WriteStream, 'isTTY'>): Colors {
   const enabled = Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
   return enabled ? ANSI_COLORS : NO_COLORS;
+}
+
+/** Columns of a terminal `stream` (for wrapping), or undefined for pipes and files (no wrapping). */
+export function terminalWidth(stream: Pick<NodeJS.WriteStream, 'isTTY' | 'columns'>): number | undefined {
+  return stream.isTTY && stream.columns > 0 ? stream.columns : undefined;
 }
 
 /** The root a command works on: PATH (default `.`), which must be a directory. */
@@ -67,4 +73,17 @@ export function withRootAndConfig(command: Command): Command {
 /** `-f, --format text|json` (default text). */
 export function withTextJsonFormat(command: Command): Command {
   return command.addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
+/**
+ * Runs a command that writes the tree holding its lock (one writer at a
+ * time); a stale lock left by a process that is gone is taken over, and
+ * stderr says so.
+ */
+export function locked<T>(root: string, command: string, work: () => Promise<T>, options: { readonly force?: boolean } = {}): Promise<T> {
+  return withTreeLock(root, command, work, {
+    ...options,
+    onTakeOver: (stale: LockHolder) =>
+      process.stderr.write(`warning: took over the lock left by \`${stale.command}\` (pid ${stale.pid}, since ${stale.startedAt}), which is no longer running\n`),
+  });
 }

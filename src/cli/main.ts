@@ -17,6 +17,9 @@ import { registerVerifyCommand } from './commands/verify.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerRecoverCommand } from './commands/recover.js';
 import { registerShimCommand } from './commands/shim.js';
+import { registerHistoryCommand } from './commands/history.js';
+import { registerReportCommand } from './commands/report.js';
+import { registerAffectedCommand } from './commands/affected.js';
 
 export function buildProgram(): Command {
   const program = new Command('ssot')
@@ -35,6 +38,9 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerRecoverCommand(program);
   registerShimCommand(program);
+  registerHistoryCommand(program);
+  registerReportCommand(program);
+  registerAffectedCommand(program);
   return program;
 }
 
@@ -60,6 +66,24 @@ function reportError(error: unknown): number {
   }
   throw error;
 }
+
+/**
+ * A reader that goes away (`ssot … | head`) closes our stdout or stderr.
+ * That never interrupts the work — a phase finishes, commits and records as
+ * it would have; what it still had to say is dropped — and is not an error.
+ */
+function survivePipeClose(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    stream.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+      const done = typeof encoding === 'function' ? encoding : callback;
+      if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+      return true;
+    }) as typeof stream.write;
+  });
+}
+survivePipeClose(process.stdout);
+survivePipeClose(process.stderr);
 
 main(process.argv).then(
   (code) => {

@@ -10,6 +10,9 @@ import { adapterFor } from '../languages/registry.js';
 import { displayPath, formatKeyPath, locateConfig, readRawConfig, type LoadedRawConfig } from './load.js';
 import type { RawConfig, RawGate, RawPhase } from './schema.js';
 
+/** The placeholder a gate's `run` lists the affected tests with (phases/gates.ts expands it). */
+export const AFFECTED_PLACEHOLDER = '{affected}';
+
 /** Always excluded (as ruff does), on top of .gitignore and `exclude`. */
 export const DEFAULT_EXCLUDE = [
   '**/.git/**',
@@ -60,7 +63,8 @@ export interface Phase {
   readonly rules: readonly string[] | undefined;
 }
 
-export type Gate = RawGate;
+/** A gate as the phases run it: `affected` resolved (explicit, or implied by `{affected}` in `run`). */
+export type Gate = Omit<RawGate, 'affected'> & { readonly affected: boolean };
 
 export interface Config {
   /** Absolute path of the config file. */
@@ -74,7 +78,11 @@ export interface Config {
   readonly rules: readonly Rule[];
   readonly phases: readonly Phase[];
   readonly gates: readonly Gate[];
+  /** Globs of test files (normalised); empty when the language names none and the config sets none. */
+  readonly testFiles: readonly string[];
   readonly monitor: unknown;
+  /** `file:line` of a key of the config (for messages about it found after loading). */
+  readonly where: (keyPath: readonly (string | number)[]) => string;
 }
 
 export async function loadConfig(root: string, explicit?: string): Promise<Config> {
@@ -88,6 +96,14 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
     const line = loaded.lineOf(keyPath) ?? 1;
     throw new UserError(`${displayPath(file)}:${line}: \`${formatKeyPath(keyPath)}\` ${message}`);
   };
+  // the root is a wall: a glob or path that can name a file outside it is refused before anything is read
+  const inside = (keyPath: (string | number)[], value: string, what: 'glob' | 'path' | 'folder'): string => {
+    const why = leavesRoot(value);
+    if (why) fail(keyPath, `${why}: "${value}" (${what}s are relative to the scanned root and must stay inside it)`);
+    return value;
+  };
+  const insideAll = (keyPath: (string | number)[], values: readonly string[], what: 'glob' | 'path'): string[] =>
+    values.map((value, i) => inside([...keyPath, i], value, what));
 
   const adapter = adapterFor(raw.language);
   const parseImportSpec = (text: string) => adapter.parseImportSpec(text);
@@ -140,7 +156,7 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
       bans,
       canonical: entry!,
       types,
-      allowIn: rule.allowIn.map(normaliseGlob),
+      allowIn: insideAll(['rules', index, 'allowIn'], rule.allowIn, 'glob').map(normaliseGlob),
       message: rule.message,
       shim: { warning: rule.shim.warning, legacyFlag: rule.shim.legacyFlag },
     });
@@ -176,8 +192,8 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
       id: phase.id,
       title: phase.title,
       risk: phase.risk,
-      files: phase.files.map(normalisePath),
-      include: phase.include.map(normaliseGlob),
+      files: insideAll(['phases', index, 'files'], phase.files, 'path').map(normalisePath),
+      include: insideAll(['phases', index, 'include'], phase.include, 'glob').map(normaliseGlob),
       rules: phase.rules,
     };
   });
@@ -186,22 +202,25 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
   for (const [index, gate] of raw.gates.entries()) {
     if (gateNames.has(gate.name)) fail(['gates', index, 'name'], `duplicates gate name "${gate.name}"`);
     gateNames.add(gate.name);
+    if (gate.cwd !== undefined) inside(['gates', index, 'cwd'], gate.cwd, 'folder');
   }
 
   return {
     file,
     language: raw.language,
     sourceRoots: raw.sourceRoots.map(normalisePath),
-    include: (raw.include ?? adapter.defaultInclude).map(normaliseGlob),
-    exclude: [...DEFAULT_EXCLUDE, ...raw.exclude.map(normaliseGlob)],
+    include: (raw.include ? insideAll(['include'], raw.include, 'glob') : adapter.defaultInclude).map(normaliseGlob),
+    exclude: [...DEFAULT_EXCLUDE, ...insideAll(['exclude'], raw.exclude, 'glob').map(normaliseGlob)],
     services: Object.entries(raw.services).map(([name, globs]) => ({
       name,
-      globs: (typeof globs === 'string' ? [globs] : globs).map(normaliseGlob),
+      globs: (typeof globs === 'string' ? [inside(['services', name], globs, 'glob')] : insideAll(['services', name], globs, 'glob')).map(normaliseGlob),
     })),
     rules,
     phases,
-    gates: raw.gates,
+    gates: raw.gates.map((gate) => ({ ...gate, affected: gate.affected ?? gate.run.includes(AFFECTED_PLACEHOLDER) })),
+    testFiles: (raw.testFiles ?? adapter.imports?.defaultTestFiles ?? []).map(normaliseGlob),
     monitor: raw.monitor,
+    where: (keyPath) => `${displayPath(file)}:${loaded.lineOf(keyPath) ?? 1}`,
   };
 }
 
@@ -293,6 +312,18 @@ function checkOverlaps(rules: readonly Rule[], fail: (ruleIndex: number, banInde
       fail(later.ruleIndex, later.banIndex, `${how} (${owner}: \`${earlier.ban.source}\`): a finding belongs to one rule; drop one of the two, or narrow the wider one`);
     }
   }
+}
+
+/**
+ * Why a config glob or path can reach outside the root, or null when it
+ * cannot: absolute (`/x`, `C:\\x`, `\\\\server`), or with a `..` segment
+ * (even one that would come back in: a glob is matched, not resolved).
+ */
+export function leavesRoot(value: string): string | null {
+  const posix = value.replace(/\\/g, '/');
+  if (posix.startsWith('/') || /^[A-Za-z]:\//.test(posix)) return 'is absolute';
+  if (posix.split('/').includes('..')) return 'has a `..` segment';
+  return null;
 }
 
 /** Posix, no leading `./`, no trailing `/`; `.` becomes ''. */

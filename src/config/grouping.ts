@@ -3,8 +3,11 @@
  * config order. Phases: an explicit `files` entry of any phase beats every
  * `include` glob; otherwise the first phase whose globs match.
  */
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Ban } from '../model/finding.js';
+import { UserError } from '../model/errors.js';
 import type { Config } from './compile.js';
 
 export interface Grouping {
@@ -58,4 +61,39 @@ export function activeBanSets(config: Config, grouping: Grouping, files: readonl
     banSetOf[i] = id;
   }
   return { banSets, banSetOf };
+}
+
+/**
+ * Phase `files` entries that name no file a run scans (a typo, a file since
+ * deleted, one outside `include` or inside `exclude`): one line each, with
+ * the config's file:line and key. Checked on the disk, without walking the
+ * tree, so a phase can refuse before its gates run.
+ */
+export function phaseFileProblems(root: string, config: Pick<Config, 'phases' | 'include' | 'exclude' | 'where'>): { readonly where: string; readonly message: string }[] {
+  const included = picomatch([...config.include], GLOB_OPTIONS);
+  const excluded = picomatch([...config.exclude], GLOB_OPTIONS);
+  const problems: { where: string; message: string }[] = [];
+  config.phases.forEach((phase, p) => {
+    phase.files.forEach((file, i) => {
+      let isFile = false;
+      try {
+        isFile = statSync(path.join(root, file)).isFile();
+      } catch {
+        // missing: reported below
+      }
+      const why = !isFile ? 'names no file' : !included(file) || excluded(file) ? 'names a file that `include`/`exclude` leave out of every run' : null;
+      if (why) problems.push({ where: config.where(['phases', p, 'files', i]), message: `\`phases[${p}].files[${i}]\` ${why}: "${file}"` });
+    });
+  });
+  return problems;
+}
+
+/** The first phase-file problem as a usage error (exit 2), for commands that run or plan phases. */
+export function requirePhaseFilesExist(root: string, config: Pick<Config, 'phases' | 'include' | 'exclude' | 'where'>): void {
+  const problems = phaseFileProblems(root, config);
+  const first = problems[0];
+  if (!first) return;
+  throw new UserError(`${first.where}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, {
+    hint: 'fix the path (relative to the root, as `ssot scan` lists files) or remove the entry',
+  });
 }

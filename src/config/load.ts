@@ -68,7 +68,15 @@ export function readConfigDocument(file: string): ConfigDocument {
     const offset = nodeOffset(doc, keyPath);
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  return { file, display, data: doc.toJS() as unknown, lineOf };
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // the yaml library's own guards (an alias bomb: "Excessive alias count…") are bad input, not a bug
+    const reason = (error as Error).message.split('\n')[0] ?? String(error);
+    throw new UserError(`${display}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${reason}`);
+  }
+  return { file, display, data, lineOf };
 }
 
 /**

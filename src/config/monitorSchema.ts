@@ -60,6 +60,7 @@ const thresholdsSchema = z.strictObject({
   consecutive: z.number().int().min(1).optional(),
   rateWindow: z.number().int().min(1).max(10_000).optional(),
   latencyWindow: z.number().int().min(10).max(100_000).optional(),
+  silentSourceIsBreach: z.boolean().optional(),
 });
 
 /** The `monitor:` block as written in YAML. */

@@ -69,6 +69,15 @@ export const gateSchema = z
     timeout: z.number().positive().optional().describe('Seconds before the whole process group is killed (default 600).'),
     env: z.record(z.string(), z.string()).optional(),
     when: z.enum(['before', 'after', 'both']).default('both'),
+    affected: z
+      .boolean()
+      .optional()
+      .describe('The gate runs the affected tests (`{affected}` in `run` implies it): with no affected test it is skipped, not run. Default false.'),
+    onFailure: z
+      .enum(['fail', 'isolate'])
+      .default('fail')
+      .describe('After a phase: `fail` undoes the phase; `isolate` finds the files whose fixes make the gate fail and commits the phase without them.'),
+    maxTrials: z.number().int().positive().default(12).describe('With `onFailure: isolate`: the most gate runs spent on finding the culprit files.'),
   })
   .strict();
 
@@ -85,6 +94,10 @@ export const configSchema = z
     rules: z.array(ruleSchema).min(1),
     phases: z.array(phaseSchema).default([]),
     gates: z.array(gateSchema).default([]),
+    testFiles: z
+      .array(z.string())
+      .optional()
+      .describe('Globs of test files (`ssot affected`, `{affected}`). Default per language: ["**/test_*.py", "**/*_test.py"] for python (pytest\'s).'),
     monitor: monitorConfigSchema.optional().describe('Sources and thresholds for `ssot monitor` (see the README).'),
   })
   .strict();

@@ -28,6 +28,10 @@ import { writeFileAtomic } from '../workspace/files.js';
 const FORMAT = 1;
 const CACHE_DIR = path.join('.ssot', 'cache');
 const CACHE_FILE = 'scan.json';
+/** Outcomes of past versions of files (`ssot history`), keyed by bans, path and git blob id. */
+const HISTORY_CACHE_FILE = 'history.json';
+/** The import graph's per-file edges (./graph.ts): bound to the source roots, not to the rules. */
+const IMPORTS_FILE = 'imports.json';
 
 export interface CacheEntry {
   /** SHA-256 (base64) of the file's bytes; empty for an outcome the byte-level stages settled. */
@@ -61,15 +65,41 @@ export function statSignature(file: string, trustBefore: number): string | null 
 /** Margin before a run's start inside which a modification time is not trusted (coarse file-system clocks). */
 export const RACY_MARGIN_MS = 2000;
 
-interface CacheFile {
+/**
+ * A file's edges of the import graph as cached: kept only with a trusted
+ * stat signature (re-reading a file costs about what hashing it would).
+ */
+export interface ImportsCacheEntry {
+  /** Stat signature of the file when it was read (see statSignature). */
+  readonly s: string;
+  /** Its edges, encoded by ./graph.ts (`encodeEdges`). */
+  readonly e: string;
+}
+
+interface CacheFile<T> {
   readonly format: number;
   readonly fingerprint: string;
-  readonly entries: Record<string, CacheEntry>;
+  readonly entries: Record<string, T>;
 }
 
 /** Where the cache of a scan root lives. */
 export function cacheFileOf(root: string): string {
   return path.join(root, CACHE_DIR, CACHE_FILE);
+}
+
+/**
+ * Where the outcomes of files at past commits live: entries keyed by
+ * `bansKey:path:blob` whose `h` is the git blob id (a hash of the content),
+ * under the same fingerprint as the scan cache — so a file version is
+ * analysed once, however many commits of the history hold it.
+ */
+export function historyCacheFileOf(root: string): string {
+  return path.join(root, CACHE_DIR, HISTORY_CACHE_FILE);
+}
+
+/** Where the import graph's cache of a root lives. */
+export function importsCacheFileOf(root: string): string {
+  return path.join(root, CACHE_DIR, IMPORTS_FILE);
 }
 
 let buildHash: string | undefined;
@@ -116,9 +146,9 @@ export function bansKey(bans: readonly Ban[]): string {
 }
 
 /** Cache entries as read at the start of a run (each thread reads its own copy). */
-export function readCacheEntries(file: string, fingerprint: string): Map<string, CacheEntry> {
+export function readCacheEntries<T = CacheEntry>(file: string, fingerprint: string): Map<string, T> {
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    const data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile<T>;
     if (data.format !== FORMAT || data.fingerprint !== fingerprint || typeof data.entries !== 'object') return new Map();
     return new Map(Object.entries(data.entries));
   } catch {
@@ -135,12 +165,12 @@ export function entryKey(bansKey: string, rel: string): string {
  * last writer wins. Not fsynced (a lost cache is a cold run). Failing to
  * write (read-only checkout) is not an error of the scan.
  */
-export function writeCacheEntries(file: string, fingerprint: string, entries: Map<string, CacheEntry>): void {
+export function writeCacheEntries<T = CacheEntry>(file: string, fingerprint: string, entries: Map<string, T>): void {
   try {
     const dir = path.dirname(file);
     mkdirSync(dir, { recursive: true });
     writeFileAtomic(path.join(dir, '.gitignore'), '# Created by ssot: the scan cache is safe to delete.\n*\n', { durable: false });
-    const data: CacheFile = { format: FORMAT, fingerprint, entries: Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : 1))) };
+    const data: CacheFile<T> = { format: FORMAT, fingerprint, entries: Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : 1))) };
     writeFileAtomic(file, JSON.stringify(data), { durable: false });
   } catch {
     // a read-only checkout: the next run is a cold one

@@ -9,6 +9,7 @@
  * Never throws for a bad file: the outcome says what happened.
  */
 import { isUtf8 } from 'node:buffer';
+import { decodeStrict, encodeExact, firstInvalidUtf8, isUtf8Name, UTF8, UTF8_BOM } from '../text/encoding.js';
 import { contentHash } from '../model/hash.js';
 import type { Ban, RawFinding } from '../model/finding.js';
 import type { FileFinding, FileOutcome, FileRewrite, LeftFinding } from '../model/outcome.js';
@@ -50,7 +51,6 @@ export interface FileInput {
   readonly needles: readonly Buffer[];
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const CLEAN: FileOutcome = { status: 'clean' };
 /** Why a finding whose unsafe fix was planned stays. */
 const UNSAFE_NOT_APPLIED = 'unsafe fix not applied (pass --unsafe)';
@@ -60,47 +60,89 @@ const UNSAFE_NOT_APPLIED = 'unsafe fix not applied (pass --unsafe)';
  * (for `bench/verifyPrefilter.ts`, which checks what they drop).
  */
 export async function processFile(input: FileInput, context: FileContext, options: { readonly prefilter?: boolean } = {}): Promise<FileOutcome> {
-  if (options.prefilter !== false) {
-    const settled = prefilterFile(input, context);
-    if (settled) return settled;
-  }
-  const { bytes } = input;
-  let text: string;
+  let stage: FileStage = 'prefilter';
   try {
-    text = decoder.decode(bytes);
-  } catch {
-    return { status: 'skipped', reason: describeBadUtf8(bytes) };
+    if (options.prefilter !== false) {
+      const settled = prefilterFile(input, context);
+      if (settled) return settled;
+    }
+    stage = 'decode';
+    const decoded = decodeSource(input.bytes, context.adapter);
+    if ('reason' in decoded) return { status: 'skipped', reason: decoded.reason };
+    const { text } = decoded;
+    const analysisInput: FileAnalysisInput = {
+      rel: input.rel,
+      text,
+      bans: input.bans,
+      sourceRoots: context.sourceRoots,
+      ...(context.mode === 'inventory' || !context.rules
+        ? {}
+        : {
+            plan: {
+              rules: context.rules,
+              unsafe: context.mode === 'fix' ? (context.unsafe ?? false) : false,
+              validate: context.mode === 'fix',
+              ...(context.keep ? { keep: context.keep } : {}),
+              ...(context.comparedElsewhere ? { comparedElsewhere: context.comparedElsewhere } : {}),
+            },
+          }),
+    };
+    stage = analysisInput.plan ? 'plan' : 'analyse';
+    let analysis: FileAnalysis;
+    let planFailure: string | undefined;
+    try {
+      analysis = await context.adapter.analyzeFile(analysisInput);
+    } catch (error) {
+      if (!analysisInput.plan) throw error;
+      // planning failed: the findings still count (the file is not fixed), so analyse again without a plan
+      planFailure = stageFailure('plan', error);
+      stage = 'analyse';
+      const { plan: _dropped, ...inventoryInput } = analysisInput;
+      analysis = await context.adapter.analyzeFile(inventoryInput);
+    }
+    const { kept, keptIndex } = reportedFindings(text, analysis);
+    if (planFailure !== undefined) {
+      for (const finding of kept) {
+        finding.fix = 'manual';
+        finding.reason = planFailure;
+      }
+    }
+    if (!kept.length && !analysis.parseErrors) return CLEAN;
+    const warning = planFailure === undefined ? {} : { warning: planFailure };
+    const changed = {
+      ...(analysis.plan?.changedNames?.length ? { changedNames: analysis.plan.changedNames } : {}),
+      ...(analysis.plan?.identityCompared?.length ? { identityCompared: analysis.plan.identityCompared } : {}),
+    };
+    if (context.mode !== 'fix' || !analysis.plan || !analysisInput.plan || !kept.length) {
+      return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors, ...warning, ...changed };
+    }
+    stage = 'validate';
+    const fixInput = { ...analysisInput, plan: analysisInput.plan };
+    const rewrite = await rewriteFile(context, fixInput, analysis.plan, kept, keptIndex, contentHash(input.bytes));
+    return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors, rewrite, ...changed };
+  } catch (error) {
+    // one file never sinks a run: whatever a stage throws is that file's outcome
+    return { status: 'skipped', reason: `${stageFailure(stage, error)}, skipped` };
   }
-  const analysisInput: FileAnalysisInput = {
-    rel: input.rel,
-    text,
-    bans: input.bans,
-    sourceRoots: context.sourceRoots,
-    ...(context.mode === 'inventory' || !context.rules
-      ? {}
-      : {
-          plan: {
-            rules: context.rules,
-            unsafe: context.mode === 'fix' ? (context.unsafe ?? false) : false,
-            validate: context.mode === 'fix',
-            ...(context.keep ? { keep: context.keep } : {}),
-            ...(context.comparedElsewhere ? { comparedElsewhere: context.comparedElsewhere } : {}),
-          },
-        }),
-  };
-  const analysis = await context.adapter.analyzeFile(analysisInput);
-  const { kept, keptIndex } = reportedFindings(text, analysis);
-  if (!kept.length && !analysis.parseErrors) return CLEAN;
-  const changed = {
-    ...(analysis.plan?.changedNames?.length ? { changedNames: analysis.plan.changedNames } : {}),
-    ...(analysis.plan?.identityCompared?.length ? { identityCompared: analysis.plan.identityCompared } : {}),
-  };
-  if (context.mode !== 'fix' || !analysis.plan || !analysisInput.plan || !kept.length) {
-    return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors, ...changed };
-  }
-  const fixInput = { ...analysisInput, plan: analysisInput.plan };
-  const rewrite = await rewriteFile(context, fixInput, analysis.plan, kept, keptIndex, contentHash(bytes));
-  return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors, rewrite, ...changed };
+}
+
+/** The per-file stages a failure is reported under. */
+export type FileStage = 'read' | 'prefilter' | 'decode' | 'analyse' | 'plan' | 'validate';
+
+const STAGE_WORDS: Record<FileStage, string> = {
+  read: 'reading',
+  prefilter: 'prefiltering',
+  decode: 'decoding',
+  analyse: 'parsing and analysing',
+  plan: 'planning the fix',
+  validate: 'validating the fix',
+};
+
+/** One line for an unexpected failure of a stage (it is a bug: the line says so). */
+export function stageFailure(stage: FileStage, error: unknown): string {
+  const e = error as Error | undefined;
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(error);
+  return `internal error while ${STAGE_WORDS[stage]} (${what.split('\n')[0]!.slice(0, 200)}; please report it)`;
 }
 
 /**
@@ -114,19 +156,62 @@ export function prefilterFile(input: FileInput, context: Pick<FileContext, 'adap
   if (bans.length === 0) return CLEAN;
   const probe = bytes.length > 8000 ? bytes.subarray(0, 8000) : bytes;
   if (probe.includes(0)) return { status: 'skipped', reason: 'binary file (NUL byte), skipped' };
+  const { adapter } = context;
+  // the byte stages read UTF-8: a file in another declared encoding is checked on its UTF-8 form
+  const declared = declaredEncoding(bytes, adapter);
+  if ('error' in declared) return { status: 'skipped', reason: `${declared.error}, skipped` };
+  let scanned = bytes;
+  if (!isUtf8Name(declared.encoding)) {
+    const decoded = decodeStrict(bytes, declared.encoding);
+    if ('offset' in decoded) return { status: 'skipped', reason: describeBadBytes(declared.encoding, decoded.offset) };
+    scanned = Buffer.from(decoded.text, 'utf8');
+  } else if (!isUtf8(bytes)) {
+    return { status: 'skipped', reason: describeBadBytes(UTF8, firstInvalidUtf8(bytes)) };
+  }
   let candidate = false;
   for (const needle of input.needles) {
-    if (bytes.includes(needle)) {
+    if (scanned.includes(needle)) {
       candidate = true;
       break;
     }
   }
-  const { adapter } = context;
   candidate ||= adapter.alwaysCandidate(input.rel, bans, context.sourceRoots);
-  if (!isUtf8(bytes)) return { status: 'skipped', reason: describeBadUtf8(bytes) };
   if (!candidate) return CLEAN;
-  if (adapter.mayHaveFindings && !adapter.mayHaveFindings({ rel: input.rel, bytes, bans, sourceRoots: context.sourceRoots })) return CLEAN;
+  if (adapter.mayHaveFindings && !adapter.mayHaveFindings({ rel: input.rel, bytes: scanned, bans, sourceRoots: context.sourceRoots })) return CLEAN;
   return null;
+}
+
+/** The file's declared encoding (the adapter's rule; UTF-8 without one). */
+export function declaredEncoding(bytes: Buffer, adapter: Pick<LanguageAdapter, 'sourceEncoding'>): { readonly encoding: string; readonly bom: boolean } | { readonly error: string } {
+  if (adapter.sourceEncoding) return adapter.sourceEncoding(bytes);
+  return { encoding: UTF8, bom: bytes.length >= 3 && bytes.subarray(0, 3).equals(UTF8_BOM) };
+}
+
+/** The text of a source file in its declared encoding (BOM not included), or why it cannot be read as one. */
+export function decodeSource(bytes: Buffer, adapter: Pick<LanguageAdapter, 'sourceEncoding'>): { readonly text: string; readonly encoding: string } | { readonly reason: string } {
+  const declared = declaredEncoding(bytes, adapter);
+  if ('error' in declared) return { reason: `${declared.error}, skipped` };
+  const decoded = decodeStrict(bytes, declared.encoding);
+  if ('offset' in decoded) return { reason: describeBadBytes(declared.encoding, decoded.offset) };
+  return { text: decoded.text, encoding: declared.encoding };
+}
+
+/**
+ * The bytes of a rewritten source text, in the encoding of the bytes it was
+ * computed from (a UTF-8 BOM kept), or null when the encoding cannot hold
+ * the new text exactly.
+ */
+export function encodeSource(text: string, original: Buffer, adapter: Pick<LanguageAdapter, 'sourceEncoding'>): Buffer | null {
+  const declared = declaredEncoding(original, adapter);
+  const encoding = 'error' in declared ? UTF8 : declared.encoding;
+  const body = encodeExact(text, encoding);
+  if (body === null) return null;
+  const bom = isUtf8Name(encoding) && original.length >= 3 && original.subarray(0, 3).equals(UTF8_BOM);
+  return bom ? Buffer.concat([UTF8_BOM, body]) : body;
+}
+
+function describeBadBytes(encoding: string, offset: number): string {
+  return isUtf8Name(encoding) ? `not valid UTF-8 (byte ${offset}), skipped` : `not valid ${encoding} (byte ${offset}), which its coding line declares, skipped`;
 }
 
 /** The findings a report shows (suppressions applied, positions resolved), with the planner's answer for each; `keptIndex`: their index in the analysis. */
@@ -249,44 +334,4 @@ function isSuppressed(
     if (ids === null || ids?.has(raw.ruleId)) return true;
   }
   return false;
-}
-
-function describeBadUtf8(bytes: Buffer): string {
-  return `not valid UTF-8 (byte ${firstInvalidUtf8(bytes)}), skipped`;
-}
-
-/**
- * Offset of the first byte that does not start a well-formed UTF-8 sequence
- * (Unicode 15, table 3-7: no overlongs, no surrogates, nothing above
- * U+10FFFF), or the length when every byte does. Only called on the error
- * path: the fast check is isUtf8.
- */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  const inRange = (at: number, lo: number, hi: number) => at < bytes.length && bytes[at]! >= lo && bytes[at]! <= hi;
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    let length: number;
-    let ok: boolean;
-    if (b < 0x80) {
-      i++;
-      continue;
-    } else if (b >= 0xc2 && b <= 0xdf) {
-      length = 2;
-      ok = inRange(i + 1, 0x80, 0xbf);
-    } else if (b >= 0xe0 && b <= 0xef) {
-      length = 3;
-      const [lo, hi] = b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
-      ok = inRange(i + 1, lo, hi) && inRange(i + 2, 0x80, 0xbf);
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      length = 4;
-      const [lo, hi] = b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
-      ok = inRange(i + 1, lo, hi) && inRange(i + 2, 0x80, 0xbf) && inRange(i + 3, 0x80, 0xbf);
-    } else {
-      return i;
-    }
-    if (!ok) return i;
-    i += length;
-  }
-  return i;
 }

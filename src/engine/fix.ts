@@ -13,11 +13,10 @@ import type { Finding } from '../model/finding.js';
 import { contentHash } from '../model/hash.js';
 import type { CompileCheck, FileFix, FileRewrite, FixRun, FixSummary } from '../model/outcome.js';
 import { adapterFor } from '../languages/registry.js';
-import { refuseFindings } from './file.js';
+import { encodeSource, refuseFindings } from './file.js';
+import type { LanguageAdapter } from '../languages/adapter.js';
 import type { StartedWorkers } from './pool.js';
 import { runPipeline } from './run.js';
-
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export interface ComputeFixOptions {
   readonly root: string;
@@ -54,18 +53,18 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
     list.push(f);
   }
 
+  const adapter = adapterFor(config.language);
   const files: FileFix[] = [];
   const pending: { index: number; text: string; rewrite: FileRewrite }[] = [];
   for (const [rel, fileFindings] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const rewrite = rewrites.get(rel);
-    const fix = fileFixOf(root, rel, fileFindings, rewrite);
+    const fix = fileFixOf(root, rel, fileFindings, rewrite, adapter);
     if (fix.status === 'changed' && rewrite?.text !== undefined) pending.push({ index: files.length, text: rewrite.text, rewrite });
     files.push(fix);
   }
 
   // the language's compile check of every rewritten file, in one batch
   let compileCheck: CompileCheck = { ran: false };
-  const adapter = adapterFor(config.language);
   if (options.compileCheck !== false && adapter.checkCompiles && pending.length) {
     const checked = await adapter.checkCompiles(
       pending.map((p) => [files[p.index]!.file, p.text] as const),
@@ -87,9 +86,10 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
 
 /**
  * The fix of one file from its rewrite: the bytes on disk must be the ones
- * that were planned (else `changed-during-run`); the BOM is kept.
+ * that were planned (else `changed-during-run`); the encoding it was read in
+ * (a PEP 263 coding line, a BOM) is the one it is written in.
  */
-function fileFixOf(root: string, rel: string, findings: readonly Finding[], rewrite: FileRewrite | undefined): FileFix {
+function fileFixOf(root: string, rel: string, findings: readonly Finding[], rewrite: FileRewrite | undefined, adapter: LanguageAdapter): FileFix {
   let original: Buffer;
   try {
     original = readFileSync(path.join(root, rel));
@@ -104,8 +104,12 @@ function fileFixOf(root: string, rel: string, findings: readonly Finding[], rewr
   if (rewrite.hash !== contentHash(original)) return changedDuringRun(rel, original, findings, 'changed on disk while it was planned');
   const warning = rewrite.warning === undefined ? {} : { warning: rewrite.warning };
   if (rewrite.status === 'changed' && rewrite.text !== undefined) {
-    const bom = original.length >= 3 && original.subarray(0, 3).equals(UTF8_BOM);
-    const updated = Buffer.concat([bom ? UTF8_BOM : Buffer.alloc(0), Buffer.from(rewrite.text, 'utf8')]);
+    const updated = encodeSource(rewrite.text, original, adapter);
+    if (updated === null) {
+      const reason = 'the fixed text has characters its declared encoding cannot hold';
+      const left = refuseFindings(findings, rewrite.fixed, rewrite.left, reason);
+      return { file: rel, status: 'refused', reason, original, updated: null, applied: { safe: 0, unsafe: 0 }, left };
+    }
     return { file: rel, status: 'changed', ...warning, original, updated, applied: rewrite.applied, left: rewrite.left };
   }
   if (rewrite.status === 'refused') {

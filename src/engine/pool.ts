@@ -6,6 +6,7 @@
  * clean. Results are placed by file index, so the output does not depend on
  * which thread processed which file.
  */
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -14,7 +15,9 @@ import { contentHash } from '../model/hash.js';
 import type { FileOutcome } from '../model/outcome.js';
 import type { PlanRule } from '../languages/adapter.js';
 import { adapterFor, type LanguageId } from '../languages/registry.js';
-import { bansKey, entryKey, readCacheEntries, statSignature, type CacheEntry } from './cache.js';
+import { BlobReader } from '../workspace/gitHistory.js';
+import { bansKey, entryKey, readCacheEntries, statSignature, type CacheEntry, type ImportsCacheEntry } from './cache.js';
+import { encodeEdges } from './edges.js';
 import { prefilterFile, processFile, type FileContext, type FileInput, type RunMode } from './file.js';
 
 /** Everything a thread needs to process its share of the files (structured-clonable). */
@@ -35,13 +38,37 @@ export interface RunJob {
   /** Fix mode: apply unsafe fixes too, and the plan-apply rounds per file. */
   readonly unsafe: boolean;
   readonly rounds: number;
+  /**
+   * Read each file's bytes from git instead of the work tree: `oids[i]` is
+   * the blob of `files[i]` (one repository, `cwd` inside it). Such a job has
+   * no cache (its caller keys outcomes by blob, see ./history.ts).
+   */
+  readonly blobs?: { readonly cwd: string; readonly oids: readonly string[] };
   /** The content-hash cache to consult, or null. */
-  readonly cache: {
-    readonly file: string;
-    readonly fingerprint: string;
-    /** Epoch ms: a file whose mtime or ctime is not older gets no stat signature (it may change within a clock tick). */
-    readonly trustBefore: number;
-  } | null;
+  readonly cache: JobCache | null;
+  /**
+   * Also read every file's edges of the import graph (the language's
+   * `imports.moduleImports`) in the same pass, through its own cache when
+   * given; null: not wanted.
+   */
+  readonly imports: { readonly cache: JobCache | null } | null;
+}
+
+export interface JobCache {
+  readonly file: string;
+  readonly fingerprint: string;
+  /** Epoch ms: a file whose mtime or ctime is not older gets no stat signature (it may change within a clock tick). */
+  readonly trustBefore: number;
+}
+
+/** What the import step of a job did (for the bench's report of where the graph's time goes). */
+export interface ImportsStats {
+  /** Files whose edges were read from their bytes by the cheap lexer. */
+  lexed: number;
+  /** Files the lexer was unsure of, parsed instead. */
+  parsed: number;
+  /** Files whose edges came from the cache without reading them. */
+  statHits: number;
 }
 
 export interface JobResult {
@@ -55,9 +82,15 @@ export interface JobResult {
   cacheHits: number;
   /** Files not even read: their stat signature matched the cache. */
   statHits: number;
+  /** With `job.imports`: every file's encoded edges, by file index. */
+  readonly imports: [number, string][];
+  /** Import cache entries this run used or created (path → entry). */
+  readonly importsCacheEntries: [string, ImportsCacheEntry][];
+  readonly importsStats: ImportsStats;
 }
 
 const CHUNK = 32;
+const CLEAN: FileOutcome = { status: 'clean' };
 
 /** Claim protocol state per worker, in shared memory. */
 const NOT_STARTED = 0;
@@ -70,23 +103,44 @@ export class JobRunner {
   private readonly needles: Buffer[][];
   private readonly bansKeys: string[];
   private cacheEntries: Map<string, CacheEntry> | undefined;
-  readonly result: JobResult = { outcomes: [], cacheEntries: [], parsedFiles: 0, parsedBytes: 0, cacheHits: 0, statHits: 0 };
+  private readonly blobReader: BlobReader | undefined;
+  private importsEntries: Map<string, ImportsCacheEntry> | undefined;
+  readonly result: JobResult = {
+    outcomes: [],
+    cacheEntries: [],
+    parsedFiles: 0,
+    parsedBytes: 0,
+    cacheHits: 0,
+    statHits: 0,
+    imports: [],
+    importsCacheEntries: [],
+    importsStats: { lexed: 0, parsed: 0, statHits: 0 },
+  };
 
   constructor(private readonly job: RunJob) {
     const adapter = adapterFor(job.language);
     this.context = { adapter, sourceRoots: job.sourceRoots, mode: job.mode, rules: new Map(job.rules), unsafe: job.unsafe, rounds: job.rounds };
     this.needles = job.banSets.map((bans) => adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')));
     this.bansKeys = job.cache ? job.banSets.map(bansKey) : [];
+    this.blobReader = job.blobs ? new BlobReader(job.blobs.cwd) : undefined;
+  }
+
+  /** Ends what the runner started (the git blob reader of a history job). */
+  close(): void {
+    this.blobReader?.close();
   }
 
   async runRange(from: number, to: number): Promise<void> {
+    // a history job asks git for the whole chunk at once: one round trip, not one per file
+    const reads = this.blobReader && this.job.blobs ? this.blobReader.readAll(this.job.blobs.oids.slice(from, to)) : null;
+    for (const read of reads ?? []) read.catch(() => {}); // each rejection is seen when its file is processed
     for (let index = from; index < to; index++) {
-      const outcome = await this.runFile(index);
+      const outcome = await this.runFile(index, reads?.[index - from]);
       if (outcome.status !== 'clean') this.result.outcomes.push([index, outcome]);
     }
   }
 
-  private async runFile(index: number): Promise<FileOutcome> {
+  private async runFile(index: number, read?: Promise<Buffer>): Promise<FileOutcome> {
     const { job } = this;
     const rel = job.files[index]!;
     const file = path.join(job.root, rel);
@@ -94,13 +148,17 @@ export class JobRunner {
     let key = '';
     let cached: CacheEntry | undefined;
     let signature: string | null = null;
+    // the import graph's edges: from their cache when the file is unchanged, else read below
+    const importsSignature = job.imports?.cache ? statSignature(file, job.imports.cache.trustBefore) : null;
+    const importsWanted = job.imports !== null && !this.importsFromCache(index, rel, importsSignature);
+    if (job.banSets[set]!.length === 0 && !importsWanted) return CLEAN; // nothing to scan for, edges known: not even read
     if (job.cache) {
       this.cacheEntries ??= readCacheEntries(job.cache.file, job.cache.fingerprint);
       key = entryKey(this.bansKeys[set]!, rel);
       cached = this.cacheEntries.get(key);
       signature = statSignature(file, job.cache.trustBefore);
       // unchanged since a run that read it (size, mtime, ctime, inode): no need to read it again
-      if (cached?.s !== undefined && signature !== null && cached.s === signature) {
+      if (cached?.s !== undefined && signature !== null && cached.s === signature && !importsWanted) {
         if (cached.h) this.result.cacheHits++;
         this.result.statHits++;
         this.result.cacheEntries.push([key, cached]);
@@ -109,9 +167,18 @@ export class JobRunner {
     }
     let bytes: Buffer;
     try {
-      bytes = readFileSync(file);
+      bytes = read ? await read : readFileSync(file);
     } catch (error) {
-      return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}), skipped` };
+      if (importsWanted) this.result.imports.push([index, '']);
+      return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), skipped` };
+    }
+    if (importsWanted) await this.readImports(index, rel, importsSignature, bytes);
+    if (cached?.s !== undefined && signature !== null && cached.s === signature) {
+      // read for its imports only: the scan outcome is still the cached one
+      if (cached.h) this.result.cacheHits++;
+      this.result.statHits++;
+      this.result.cacheEntries.push([key, cached]);
+      return cached.o;
     }
     const input: FileInput = { rel, bytes, bans: job.banSets[set]!, needles: this.needles[set]! };
     const settled = prefilterFile(input, this.context);
@@ -130,6 +197,34 @@ export class JobRunner {
     const outcome = await this.parse(input);
     this.result.cacheEntries.push([key, withSignature({ h: hash, o: outcome })]);
     return outcome;
+  }
+
+  /** Edges of a file unchanged since a run that read them (stat signature); false when it must be read. */
+  private importsFromCache(index: number, rel: string, signature: string | null): boolean {
+    const cache = this.job.imports?.cache;
+    if (!cache || signature === null) return false;
+    this.importsEntries ??= readCacheEntries<ImportsCacheEntry>(cache.file, cache.fingerprint);
+    const entry = this.importsEntries.get(rel);
+    if (!entry || signature !== entry.s) return false;
+    this.result.imports.push([index, entry.e]);
+    this.result.importsCacheEntries.push([rel, entry]);
+    this.result.importsStats.statHits++;
+    return true;
+  }
+
+  /** A file's edges from its bytes (none for a binary or non-UTF-8 file: the scan reports those). */
+  private async readImports(index: number, rel: string, signature: string | null, bytes: Buffer): Promise<void> {
+    const graph = this.context.adapter.imports;
+    let encoded = '';
+    const probe = bytes.length > 8000 ? bytes.subarray(0, 8000) : bytes;
+    if (graph && !probe.includes(0) && isUtf8(bytes)) {
+      const { edges, parsed } = await graph.moduleImports({ rel, bytes, sourceRoots: this.job.sourceRoots });
+      if (parsed) this.result.importsStats.parsed++;
+      else this.result.importsStats.lexed++;
+      encoded = encodeEdges(edges);
+    }
+    this.result.imports.push([index, encoded]);
+    if (signature !== null) this.result.importsCacheEntries.push([rel, { s: signature, e: encoded }]);
   }
 
   private parse(input: FileInput): Promise<FileOutcome> {
@@ -217,10 +312,14 @@ export async function runJob(
     threads.push({ worker, result });
   }
   const runner = new JobRunner(job);
-  await drainJob(runner, total, counters, async () => {
-    onProgress?.(Math.min(total, Atomics.load(counters, 1)), total);
-    if (workers) await new Promise<void>((resolve) => setImmediate(resolve));
-  });
+  try {
+    await drainJob(runner, total, counters, async () => {
+      onProgress?.(Math.min(total, Atomics.load(counters, 1)), total);
+      if (workers) await new Promise<void>((resolve) => setImmediate(resolve));
+    });
+  } finally {
+    runner.close();
+  }
   const results: JobResult[] = [runner.result];
   for (let w = 0; w < threads.length; w++) {
     const { worker, result } = threads[w]!;
@@ -233,13 +332,17 @@ export async function runJob(
     if (done) results.push(done);
   }
   onProgress?.(total, total);
+  const sum = (of: (r: JobResult) => number) => results.reduce((total, r) => total + of(r), 0);
   return {
     outcomes: results.flatMap((r) => r.outcomes).sort((a, b) => a[0] - b[0]),
     cacheEntries: results.flatMap((r) => r.cacheEntries),
-    parsedFiles: results.reduce((sum, r) => sum + r.parsedFiles, 0),
-    parsedBytes: results.reduce((sum, r) => sum + r.parsedBytes, 0),
-    cacheHits: results.reduce((sum, r) => sum + r.cacheHits, 0),
-    statHits: results.reduce((sum, r) => sum + r.statHits, 0),
+    parsedFiles: sum((r) => r.parsedFiles),
+    parsedBytes: sum((r) => r.parsedBytes),
+    cacheHits: sum((r) => r.cacheHits),
+    statHits: sum((r) => r.statHits),
+    imports: results.flatMap((r) => r.imports),
+    importsCacheEntries: results.flatMap((r) => r.importsCacheEntries),
+    importsStats: { lexed: sum((r) => r.importsStats.lexed), parsed: sum((r) => r.importsStats.parsed), statHits: sum((r) => r.importsStats.statHits) },
   };
 }
 

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Config, Rule } from '../config/compile.js';
-import { activeBanSets, buildGrouping } from '../config/grouping.js';
+import { activeBanSets, buildGrouping, phaseFileProblems } from '../config/grouping.js';
 import type { FileProblem, Finding } from '../model/finding.js';
 import { findBan, UNASSIGNED, type Ban, type ImportTarget } from '../model/finding.js';
 import type { FileFinding, FileOutcome, FileRewrite, RunStats } from '../model/outcome.js';
@@ -45,6 +45,19 @@ export interface ScanResult {
   errors: FileProblem[];
   /** Scanned with caveats (syntax errors: findings may be incomplete). */
   warnings: FileProblem[];
+  /**
+   * The rules of the run, for reports that say each rule's advice once
+   * (not part of the scan's JSON contract, which lists its keys).
+   */
+  rules: RuleSummary[];
+}
+
+/** A rule as reports show it: its id, the canonical import it moves to, its optional `message`. */
+export interface RuleSummary {
+  readonly id: string;
+  /** The canonical import statement as written in the config. */
+  readonly canonical: string;
+  readonly message: string | undefined;
 }
 
 export interface ScanOptions {
@@ -141,6 +154,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     unsafe: options.unsafe ?? false,
     rounds: options.rounds ?? MAX_ROUNDS,
     cache: cacheFile ? { file: cacheFile, fingerprint, trustBefore: startedAt - RACY_MARGIN_MS } : null,
+    imports: null,
   };
   const workers = workerCount(options.workers, files.length);
   const jobResult = await runJob(job, workers, options.onProgress, options.started);
@@ -201,12 +215,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const findings: Finding[] = [];
   const rewrites = new Map<string, FileRewrite>();
   const errors: FileProblem[] = [...discovered.problems];
-  const warnings: FileProblem[] = [];
+  const warnings: FileProblem[] = [
+    ...discovered.notFollowed,
+    ...phaseFileProblems(root, config).map((p) => ({ file: p.where, message: p.message })),
+  ];
   for (const [index, outcome] of [...outcomes].sort((a, b) => a[0] - b[0])) {
     const rel = files[index]!;
     if (outcome.status === 'skipped') errors.push({ file: rel, message: outcome.reason });
     else if (outcome.status === 'findings') {
       if (outcome.parseErrors) warnings.push({ file: rel, message: 'has syntax errors; scanned what tree-sitter recovered' });
+      if (outcome.warning) warnings.push({ file: rel, message: outcome.warning });
       if (outcome.rewrite) rewrites.set(rel, outcome.rewrite);
       for (const f of outcome.findings) findings.push(toFinding(f, rel, services[index]!, phases[index]!, rulesById.get(f.rule)!));
     }
@@ -219,6 +237,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     summary: summarize(findings, files.length),
     errors,
     warnings,
+    rules: config.rules.map((r) => ({ id: r.id, canonical: r.canonical.statement, message: r.message })),
   };
   const stats: RunStats = {
     files: files.length,
@@ -232,11 +251,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 }
 
 /** The plain-data part of a rule that planning reads (the job is cloned to workers). */
-function planRule(rule: Rule): PlanRule {
+export function planRule(rule: Rule): PlanRule {
   return { id: rule.id, types: rule.types && { module: rule.types.module, name: rule.types.name, local: rule.types.local }, bans: rule.bans };
 }
 
-function workerCount(requested: number | undefined, files: number): number {
+export function workerCount(requested: number | undefined, files: number): number {
   if (requested !== undefined) return Math.max(0, Math.floor(requested));
   const fromEnv = process.env.SSOT_WORKERS;
   if (fromEnv !== undefined && fromEnv !== '' && Number.isFinite(Number(fromEnv))) return Math.max(0, Math.floor(Number(fromEnv)));
@@ -387,6 +406,7 @@ async function crossFileReferences(input: CrossFileInput): Promise<{
     unsafe: false,
     rounds: MAX_ROUNDS,
     cache: input.cache,
+    imports: null,
   };
   const result = await runJob(job, workerCount(input.workers, files.length), undefined, undefined);
   const findingsByFile = new Map<string, FileFinding[]>();

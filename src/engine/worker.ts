@@ -16,7 +16,11 @@ parentPort!.once('message', (init: WorkerInit) => {
     const counters = new Int32Array(init.shared);
     if (!startClaiming(counters, init.worker)) return; // the main thread did it all; it terminates this worker
     const runner = new JobRunner(init.job);
-    await drainJob(runner, init.job.files.length, counters);
+    try {
+      await drainJob(runner, init.job.files.length, counters);
+    } finally {
+      runner.close();
+    }
     parentPort!.postMessage(runner.result);
   })();
 });

@@ -5,6 +5,7 @@
  * implements the same interface with its own grammar, scopes and planner.
  */
 import type { Ban, ImportSpec, ImportTarget, RawFinding } from '../model/finding.js';
+import type { ModuleEdge } from '../model/importGraph.js';
 import type { FilePlan } from '../model/outcome.js';
 import type { SymbolInfo } from '../model/symbols.js';
 import type { Range } from '../model/range.js';
@@ -117,6 +118,30 @@ export interface DelegationResult {
   readonly detail: string;
 }
 
+/**
+ * What the import graph of a tree needs of its language (`ssot affected`,
+ * gates that know the change, culprit isolation).
+ */
+export interface ImportGraphSupport {
+  /** Globs of test files when the config sets no `testFiles` (pytest's `test_*.py` and `*_test.py`). */
+  readonly defaultTestFiles: readonly string[];
+  /**
+   * Base names of files the test runner loads for every test in their folder
+   * and below (pytest: `conftest.py`): what they load affects those tests.
+   */
+  readonly testSupportFiles: readonly string[];
+  /**
+   * The modules a file's imports may load, from its raw bytes (valid UTF-8),
+   * sorted by module; `parsed` when a cheap read was unsure and the file was
+   * parsed instead.
+   */
+  moduleImports(input: { readonly rel: string; readonly bytes: Buffer; readonly sourceRoots: readonly string[] }): Promise<{ readonly edges: ModuleEdge[]; readonly parsed: boolean }>;
+  /** The id of a failing test a line of the test runner's output names (pytest: `FAILED a/test_x.py::test_y - …`), or null. */
+  failedTestOf(line: string): string | null;
+  /** The file a test id names, relative to the runner's root (pytest: the part before `::`). */
+  testFileOf(id: string): string;
+}
+
 export interface LanguageAdapter {
   readonly id: string;
   readonly grammar: Grammar;
@@ -128,6 +153,12 @@ export interface LanguageAdapter {
   readonly defaultInterpreter?: string;
   /** One import statement as written in the config (`deprecated`, `canonical`, `types`), or the reason it is not one. */
   parseImportSpec(text: string): Promise<ImportSpec | { error: string }>;
+  /**
+   * The encoding a source file is read and written in, from its bytes (a
+   * BOM, a declaration such as Python's PEP 263 coding line), or why the
+   * language itself refuses the file. Absent: UTF-8 (a UTF-8 BOM kept).
+   */
+  sourceEncoding?(bytes: Buffer): { readonly encoding: string; readonly bom: boolean } | { readonly error: string };
   /**
    * Byte strings of which at least one must occur in a file that can hold a
    * finding for `bans` (checked on raw bytes before decoding).
@@ -148,6 +179,12 @@ export interface LanguageAdapter {
    * with the project's interpreter). `interpreter`: the CLI's choice
    * (`--python`), undefined for the language's default.
    */
+  /**
+   * Whether an interpreter the user named (`--python`) can be run: null when
+   * it can, else why not in a few words. Called before anything else, so an
+   * explicit choice is never quietly downgraded to "validation skipped".
+   */
+  probeInterpreter?(interpreter: string): Promise<string | null>;
   checkCompiles?(sources: readonly (readonly [string, string])[], options: { readonly interpreter?: string }): Promise<CompileCheckResult>;
   /** What each dotted path is in the tree under `root` (module, class, instance, …; `unknown` when not defined there). */
   describeSymbols(root: string, sourceRoots: readonly string[], paths: readonly string[]): Promise<Map<string, SymbolInfo>>;
@@ -170,6 +207,15 @@ export interface LanguageAdapter {
     checks: readonly DelegationCheck[],
     options: { readonly interpreter?: string; readonly unset?: readonly string[]; readonly set?: Readonly<Record<string, string>> },
   ): Promise<DelegationResult[] | null>;
+  /**
+   * Optional: drops what the language's runtime compiled from `files`
+   * (root-relative) and caches by modification time and size (Python's
+   * `__pycache__`), after ssot switched them between two versions in quick
+   * succession (culprit isolation): a cache entry could match the other version.
+   */
+  forgetCompiled?(root: string, files: readonly string[]): void;
+  /** The import graph: optional (a language without it has no `ssot affected`, and gates get no affected tests). */
+  readonly imports?: ImportGraphSupport;
   /** Does `module` (under `sourceRoots` of `root`) define `name` at module level? */
   resolveExport(root: string, sourceRoots: readonly string[], module: string, name: string): Promise<ExportResolution>;
 }

@@ -78,6 +78,8 @@ export type FileOutcome =
       readonly changedNames?: readonly string[];
       /** Deprecated paths this file compares by identity (annotate and fix modes). */
       readonly identityCompared?: readonly IdentityUse[];
+      /** A stage failed after the findings were made (planning): said once, the findings stand. */
+      readonly warning?: string;
     }
   | { readonly status: 'skipped'; readonly reason: string };
 

@@ -3,7 +3,8 @@
  * or foreign file is a clear usage error (exit 2), never a stack trace.
  * Credentials are never written (source URLs are redacted).
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../model/errors.js';
 import { writeFileAtomic } from '../workspace/files.js';
@@ -59,7 +60,7 @@ export const baselineFileSchema = z.object({
   intervals: z.number(),
   interrupted: z.boolean(),
   sources: z.array(sourceSpecSchema),
-  thresholds: z.record(z.string(), z.number()),
+  thresholds: z.record(z.string(), z.union([z.number(), z.boolean()])),
   signals: z.record(z.string(), summarySchema),
   health: z.array(z.unknown()),
   samples: z.object({
@@ -124,6 +125,31 @@ export function readBaseline(file: string): BaselineFile {
 }
 
 /** Writes atomically so an interrupted write never leaves half a baseline. */
+/**
+ * Checks before sampling (which takes the whole --duration) that the
+ * baseline can be written where asked: the folder exists and is writable,
+ * and the path is not a folder.
+ */
+export function checkBaselineTarget(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  const fail = (why: string) => {
+    throw new UserError(`cannot write baseline ${file}: ${why}`, { hint: 'checked before sampling, so nothing was measured; pick a writable path' });
+  };
+  try {
+    if (!statSync(dir).isDirectory()) fail(`${dir} is not a folder`);
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    fail((error as NodeJS.ErrnoException).code ?? String(error));
+  }
+  try {
+    if (statSync(file).isDirectory()) fail('it is a folder');
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    // not there yet: it will be created
+  }
+}
+
 export function writeBaseline(file: string, baseline: BaselineFile): void {
   try {
     writeFileAtomic(file, `${JSON.stringify(baseline, null, 1)}\n`);

@@ -42,6 +42,12 @@ export interface Thresholds {
   rateWindow: number;
   /** Latency samples kept per signal (the most recent); bounds memory on long watches. */
   latencyWindow: number;
+  /**
+   * A source that answered during the baseline and never answers during the
+   * watch fails its `reachable` signal (a total outage is a breach, as a
+   * partial one is); false: it is "no data" (exit 3) instead.
+   */
+  silentSourceIsBreach: boolean;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -59,6 +65,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   consecutive: 3,
   rateWindow: 12,
   latencyWindow: 2000,
+  silentSourceIsBreach: true,
 };
 
 export { monitorConfigSchema, type MonitorConfig };

@@ -104,6 +104,11 @@ export function judgeSignal(signal: SignalDescriptor, snapshot: SignalSnapshot, 
     case 'reachability': {
       const value = snapshot.ok + snapshot.failed > 0 ? snapshot.ok / (snapshot.ok + snapshot.failed) : null;
       const judged = { ...base, value, baseline: null, unit: 'up' as const, threshold: 'answers every interval' };
+      // a source the baseline saw answer that never answers now is the worst outage, not an absence of data
+      const answeredInBaseline = baseline?.kind === 'reachability' && baseline.ok > 0;
+      if (!snapshot.everOk && answeredInBaseline && t.silentSourceIsBreach && snapshot.tick === 'failed') {
+        return { ...judged, status: 'fail', note: `answered in the baseline (${baseline.ok} intervals); has not answered in this watch` };
+      }
       if (!snapshot.everOk) return { ...judged, status: 'no data', note: 'never answered in this window' };
       if (snapshot.tick === null) return { ...judged, status: 'no data' };
       return snapshot.tick === 'ok' ? { ...judged, status: 'pass' } : { ...judged, status: 'fail', note: 'stopped answering (connection failures)' };
@@ -146,6 +151,7 @@ export function judgeSignal(signal: SignalDescriptor, snapshot: SignalSnapshot, 
         threshold: `ratio ≤ ${t.latencyBudget}`,
       };
       if (!baseline) return { ...judged, status: 'no data', note: 'not in the baseline' };
+      if (snapshot.bad) return baselineSamples.length ? { ...judged, status: 'fail', note: `${snapshot.bad} (the baseline had it)` } : { ...judged, status: 'no data', note: snapshot.bad };
       const { status, estimate, note } = judgeLatency(snapshot.samples, baselineSamples, t);
       return { ...judged, status, ...(estimate ? { estimate } : {}), ...(note ? { note } : {}) };
     }
@@ -166,6 +172,12 @@ export function judgeSignal(signal: SignalDescriptor, snapshot: SignalSnapshot, 
           ? `≥ baseline (min ${signal.minEvents} failures)`
           : `≤ ${signal.maxRatio === 1 ? '' : `${signal.maxRatio}× `}baseline (min ${signal.minEvents} events)`,
       };
+      // a signal the baseline measured that now reads as nothing (absent, NaN, negative) fails; it never passes by being dropped
+      if (snapshot.bad) {
+        return baseRate && baseRate.observations > 0
+          ? { ...judged, status: 'fail', note: `${snapshot.bad} (the baseline had it)` }
+          : { ...judged, status: 'no data', note: snapshot.bad };
+      }
       if (window.observations < t.ruleMinSamples) {
         return { ...judged, status: 'no data', note: `needs ${t.ruleMinSamples - window.observations} more intervals` };
       }

@@ -39,11 +39,13 @@ export type SignalSummary =
 
 /** What the judge sees of the current window at the end of an interval. */
 export type SignalSnapshot =
-  | { kind: 'latency'; count: number; samples: readonly number[] }
+  | { kind: 'latency'; count: number; samples: readonly number[]; bad?: string }
   | {
       kind: 'rate' | 'success';
       window: { events: number; exposure: number; observations: number };
       total: { events: number; exposure: number; observations: number };
+      /** This interval the source answered but gave no usable reading for the signal: why (absent, NaN, negative). */
+      bad?: string;
     }
   | { kind: 'ratio'; observations: number; tick: number | null; last: number | null; max: number | null; note?: string }
   | { kind: 'reachability'; everOk: boolean; tick: 'ok' | 'failed' | null; ok: number; failed: number }
@@ -207,6 +209,8 @@ class SourceState {
   readonly previousHistograms = new Map<string, HistogramSnapshot>();
   /** Per-interval observations for the baseline's `intervals` record. */
   tickValues: Record<string, number | null> = {};
+  /** Signals (by name) the source answered for this interval without a usable reading, and why. */
+  badReadings = new Map<string, string>();
 
   constructor(
     readonly spec: SourceSpec,
@@ -226,6 +230,7 @@ class SourceState {
     this.critical.tick = null;
     for (const gauge of this.gauges.values()) gauge.tick = null;
     this.tickValues = {};
+    this.badReadings = new Map();
   }
 
   /** Cumulative counter → delta since the previous reading; undefined for the first reading or after a reset we must not count. */
@@ -305,7 +310,21 @@ class SourceState {
   ): void {
     const rateName = (counter: string) => (counter === WS1011_COUNTER ? 'ws 1011 closes' : counter);
     for (const [counter, value] of Object.entries(counters)) {
-      if (value === null) continue;
+      // a reading that is not a count is a failure of that signal, never a number to compute with
+      const bad =
+        value === null
+          ? counter === WS1011_COUNTER && !ws1011Resolved
+            ? 'no WebSocket close counter in the page'
+            : 'counter not in the page'
+          : !Number.isFinite(value)
+            ? `counter value ${value} is not a count`
+            : value < 0
+              ? `counter value ${value} is negative`
+              : null;
+      if (bad !== null || value === null) {
+        this.badReadings.set(rateName(counter), bad ?? 'counter not in the page');
+        continue;
+      }
       const delta = this.counterDelta(counter, value, atMs, true);
       if (!delta) continue;
       this.rates.get(rateName(counter))?.add(delta.delta, delta.seconds);
@@ -313,7 +332,14 @@ class SourceState {
     }
     for (const rule of spec.histograms) {
       const snapshot = histograms[rule.name];
-      if (!snapshot) continue;
+      if (!snapshot) {
+        this.badReadings.set(rule.name, 'histogram not in the page');
+        continue;
+      }
+      if (![snapshot.count, snapshot.sum, ...snapshot.buckets.map((b) => b.count)].every((v) => Number.isFinite(v) && v >= 0)) {
+        this.badReadings.set(rule.name, 'histogram with a count that is negative or not a number');
+        continue;
+      }
       const before = this.previousHistograms.get(rule.name);
       this.previousHistograms.set(rule.name, snapshot);
       if (!before) continue;
@@ -365,11 +391,13 @@ class SourceState {
         return { kind: 'critical', observations: this.critical.observations, tickEvents: this.critical.tick, total: this.critical.total };
       case 'latency': {
         const ring = this.latencies.get(signal.name) as SampleRing;
-        return { kind: 'latency', count: ring.count, samples: ring.values() };
+        const bad = this.badReadings.get(signal.name);
+        return { kind: 'latency', count: ring.count, samples: ring.values(), ...(bad ? { bad } : {}) };
       }
       default: {
         const tracker = this.rates.get(signal.name) as RateTracker;
-        return { kind: signal.kind, window: tracker.window(), total: tracker.total() };
+        const bad = this.badReadings.get(signal.name);
+        return { kind: signal.kind, window: tracker.window(), total: tracker.total(), ...(bad ? { bad } : {}) };
       }
     }
   }

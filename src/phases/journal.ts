@@ -31,6 +31,8 @@ export interface JournalFile {
   readonly originalSha256: string | null;
   /** Hash of the bytes ssot means to write, when known in advance (fixes); null otherwise. */
   readonly plannedSha256: string | null;
+  /** Backup file name (under `.ssot/journal/<id>/`) of the bytes ssot means to write, when known; absent in older journals. */
+  readonly plannedBackup?: string | null;
   readonly mode: number | null;
 }
 
@@ -78,11 +80,18 @@ export function writeJournal(
       backup = String(index);
       writeBackupIn(dir, backup, entry.original);
     }
+    // ssot's own version too: when someone edits the file meanwhile, theirs is kept and this one is handed back
+    let plannedBackup: string | null = null;
+    if (entry.planned) {
+      plannedBackup = `${index}.planned`;
+      writeBackupIn(dir, plannedBackup, entry.planned);
+    }
     return {
       file: entry.file,
       backup,
       originalSha256: entry.original ? sha256Hex(entry.original) : null,
       plannedSha256: entry.planned ? sha256Hex(entry.planned) : null,
+      plannedBackup,
       mode: entry.mode,
     };
   });
@@ -138,6 +147,16 @@ export function readBackup(root: string, journal: Journal, entry: JournalFile): 
     throw new UserError(`the backup ${entry.backup} of the interruption journal ${journal.id} is missing`, {
       hint: `restore the files by hand from git (\`git checkout ${journal.head.slice(0, 12)} -- FILE\`), then delete ${path.join(SSOT_DIR, JOURNAL_FILE)}`,
     });
+  }
+}
+
+/** The bytes ssot meant to write for a journaled file, when the journal kept them. */
+export function readPlannedBackup(root: string, journal: Journal, entry: JournalFile): Buffer | null {
+  if (!entry.plannedBackup) return null;
+  try {
+    return readFileSync(path.join(backupDir(root, journal.id), entry.plannedBackup));
+  } catch {
+    return null;
   }
 }
 

@@ -6,11 +6,12 @@
  * only counts), so it stays fast on a big tree.
  */
 import type { Config, Phase } from '../config/compile.js';
+import { requirePhaseFilesExist } from '../config/grouping.js';
 import { computeFixes } from '../engine/fix.js';
 import { UNASSIGNED } from '../model/finding.js';
 import { gatesFor } from './gates.js';
 import { readJournal, type Journal } from './journal.js';
-import { phaseStates, readState, type PhaseState } from './state.js';
+import { phaseStatesAtHead, type PhaseState } from './state.js';
 
 export interface ApplicabilityCounts {
   safe: number;
@@ -53,8 +54,9 @@ function count(findings: readonly { fix?: string }[]): ApplicabilityCounts {
 
 export async function planPhases(options: { root: string; config: Config }): Promise<PlanResult> {
   const { root, config } = options;
+  requirePhaseFilesExist(root, config);
   const run = await computeFixes({ root, config, compileCheck: false });
-  const states = phaseStates(config, readState(root));
+  const states = await phaseStatesAtHead(root, config);
   const before = gatesFor(config.gates, 'before').map((g) => g.name);
   const after = gatesFor(config.gates, 'after').map((g) => g.name);
   const phases: PhasePlan[] = config.phases.map((phase) => {

@@ -3,9 +3,14 @@
  * started, from its journal: HEAD returns to the journal's commit when ssot
  * had already committed (only commits carrying this journal's trailer are
  * ever dropped), every journaled file gets its original bytes back, and the
- * index entries of those files return to HEAD. Content found in a file that
- * is neither what was there nor what ssot meant to write is someone's edit:
- * it is copied to `.ssot/recovered/<journal id>/` before the file is restored.
+ * index entries of those files return to HEAD.
+ *
+ * Nothing a person wrote is lost. A file ssot wrote (its planned bytes are
+ * known) that now holds anything else was edited by someone while the phase
+ * ran: it is never overwritten — it stays as they left it, and ssot's own
+ * version is put in `.ssot/recovered/<journal id>/<file>` for them. Content
+ * found where ssot's bytes are not known in advance (a rollback) that is not
+ * the original is copied there before the file is restored.
  *
  * The same routine undoes an ordinary failure (a red gate) in-process, so the
  * crash path is the tested path.
@@ -16,7 +21,8 @@ import { UserError } from '../model/errors.js';
 import { sha256Hex } from '../model/hash.js';
 import { readIfExists, SSOT_DIR, writeFileAtomic } from '../workspace/files.js';
 import { abortRevert, commitMessage, commitsBetween, headCommit, isAncestor, resetKeep, shortCommit, unstage } from '../workspace/git.js';
-import { clearJournal, JOURNAL_TRAILER, journalOwnerAlive, readBackup, readJournal, type Journal } from './journal.js';
+import { clearJournal, JOURNAL_TRAILER, journalOwnerAlive, readBackup, readJournal, readPlannedBackup, type Journal } from './journal.js';
+import { describeOrphans, endOrphanedGates } from './orphans.js';
 import { appendEvent } from './state.js';
 
 export interface RecoverResult {
@@ -27,8 +33,14 @@ export interface RecoverResult {
   readonly untouched: string[];
   /** Files whose unexpected content was saved before restoring: file → copy (relative to root). */
   readonly savedCopies: { file: string; copy: string }[];
+  /** Files someone changed after ssot wrote them: left as they are; `ssotVersion` is where ssot's bytes were put (null when the journal did not keep them). */
+  readonly kept: { file: string; ssotVersion: string | null }[];
   /** The commit HEAD was moved back from, when ssot had committed before the interruption. */
   readonly headReset: string | null;
+  /** Why the recovery could not be recorded in the state file (it was done all the same). */
+  readonly stateNotRecorded?: string;
+  /** Gate process groups the interrupted run left running: ended, or named when they could not be checked. */
+  readonly orphans?: readonly string[];
 }
 
 export async function recoverFromJournal(root: string, journal: Journal): Promise<RecoverResult> {
@@ -66,6 +78,7 @@ export async function recoverFromJournal(root: string, journal: Journal): Promis
   const restored: string[] = [];
   const untouched: string[] = [];
   const savedCopies: { file: string; copy: string }[] = [];
+  const kept: { file: string; ssotVersion: string | null }[] = [];
   for (const entry of journal.files) {
     const target = path.join(root, entry.file);
     const atStart = found.get(entry.file) ?? null;
@@ -74,6 +87,18 @@ export async function recoverFromJournal(root: string, journal: Journal): Promis
     if (currentSha === entry.originalSha256) {
       if ((atStart ? sha256Hex(atStart) : null) === entry.originalSha256) untouched.push(entry.file);
       else restored.push(entry.file); // put back by moving HEAD
+      continue;
+    }
+    if (entry.plannedSha256 !== null && currentSha !== entry.plannedSha256) {
+      // someone changed (or removed) the file after ssot wrote it: theirs stays; ssot's version is handed back beside it
+      const planned = readPlannedBackup(root, journal, entry);
+      let ssotVersion: string | null = null;
+      if (planned) {
+        ssotVersion = path.posix.join(SSOT_DIR, 'recovered', journal.id, entry.file);
+        mkdirSync(path.dirname(path.join(root, ssotVersion)), { recursive: true });
+        writeFileAtomic(path.join(root, ssotVersion), planned);
+      }
+      kept.push({ file: entry.file, ssotVersion });
       continue;
     }
     if (current && currentSha !== entry.plannedSha256) {
@@ -98,7 +123,7 @@ export async function recoverFromJournal(root: string, journal: Journal): Promis
     journal.files.map((f) => f.file),
   );
   clearJournal(root, journal);
-  return { journal, restored, untouched, savedCopies, headReset };
+  return { journal, restored, untouched, savedCopies, kept, headReset };
 }
 
 /**
@@ -114,13 +139,22 @@ export async function recoverInterrupted(root: string, options: { force?: boolea
       hint: 'wait for it to finish, or stop it; if pid ' + journal.pid + ' is not ssot, run `ssot recover --force`',
     });
   }
-  const result = await recoverFromJournal(root, journal);
-  appendEvent(root, {
-    type: 'recovered',
-    at: new Date().toISOString(),
-    interrupted: journal.command,
-    restored: result.restored,
-    headReset: result.headReset,
-  });
+  // first the gate the interrupted run left running: it must not test or write the tree being put back
+  const orphans = endOrphanedGates(root);
+  const recovered = await recoverFromJournal(root, journal);
+  const result: RecoverResult = { ...recovered, orphans: describeOrphans(orphans) };
+  try {
+    appendEvent(root, {
+      type: 'recovered',
+      at: new Date().toISOString(),
+      interrupted: journal.command,
+      restored: result.restored,
+      headReset: result.headReset,
+    });
+  } catch (error) {
+    // the tree is back: a state file that cannot take the record (corrupt) is reported, not a failed recovery
+    if (!(error instanceof UserError)) throw error;
+    return { ...result, stateNotRecorded: error.message };
+  }
   return result;
 }

@@ -15,10 +15,13 @@ import path from 'node:path';
 import type { Config, Gate } from '../config/compile.js';
 import { UserError } from '../model/errors.js';
 import { fileMode, readIfExists, writeFileAtomic } from '../workspace/files.js';
-import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
+import { adapterFor } from '../languages/registry.js';
+import { gateSelection } from './affected.js';
+import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult, type GateSelection } from './gates.js';
 import {
   applyReverse,
   blobAt,
+  commitBlocker,
   commitFiles,
   commitIndex,
   commitMessage,
@@ -35,7 +38,7 @@ import {
 import { clearJournal, JOURNAL_TRAILER, requireNoJournal, writeJournal, type Journal } from './journal.js';
 import { recoverFromJournal } from './recover.js';
 import type { PhaseProgress } from './runPhase.js';
-import { appendEvent, applicationOfFile, gateRecords, phaseStates, readState, type PhaseApplication, type PhaseState } from './state.js';
+import { appendEvent, applicationOfFile, gateRecords, phaseStatesAtHead, type PhaseApplication, type PhaseState } from './state.js';
 
 export type RollbackTarget =
   | { readonly kind: 'phase'; readonly phase: string }
@@ -95,12 +98,14 @@ async function preflight(options: RollbackOptions): Promise<string> {
   if (await hasStagedChanges(root)) {
     throw new UserError('changes are staged in the repository', { hint: 'commit or unstage them first (`git restore --staged .`); a rollback is a commit of its own' });
   }
+  const blocker = await commitBlocker(root);
+  if (blocker) throw new UserError(blocker.message, { hint: blocker.hint });
   return head;
 }
 
 export async function rollback(options: RollbackOptions): Promise<RollbackOutcome> {
   const head = await preflight(options);
-  const states = phaseStates(options.config, readState(options.root));
+  const states = await phaseStatesAtHead(options.root, options.config);
   const { target } = options;
   if (target.kind === 'file') return rollbackFile(options, head, states, target.file);
   let phases: PhaseState[];
@@ -122,13 +127,15 @@ export async function rollback(options: RollbackOptions): Promise<RollbackOutcom
   return rollbackPhases(options, head, phases);
 }
 
-function gateRunner(options: RollbackOptions, signal: AbortSignal | undefined) {
+function gateRunner(options: RollbackOptions, signal: AbortSignal | undefined, selection: GateSelection) {
   const progress = options.onProgress ?? (() => {});
   return (gates: readonly Gate[]) =>
     runGates(options.root, gates, {
       moment: 'rollback',
       stopOnFailure: true,
       signal,
+      selection,
+      failedTestOf: adapterFor(options.config.language).imports?.failedTestOf,
       onStart: (gate: Gate, moment: GateMoment) => progress({ type: 'gate-start', gate, moment }),
       onEnd: (result: GateResult) => progress({ type: 'gate-end', result }),
     });
@@ -201,7 +208,7 @@ async function rollbackPhases(options: RollbackOptions, head: string, phases: Ph
         `${JOURNAL_TRAILER}: ${journal.id}`,
         '',
       ].join('\n');
-      const made = await commitIndex(root, message);
+      const made = await commitIndex(root, message, { signal: options.signal });
       if (!made.ok) return undo('failed', `git commit failed: ${made.output.trim().split('\n')[0] ?? ''}`);
       commits.push({ phase, undid: commit, commit: made.commit });
       if (options.signal?.aborted) return undo('interrupted', 'interrupted; the rollback was undone');
@@ -272,7 +279,7 @@ async function rollbackFile(options: RollbackOptions, head: string, states: Phas
       `${JOURNAL_TRAILER}: ${journal.id}`,
       '',
     ].join('\n');
-    const made = await commitFiles(root, [file], message);
+    const made = await commitFiles(root, [file], message, { signal: options.signal });
     if (!made.ok) return undo('failed', `git commit failed: ${made.output.trim().split('\n')[0] ?? ''}`);
     if (options.signal?.aborted) return undo('interrupted', 'interrupted; the rollback was undone');
     return { commits: [{ phase: found.phase.id, undid: commitAfter, commit: made.commit }] };
@@ -315,7 +322,9 @@ async function underJournal(
   try {
     const done = await work(undo);
     if ('status' in done) return done;
-    const after = await gateRunner(options, options.signal)(gatesFor(options.config.gates, 'after'));
+    // the gates are told which files the rollback changed, and the tests those affect
+    const selection = await gateSelection(root, options.config, base.files);
+    const after = await gateRunner(options, options.signal, selection)(gatesFor(options.config.gates, 'after'));
     gates.push(...after);
     if (options.signal?.aborted) return await undo('interrupted', 'interrupted while the gates ran; the rollback was undone');
     settled = true;

@@ -3,9 +3,9 @@
  * stopping at the first failure.
  */
 import type { Phase } from '../config/compile.js';
-import { gatesFor } from './gates.js';
+import { dependsOnSelection, gatesFor } from './gates.js';
 import { ruleFilterFor, runPhase, type PhaseOutcome, type RunPhaseOptions } from './runPhase.js';
-import { phaseStates, readState } from './state.js';
+import { phaseStatesAtHead } from './state.js';
 
 /** The phase `ssot fix --all` runs when the config declares none: every file, every rule. */
 export const IMPLICIT_PHASE: Phase = {
@@ -32,14 +32,16 @@ export interface RunAllResult {
 
 /**
  * `ssot fix --all`: pending (and rolled-back) phases in config order, stopping
- * at the first failure. A phase's passing `after` gates stand in for the next
- * phase's `before` gates: between the two, only the commit happened, so the
- * tree they check is the same.
+ * at the first failure; with `retryCulprits`, done phases holding culprits
+ * too. A phase's passing `after` gates stand in for the next phase's
+ * `before` gates: between the two, only the commit happened, so the tree
+ * they check is the same — except for gates told about the change (affected
+ * tests, `{changed}`), whose next run checks another change.
  */
 export async function runAllPhases(input: RunAllOptions): Promise<RunAllResult> {
   // a config without phases runs every file as one implicit phase
   const options = input.config.phases.length ? input : { ...input, config: { ...input.config, phases: [IMPLICIT_PHASE] } };
-  const states = phaseStates(options.config, readState(options.root));
+  const states = await phaseStatesAtHead(options.root, options.config);
   // a --rule no phase can take is a usage error before any phase runs, not after the first commits
   for (const phase of options.config.phases) ruleFilterFor(options.config, phase, options.rule);
   const outcomes: PhaseOutcome[] = [];
@@ -49,7 +51,7 @@ export async function runAllPhases(input: RunAllOptions): Promise<RunAllResult> 
   let stopped = false;
   for (const phase of options.config.phases) {
     const state = states.find((s) => s.id === phase.id);
-    if (state?.status === 'done') {
+    if (state?.status === 'done' && !(options.retryCulprits && state.culprits.length)) {
       alreadyDone.push({ phase: phase.id, commit: state.applications.at(-1)?.commitAfter ?? null });
       reuse = new Map();
       continue;
@@ -67,7 +69,7 @@ export async function runAllPhases(input: RunAllOptions): Promise<RunAllResult> 
       continue;
     }
     reuse = new Map();
-    const beforeNames = new Set(gatesFor(options.config.gates, 'before').map((g) => g.name));
+    const beforeNames = new Set(gatesFor(options.config.gates, 'before').filter((g) => !dependsOnSelection(g)).map((g) => g.name));
     const wrote = outcome.commitAfter !== null;
     for (const result of outcome.gates) {
       if (!result.ok || !beforeNames.has(result.name)) continue;

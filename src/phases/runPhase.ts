@@ -15,21 +15,28 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config, Gate, Phase } from '../config/compile.js';
+import { requirePhaseFilesExist } from '../config/grouping.js';
 import { findPhase, findRule } from '../config/select.js';
 import { UserError } from '../model/errors.js';
 import type { CompileCheck } from '../model/outcome.js';
 import { computeFixes } from '../engine/fix.js';
-import { requireGitWorkTree, trackedAmong, trackedChanges } from '../workspace/git.js';
-import { accountPhase, type PerFileFixes } from './accounting.js';
+import { commitBlocker, headDetached, requireGitWorkTree, trackedAmong, trackedChanges } from '../workspace/git.js';
+import { adapterFor } from '../languages/registry.js';
+import { accountPhase, type LeftLocation, type PerFileFixes, type PhaseAccount } from './accounting.js';
+import { gateSelection } from './affected.js';
 import { phaseCommitMessage, phaseCommitSubject } from './commitMessage.js';
 import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
 import { requireNoJournal } from './journal.js';
-import { appendEvent, gateRecords, type FailedStage, type FileNote, type PhaseCounts } from './state.js';
+import { isolateCulprits, type TrialRecord } from './isolate.js';
+import { describeOrphans, endOrphanedGates } from './orphans.js';
+import { appendEvent, gateRecords, phaseStates, readState, type CulpritRecord, type FailedStage, type FileNote, type IsolationRecord, type PhaseCounts } from './state.js';
 import { finishTransaction, writeCheckCommit } from './transaction.js';
 
 export type PhaseProgress =
   | { readonly type: 'gate-start'; readonly gate: Gate; readonly moment: GateMoment }
   | { readonly type: 'gate-end'; readonly result: GateResult }
+  | { readonly type: 'trial-start'; readonly gate: string; readonly trial: number; readonly maxTrials: number; readonly files: number; readonly of: number }
+  | { readonly type: 'trial-end'; readonly trial: TrialRecord; readonly result: GateResult }
   | { readonly type: 'step'; readonly message: string };
 
 export interface RunPhaseOptions {
@@ -43,6 +50,10 @@ export interface RunPhaseOptions {
   readonly compileCheck?: false | { readonly interpreter?: string };
   /** Run with uncommitted tracked changes; files that have them are left out of the phase. */
   readonly allowDirty?: boolean;
+  /** Isolate the culprits of every failing `after` gate, as `onFailure: isolate` does for one (`--isolate`). */
+  readonly isolate?: boolean;
+  /** Try the files earlier runs held back as culprits again (`--retry-culprits`). */
+  readonly retryCulprits?: boolean;
   /** Aborting (Ctrl-C) stops the running gate and undoes the phase. */
   readonly signal?: AbortSignal;
   /** `before` gates already passed on this exact tree (by --all, from the previous phase's `after`): name → where. */
@@ -51,6 +62,15 @@ export interface RunPhaseOptions {
 }
 
 export type PhaseRunStatus = 'done' | 'failed' | 'interrupted';
+
+/** What culprit isolation did in a phase run. */
+export interface PhaseIsolation extends IsolationRecord {
+  /** Files held back: their fixes make the gate fail. */
+  readonly culprits: readonly CulpritRecord[];
+  /** Files held back because the bound stopped the search before they were cleared (the next run tries them again). */
+  readonly unresolved: readonly string[];
+  readonly trialRecords: readonly TrialRecord[];
+}
 
 export interface PhaseOutcome {
   readonly phase: Phase;
@@ -72,10 +92,22 @@ export interface PhaseOutcome {
   readonly skipped: readonly FileNote[];
   readonly counts: PhaseCounts;
   readonly leftByReason: Readonly<Record<string, number>>;
+  /** The findings left for a person in the phase's files, with where they are. */
+  readonly left: readonly LeftLocation[];
   readonly gates: readonly GateResult[];
   /** Files put back after a failure. */
   readonly restored: readonly string[];
+  /** Files someone changed while the phase ran: kept as they were left; `ssotVersion`: where ssot's bytes are. */
+  readonly kept: readonly { readonly file: string; readonly ssotVersion: string | null }[];
   readonly compileCheck: CompileCheck;
+  /** Said with a successful phase: it was committed on a detached HEAD. */
+  readonly warning?: string;
+  /** Set when a failing gate was isolated. */
+  readonly isolation?: PhaseIsolation;
+  /** Culprits found by earlier runs and held back from this one (see --retry-culprits). */
+  readonly heldBack: readonly CulpritRecord[];
+  /** How many files changed and tests were affected, as the gates were told (affected null: no import graph). */
+  readonly selection?: { readonly changed: number; readonly affected: number | null };
 }
 
 /** The rule filter the engine gets for a phase: --rule, else the phase's single rule, else all. */
@@ -100,13 +132,19 @@ export function ruleFilterFor(config: Config, phase: Phase, rule: string | undef
 interface Preflight {
   readonly head: string;
   readonly dirty: ReadonlySet<string>;
+  readonly detached: boolean;
 }
 
 async function preflight(options: RunPhaseOptions, phase: Phase): Promise<Preflight> {
   const { root, config } = options;
   requireNoJournal(root);
+  // everything that would only fail after the gates, the writes or the commit is checked now
+  readState(root);
   const head = await requireGitWorkTree(root, `ssot fix --phase ${phase.id}`);
   checkGates(root, config.gates);
+  requirePhaseFilesExist(root, config);
+  const blocker = await commitBlocker(root);
+  if (blocker) throw new UserError(blocker.message, { hint: blocker.hint });
   const dirty = await trackedChanges(root);
   if (dirty.length && !options.allowDirty) {
     const shown = dirty.slice(0, 3).join(', ') + (dirty.length > 3 ? `, … (${dirty.length - 3} more)` : '');
@@ -114,21 +152,32 @@ async function preflight(options: RunPhaseOptions, phase: Phase): Promise<Prefli
       hint: 'commit or stash them so the phase commit holds only ssot\'s changes, or pass --allow-dirty (files with changes are then left out of the phase)',
     });
   }
-  return { head, dirty: new Set(dirty) };
+  return { head, dirty: new Set(dirty), detached: await headDetached(root) };
 }
 
 function emptyCounts(): PhaseCounts {
   return { fixes: 0, safe: 0, unsafe: 0, files: 0, refused: 0, skipped: 0, left: 0 };
 }
 
+/** Why a file a gate's isolation blamed is held back (commit message, phase record, later runs). */
+export function heldBackReason(culprit: CulpritRecord): string {
+  const tests = culprit.tests.length ? `: ${culprit.tests.slice(0, 3).join(', ')}${culprit.tests.length > 3 ? `, … (${culprit.tests.length} tests)` : ''}` : '';
+  const together = culprit.with.length ? ` (together with ${culprit.with.join(', ')})` : '';
+  return `held back: its fixes make gate "${culprit.gate}" fail${together}${tests}; \`ssot fix --phase … --retry-culprits\` tries it again`;
+}
+
 export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> {
   const { root, config } = options;
   const phase = findPhase(config, options.phase);
   const { filter, rules } = ruleFilterFor(config, phase, options.rule);
-  const { head, dirty } = await preflight(options, phase);
+  const { head, dirty, detached } = await preflight(options, phase);
   const progress = options.onProgress ?? (() => {});
+  // a gate a killed ssot left running would test (or change) the tree under this phase
+  for (const line of describeOrphans(endOrphanedGates(root))) progress({ type: 'step', message: line });
   const gates: GateResult[] = [];
   const base = { phase, commitBefore: head, rules, gates };
+  const state = phaseStates(config, readState(root)).find((s) => s.id === phase.id);
+  const heldBack = options.retryCulprits ? [] : (state?.culprits ?? []);
 
   let outcome: Omit<PhaseOutcome, keyof typeof base> = {
     status: 'failed',
@@ -140,8 +189,11 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
     skipped: [],
     counts: emptyCounts(),
     leftByReason: {},
+    left: [],
     restored: [],
+    kept: [],
     compileCheck: { ran: true },
+    heldBack,
   };
   const fail = (stage: FailedStage, reason: string, restored: readonly string[] = [], failedGate?: GateResult): PhaseOutcome => {
     const status: PhaseRunStatus = stage === 'interrupted' ? 'interrupted' : 'failed';
@@ -158,27 +210,16 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
     });
     return { ...base, ...outcome, status, stage, reason, restored, ...(failedGate ? { failedGate } : {}) };
   };
+  const failedTestOf = adapterFor(config.language).imports?.failedTestOf;
   const gateHooks = {
     phase: phase.id,
     signal: options.signal,
+    failedTestOf,
     onStart: (gate: Gate, moment: GateMoment) => progress({ type: 'gate-start', gate, moment }),
     onEnd: (result: GateResult) => progress({ type: 'gate-end', result }),
   };
 
-  // baseline: nothing has changed yet, so a failure here needs no undo
-  const before = await runGates(root, gatesFor(config.gates, 'before'), {
-    ...gateHooks,
-    moment: 'before',
-    stopOnFailure: true,
-    reuse: options.reuseBeforeGates,
-  });
-  gates.push(...before);
-  if (options.signal?.aborted) return fail('interrupted', 'interrupted before any file changed');
-  const redBaseline = firstFailure(before);
-  if (redBaseline) {
-    return fail('before-gates', `gate "${redBaseline.name}" fails before the phase (baseline is red); nothing was changed`, [], redBaseline);
-  }
-
+  // plan first (nothing is written): the gates are told which files the phase changes
   progress({ type: 'step', message: `planning phase ${phase.id}` });
   const run = await computeFixes({ root, config, phase: phase.id, rule: filter, unsafe: options.unsafe, compileCheck: options.compileCheck });
   const changed = run.files.filter((f) => f.status === 'changed' && f.updated);
@@ -187,14 +228,41 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
     changed.map((f) => f.file),
   );
   const changedOnDisk = new Set(changed.filter((f) => !readFileSync(path.join(root, f.file)).equals(f.original)).map((f) => f.file));
-  const account = accountPhase(run, { tracked, dirty, changedOnDisk });
-  const { toWrite, counts, perFile, refused, skipped, leftByReason } = account;
-  const subject = toWrite.length ? phaseCommitSubject(phase.id, counts, rules) : null;
-  outcome = { ...outcome, subject, perFile, refused, skipped, counts, leftByReason, compileCheck: run.compileCheck };
-
+  const fileStates = { tracked, dirty, changedOnDisk, heldBack: new Map(heldBack.map((c) => [c.file, heldBackReason(c)])) };
+  let account = accountPhase(run, fileStates);
+  const setAccount = (next: PhaseAccount) => {
+    account = next;
+    const subject = next.toWrite.length ? phaseCommitSubject(phase.id, next.counts, rules) : null;
+    const { perFile, refused, skipped, counts, leftByReason, left } = next;
+    outcome = { ...outcome, subject, perFile, refused, skipped, counts, leftByReason, left, compileCheck: run.compileCheck };
+  };
+  setAccount(account);
+  const toWrite = account.toWrite;
   if (options.signal?.aborted) return fail('interrupted', 'interrupted before any file changed');
 
-  const applied = (commitAfter: string | null, files: readonly string[]) =>
+  progress({ type: 'step', message: 'finding the tests the change affects' });
+  const selection = await gateSelection(root, config, toWrite.map((f) => f.file));
+  outcome = { ...outcome, selection: { changed: selection.changed.length, affected: selection.affected?.length ?? null } };
+
+  // baseline: nothing has changed yet, so a failure here needs no undo
+  const before = await runGates(root, gatesFor(config.gates, 'before'), {
+    ...gateHooks,
+    moment: 'before',
+    stopOnFailure: true,
+    reuse: options.reuseBeforeGates,
+    selection,
+  });
+  gates.push(...before);
+  if (options.signal?.aborted) return fail('interrupted', 'interrupted before any file changed');
+  const redBaseline = firstFailure(before);
+  if (redBaseline) {
+    return fail('before-gates', `gate "${redBaseline.name}" fails before the phase (baseline is red); nothing was changed`, [], redBaseline);
+  }
+  // a gate is a check: one that edited a file the phase is about to write would lose the edit
+  const editedByGates = toWrite.filter((f) => !readFileSync(path.join(root, f.file)).equals(f.original)).map((f) => f.file);
+  if (editedByGates.length) return fail('before-gates', `the before gates changed ${editedByGates.join(', ')}; nothing was changed by ssot`);
+
+  const record = (commitAfter: string | null, files: readonly string[]) =>
     appendEvent(root, {
       type: 'phase-applied',
       at: new Date().toISOString(),
@@ -203,18 +271,21 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
       commitBefore: head,
       commitAfter,
       files,
-      refused,
-      skipped,
-      counts,
+      refused: outcome.refused,
+      skipped: outcome.skipped,
+      counts: outcome.counts,
       gates: gateRecords(gates),
+      ...(outcome.isolation?.culprits.length ? { culprits: outcome.isolation.culprits } : {}),
+      ...(outcome.isolation ? { isolation: isolationRecord(outcome.isolation) } : {}),
     });
 
   if (!toWrite.length) {
     // nothing to write: the tree is what the baseline gates just checked, so there is no `after` to run
-    applied(null, []);
+    record(null, []);
     return { ...base, ...outcome, status: 'done' };
   }
 
+  const afterGates = gatesFor(config.gates, 'after');
   const result = await writeCheckCommit({
     root,
     command: `ssot fix --phase ${phase.id}`,
@@ -224,16 +295,99 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
     signal: options.signal,
     onStep: (message) => progress({ type: 'step', message }),
     check: async () => {
-      const after = await runGates(root, gatesFor(config.gates, 'after'), { ...gateHooks, moment: 'after', stopOnFailure: true });
+      const after = await runGates(root, afterGates, { ...gateHooks, moment: 'after', stopOnFailure: true, selection });
       gates.push(...after);
       const red = firstFailure(after);
-      return red ? { failed: { reason: `gate "${red.name}" fails after the phase; every file was restored`, gate: red } } : {};
+      if (!red) return {};
+      const gate = afterGates.find((g) => g.name === red.name)!;
+      if (red.interrupted || !(options.isolate || gate.onFailure === 'isolate')) {
+        return { failed: { reason: `gate "${red.name}" fails after the phase; every file was restored`, gate: red } };
+      }
+      return isolateAndRecheck(gate, red);
     },
-    message: (journalId) => phaseCommitMessage({ phase, subject: subject!, perFile, refused, skipped, left: counts.left, gates, rules, journalId }),
+    message: (journalId) =>
+      phaseCommitMessage({
+        phase,
+        subject: outcome.subject!,
+        perFile: outcome.perFile,
+        refused: outcome.refused,
+        skipped: outcome.skipped,
+        left: outcome.counts.left,
+        gates,
+        rules,
+        journalId,
+      }),
   });
+
+  /** Finds the culprits of `gate`, re-accounts the phase without them, and runs the other after gates on what is left. */
+  async function isolateAndRecheck(gate: Gate, red: GateResult): Promise<Awaited<ReturnType<Parameters<typeof writeCheckCommit>[0]['check']>>> {
+    const files = account.toWrite;
+    progress({ type: 'step', message: `gate ${gate.name} failed: isolating the files whose fixes make it fail (at most ${gate.maxTrials} trials)` });
+    const isolated = await isolateCulprits({
+      root,
+      config,
+      gate,
+      phase: phase.id,
+      files,
+      failed: red,
+      selection,
+      maxTrials: gate.maxTrials,
+      signal: options.signal,
+      onTrialStart: (trial, subset) => progress({ type: 'trial-start', gate: gate.name, trial, maxTrials: gate.maxTrials, files: subset.length, of: files.length }),
+      onTrialEnd: (trial, trialResult) => progress({ type: 'trial-end', trial, result: trialResult }),
+    });
+    const isolation: PhaseIsolation = {
+      gate: gate.name,
+      trials: isolated.trials.length,
+      maxTrials: gate.maxTrials,
+      boundHit: isolated.boundHit,
+      culprits: isolated.culprits,
+      unresolved: isolated.unresolved,
+      trialRecords: isolated.trials,
+    };
+    outcome = { ...outcome, isolation };
+    if (isolated.status === 'interrupted') return { failed: { reason: 'interrupted while isolating culprits; every file was restored', gate: red, stage: 'interrupted' } };
+    if (isolated.status === 'baseline-red') {
+      return { failed: { reason: `gate "${gate.name}" fails without any of the phase's fixes too (its baseline is red); every file was restored`, gate: isolated.result ?? red } };
+    }
+    const held = new Map(fileStates.heldBack);
+    for (const culprit of isolated.culprits) held.set(culprit.file, heldBackReason(culprit));
+    const bound = `held back unresolved: the isolation of gate "${gate.name}" hit its bound of ${gate.maxTrials} trials before this file was cleared; the next run tries it again`;
+    for (const file of isolated.unresolved) held.set(file, bound);
+    setAccount(accountPhase(run, { ...fileStates, heldBack: held }));
+    const kept = account.toWrite.map((f) => f.file);
+    if (!kept.length) return { commitOnly: [] };
+    // the other after gates on what is left; the isolated one passed on exactly this tree in a trial
+    const recheck = await runGates(root, afterGates, {
+      ...gateHooks,
+      moment: 'after',
+      stopOnFailure: true,
+      selection: { changed: kept, affected: selection.affected },
+      reuse: new Map([[gate.name, `isolation trial ${isolated.trials.find((t) => t.ok && sameFiles(t.files, kept))?.trial ?? '?'}`]]),
+    });
+    gates.push(...recheck);
+    const stillRed = firstFailure(recheck);
+    if (stillRed) return { failed: { reason: `gate "${stillRed.name}" fails on the files left after isolating gate "${gate.name}"; every file was restored`, gate: stillRed } };
+    return { commitOnly: kept };
+  }
+
   outcome = { ...outcome, written: result.written };
-  if (result.status === 'undone') return fail(result.stage, result.reason, result.restored, result.failedGate);
-  applied(result.commit, result.written);
+  if (result.status === 'undone') {
+    outcome = { ...outcome, kept: result.kept };
+    return fail(result.stage, result.reason, result.restored, result.failedGate);
+  }
+  record(result.commit, result.written);
   finishTransaction(root, result);
-  return { ...base, ...outcome, status: 'done', commitAfter: result.commit };
+  const warning = detached
+    ? `committed on a detached HEAD: \`git switch -c NAME\` keeps it on a branch; once HEAD moves away the phase is no longer in force there`
+    : undefined;
+  return { ...base, ...outcome, status: 'done', commitAfter: result.commit, ...(warning ? { warning } : {}) };
+}
+
+function sameFiles(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((f) => b.includes(f));
+}
+
+function isolationRecord(isolation: PhaseIsolation): IsolationRecord {
+  return { gate: isolation.gate, trials: isolation.trials, maxTrials: isolation.maxTrials, boundHit: isolation.boundHit };
 }

@@ -27,10 +27,11 @@ import type { FileFix } from '../model/outcome.js';
 import { oneLine, plural } from '../text/plural.js';
 import { readIfExists } from '../workspace/files.js';
 import { requireGitWorkTree, trackedChanges } from '../workspace/git.js';
+import { gateSelection } from './affected.js';
 import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
 import { JOURNAL_TRAILER, requireNoJournal } from './journal.js';
 import type { PhaseProgress } from './runPhase.js';
-import { appendEvent, gateRecords } from './state.js';
+import { appendEvent, gateRecords, type FailedStage } from './state.js';
 import { finishTransaction, writeCheckCommit } from './transaction.js';
 
 /** The phase id the shim step is recorded (and rolled back) under. */
@@ -251,16 +252,16 @@ export async function runShim(options: ShimOptions): Promise<ShimOutcome> {
     outcomes.push({ ...m, status: 'shimmed', dropped: built.dropped, ...(legacy ? { legacyFile: legacy.rel } : {}) });
   }
   const base = { modules: outcomes, skipped, commitBefore: head, gates };
-  const fail = (reason: string, status: 'failed' | 'interrupted' = 'failed', failedGate?: GateResult): ShimOutcome => {
+  const fail = (reason: string, status: 'failed' | 'interrupted' = 'failed', failedGate?: GateResult, undone?: { readonly stage: FailedStage; readonly restored: readonly string[] }): ShimOutcome => {
     appendEvent(root, {
       type: 'phase-failed',
       at: new Date().toISOString(),
       phase: SHIM_PHASE,
       rules: [...new Set(modules.map((m) => m.rule))],
       commitBefore: head,
-      stage: status === 'interrupted' ? 'interrupted' : failedGate ? (failedGate.moment === 'before' ? 'before-gates' : 'after-gates') : 'commit',
+      stage: undone?.stage ?? (status === 'interrupted' ? 'interrupted' : failedGate ? (failedGate.moment === 'before' ? 'before-gates' : 'after-gates') : 'commit'),
       reason,
-      restored: [],
+      restored: [...(undone?.restored ?? [])],
       gates: gateRecords(gates),
     });
     return { ...base, status, reason, written: [], commitAfter: null, ...(failedGate ? { failedGate } : {}) };
@@ -273,10 +274,21 @@ export async function runShim(options: ShimOptions): Promise<ShimOutcome> {
     onStart: (gate: Gate, moment: GateMoment) => progress({ type: 'gate-start', gate, moment }),
     onEnd: (result: GateResult) => progress({ type: 'gate-end', result }),
   };
-  gates.push(...(await runGates(root, gatesFor(config.gates, 'before'), { ...hooks, moment: 'before', stopOnFailure: true })));
+  // gates told the change, as a fix phase's: an `affected` gate runs the tests that import a shimmed module
+  progress({ type: 'step', message: 'finding the tests the change affects' });
+  const selection = await gateSelection(root, config, fixes.filter((f) => !created.has(f.file)).map((f) => f.file));
+  gates.push(...(await runGates(root, gatesFor(config.gates, 'before'), { ...hooks, moment: 'before', stopOnFailure: true, selection })));
   if (options.signal?.aborted) return fail('interrupted before any file changed', 'interrupted');
   const red = firstFailure(gates);
   if (red) return fail(`gate "${red.name}" fails before the shim (baseline is red); nothing was changed`, 'failed', red);
+  // a gate is a check: one that edited a file the shim is about to write would lose the edit
+  const editedByGates = fixes
+    .filter((f) => {
+      const now = readIfExists(path.join(root, f.file));
+      return created.has(f.file) ? now !== null : !now?.equals(f.original);
+    })
+    .map((f) => f.file);
+  if (editedByGates.length) return fail(`the before gates changed ${editedByGates.join(', ')}; nothing was changed by ssot`, 'failed', undefined, { stage: 'before-gates', restored: [] });
 
   const rules = [...new Set(outcomes.filter((o) => o.status === 'shimmed').map((o) => o.rule))];
   const shimmed = outcomes.filter((o) => o.status === 'shimmed');
@@ -291,7 +303,7 @@ export async function runShim(options: ShimOptions): Promise<ShimOutcome> {
     signal: options.signal,
     onStep: (message) => progress({ type: 'step', message }),
     check: async () => {
-      const after = await runGates(root, gatesFor(config.gates, 'after'), { ...hooks, moment: 'after', stopOnFailure: true });
+      const after = await runGates(root, gatesFor(config.gates, 'after'), { ...hooks, moment: 'after', stopOnFailure: true, selection });
       gates.push(...after);
       const failed = firstFailure(after);
       return failed ? { failed: { reason: `gate "${failed.name}" fails after the shim; every file was restored`, gate: failed } } : {};
@@ -311,7 +323,7 @@ export async function runShim(options: ShimOptions): Promise<ShimOutcome> {
         '',
       ].join('\n'),
   });
-  if (result.status === 'undone') return fail(oneLine(result.reason), result.stage === 'interrupted' ? 'interrupted' : 'failed', result.failedGate);
+  if (result.status === 'undone') return fail(oneLine(result.reason), result.stage === 'interrupted' ? 'interrupted' : 'failed', result.failedGate, result);
   appendEvent(root, {
     type: 'phase-applied',
     at: new Date().toISOString(),

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Config } from '../config/compile.js';
 import { UserError } from '../model/errors.js';
 import { ensureSsotDir, SSOT_DIR, writeFileAtomic } from '../workspace/files.js';
+import { headCommit, isAncestor } from '../workspace/git.js';
 import type { GateResult } from './gates.js';
 
 export const STATE_FILE = 'state.json';
@@ -39,6 +40,34 @@ export interface PhaseCounts {
   readonly left: number;
 }
 
+/**
+ * A file a phase held back because its fixes make a gate fail (found by
+ * culprit isolation): later runs of the phase skip it until
+ * `--retry-culprits`.
+ */
+export interface CulpritRecord {
+  readonly file: string;
+  readonly gate: string;
+  /** Ids of the tests the gate's output named as failing with this file's fixes (empty when it named none). */
+  readonly tests: readonly string[];
+  /** The last lines of the gate's output in the trial that showed it. */
+  readonly tail: readonly string[];
+  /** Files whose fixes fail only together with this one's (empty for a culprit on its own). */
+  readonly with: readonly string[];
+  /** ISO time it was found. */
+  readonly at: string;
+}
+
+/** How culprit isolation went in a phase run. */
+export interface IsolationRecord {
+  readonly gate: string;
+  /** Gate runs spent (the baseline included). */
+  readonly trials: number;
+  readonly maxTrials: number;
+  /** The bound stopped the search: files it could not clear are held back unresolved (see `skipped`). */
+  readonly boundHit: boolean;
+}
+
 export interface PhaseAppliedEvent {
   readonly type: 'phase-applied';
   readonly at: string;
@@ -52,9 +81,14 @@ export interface PhaseAppliedEvent {
   readonly skipped: readonly FileNote[];
   readonly counts: PhaseCounts;
   readonly gates: readonly GateRecord[];
+  /** Files held back because their fixes make a gate fail (absent when none were found in this run). */
+  readonly culprits?: readonly CulpritRecord[];
+  /** Set when a failing gate was isolated in this run. */
+  readonly isolation?: IsolationRecord;
 }
 
-export type FailedStage = 'before-gates' | 'fix' | 'after-gates' | 'commit' | 'interrupted';
+/** Where a phase stopped; `hand-edit`: someone changed a file ssot had written while the phase ran. */
+export type FailedStage = 'before-gates' | 'fix' | 'after-gates' | 'hand-edit' | 'commit' | 'interrupted';
 
 export interface PhaseFailedEvent {
   readonly type: 'phase-failed';
@@ -183,6 +217,10 @@ export interface PhaseState {
   /** The last failed attempt, when it came after the last success. */
   readonly lastFailure: PhaseFailedEvent | undefined;
   readonly lastRollback: PhaseRolledBackEvent | undefined;
+  /** Applications whose commit HEAD cannot reach (made on another branch or a detached HEAD): not in force here (see phaseStatesAtHead). */
+  readonly elsewhere?: readonly PhaseApplication[];
+  /** Files held back as culprits and not applied since (cleared by a rollback of the phase), in the order found. */
+  readonly culprits: readonly CulpritRecord[];
 }
 
 /** Phase states in config order (plus any phase the log knows that the config no longer has). */
@@ -193,12 +231,13 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
     rolledBackFiles: string[];
     lastFailure: PhaseFailedEvent | undefined;
     lastRollback: PhaseRolledBackEvent | undefined;
+    culprits: Map<string, CulpritRecord>;
   }
   const byId = new Map<string, Mutable>();
   const get = (id: string): Mutable => {
     let entry = byId.get(id);
     if (!entry) {
-      entry = { status: 'pending', applications: [], rolledBackFiles: [], lastFailure: undefined, lastRollback: undefined };
+      entry = { status: 'pending', applications: [], rolledBackFiles: [], lastFailure: undefined, lastRollback: undefined, culprits: new Map() };
       byId.set(id, entry);
     }
     return entry;
@@ -216,6 +255,8 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
         entry.applications.push({ commitBefore: event.commitBefore, commitAfter: event.commitAfter, files: event.files, event });
         entry.rolledBackFiles = entry.rolledBackFiles.filter((f) => !event.files.includes(f));
         entry.lastFailure = undefined;
+        for (const file of event.files) entry.culprits.delete(file);
+        for (const culprit of event.culprits ?? []) entry.culprits.set(culprit.file, culprit);
         break;
       }
       case 'phase-failed':
@@ -226,6 +267,7 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
         entry.status = 'rolled-back';
         entry.lastRollback = event;
         entry.lastFailure = undefined;
+        entry.culprits.clear();
         break;
       }
       case 'file-rolled-back': {
@@ -240,7 +282,7 @@ export function phaseStates(config: Pick<Config, 'phases'>, state: SsotState): P
   const order = [...config.phases.map((p) => p.id), ...[...byId.keys()].filter((id) => !config.phases.some((p) => p.id === id))];
   return order.map((id) => {
     const entry = byId.get(id)!;
-    return { id, ...entry };
+    return { id, ...entry, culprits: [...entry.culprits.values()] };
   });
 }
 
@@ -265,4 +307,34 @@ export function lastGateEvent(state: SsotState): Extract<StateEvent, { gates: re
     if ('gates' in event && event.gates.length) return event;
   }
   return undefined;
+}
+
+/**
+ * Phase states as seen from HEAD: an application whose commit HEAD cannot
+ * reach (it was made on another branch, or on a detached HEAD since left) is
+ * not in force here — it moves to `elsewhere`, and a done phase left with no
+ * application in force is pending again. Outside git (or before the first
+ * commit) the log is taken as it is. `reachable` answers whether HEAD
+ * reaches a commit.
+ */
+export function statesInForce(states: readonly PhaseState[], reachable: (commit: string) => boolean): PhaseState[] {
+  return states.map((state) => {
+    if (!state.applications.length) return state;
+    const inForce = state.applications.filter((a) => reachable(a.commitAfter ?? a.commitBefore));
+    if (inForce.length === state.applications.length) return state;
+    const elsewhere = state.applications.filter((a) => !inForce.includes(a));
+    const status: PhaseStatus = state.status === 'done' && !inForce.length ? 'pending' : state.status;
+    return { ...state, status, applications: inForce, elsewhere };
+  });
+}
+
+/** phaseStates of the recorded log, then statesInForce against HEAD (one `git merge-base --is-ancestor` per application). */
+export async function phaseStatesAtHead(root: string, config: Pick<Config, 'phases'>, state: SsotState = readState(root)): Promise<PhaseState[]> {
+  const states = phaseStates(config, state);
+  const head = await headCommit(root).catch(() => null);
+  if (!head) return states;
+  const commits = [...new Set(states.flatMap((s) => s.applications.map((a) => a.commitAfter ?? a.commitBefore)))];
+  const reachable = new Set<string>();
+  await Promise.all(commits.map(async (c) => (await isAncestor(root, c, head)) && reachable.add(c)));
+  return statesInForce(states, (c) => reachable.has(c));
 }

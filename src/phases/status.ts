@@ -8,7 +8,7 @@ import type { Config } from '../config/compile.js';
 import { scan } from '../engine/run.js';
 import { UNASSIGNED } from '../model/finding.js';
 import { readJournal, journalOwnerAlive, type Journal } from './journal.js';
-import { lastGateEvent, phaseStates, readState, type GateRecord, type PhaseState, type StateEvent } from './state.js';
+import { lastGateEvent, phaseStatesAtHead, readState, type GateRecord, type PhaseState, type StateEvent } from './state.js';
 
 export interface PhaseStatusRow {
   readonly id: string;
@@ -29,7 +29,7 @@ export interface StatusResult {
 export async function phaseStatus(options: { root: string; config: Config }): Promise<StatusResult> {
   const { root, config } = options;
   const state = readState(root);
-  const states = phaseStates(config, state);
+  const states = await phaseStatesAtHead(root, config, state);
   const result = await scan({ root, config });
   const byPhase = new Map<string, number>();
   for (const f of result.findings) byPhase.set(f.phase ?? UNASSIGNED, (byPhase.get(f.phase ?? UNASSIGNED) ?? 0) + 1);

@@ -10,9 +10,9 @@ import { unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { FileFix } from '../model/outcome.js';
 import { oneLine, plural } from '../text/plural.js';
-import { fileMode } from '../workspace/files.js';
-import { commitFiles, intentToAdd } from '../workspace/git.js';
-import { writeFileFixes } from '../engine/write.js';
+import { fileMode, pathInsideRoot, readIfExists, writeFileAtomic } from '../workspace/files.js';
+import { blobAt, blobIdFor, commitFiles, intentToAdd } from '../workspace/git.js';
+import { writeErrorReason, WriteFailure, writeFileFixes } from '../engine/write.js';
 import type { GateResult } from './gates.js';
 import { clearJournal, writeJournal, type Journal } from './journal.js';
 import { recoverFromJournal } from './recover.js';
@@ -31,14 +31,19 @@ export interface TransactionInput {
   readonly removed?: readonly { readonly file: string; readonly original: Buffer }[];
   readonly signal?: AbortSignal;
   readonly onStep: (message: string) => void;
-  /** Runs the checks on the written tree; a failing one undoes everything. */
-  readonly check: () => Promise<{ readonly failed?: { readonly reason: string; readonly gate: GateResult } }>;
+  /**
+   * Runs the checks on the written tree; a failing one undoes everything.
+   * `commitOnly`: the check left only these files' fixes in the tree (culprit
+   * isolation put the others back) and only they are committed — none: no commit.
+   */
+  readonly check: (journal: Journal) => Promise<{ readonly failed?: { readonly reason: string; readonly gate: GateResult; readonly stage?: FailedStage }; readonly commitOnly?: readonly string[] }>;
   /** The commit message, given the journal id its trailer carries. */
   readonly message: (journalId: string) => string;
 }
 
 export type TransactionResult =
-  | { readonly status: 'committed'; readonly commit: string; readonly journal: Journal; readonly written: readonly string[] }
+  /** `commit` null: the check left no fix to commit. */
+  | { readonly status: 'committed'; readonly commit: string | null; readonly journal: Journal; readonly written: readonly string[] }
   | {
       readonly status: 'undone';
       readonly stage: FailedStage;
@@ -47,6 +52,8 @@ export type TransactionResult =
       readonly failedGate?: GateResult;
       /** The files written before the undo (empty when the write itself failed). */
       readonly written: readonly string[];
+      /** Files someone changed after ssot wrote them: left as they are, ssot's version beside them. */
+      readonly kept: readonly { readonly file: string; readonly ssotVersion: string | null }[];
     };
 
 export async function writeCheckCommit(input: TransactionInput): Promise<TransactionResult> {
@@ -64,29 +71,65 @@ export async function writeCheckCommit(input: TransactionInput): Promise<Transac
   });
   let settled = false;
   let written: readonly string[] = [];
-  const undo = async (stage: FailedStage, reason: string, failedGate?: GateResult): Promise<TransactionResult> => {
+  const undo = async (stage: FailedStage, given: string, failedGate?: GateResult): Promise<TransactionResult> => {
+    let reason = given;
     settled = true;
     input.onStep(`restoring ${plural(files.length, 'file')}`);
     const recovered = await recoverFromJournal(root, journal);
-    return { status: 'undone', stage, reason, restored: recovered.restored, written, ...(failedGate ? { failedGate } : {}) };
+    // "every file was restored" is not true of a file someone changed meanwhile: it was kept
+    if (recovered.kept.length) reason = reason.replace('; every file was restored', '; every other file was restored');
+    return { status: 'undone', stage, reason, restored: recovered.restored, kept: recovered.kept, written, ...(failedGate ? { failedGate } : {}) };
   };
   try {
     try {
       input.onStep(`writing ${plural(files.length, 'file')}`);
-      writeFileFixes(root, files);
-      for (const f of removed) unlinkSync(path.join(root, f.file));
-      await intentToAdd(root, files.filter((f) => input.created?.has(f.file)).map((f) => f.file));
+      const created = files.filter((f) => input.created?.has(f.file));
+      writeFileFixes(root, files.filter((f) => !input.created?.has(f.file)), 'all');
+      // new files are written after the others: a failure here leaves them to the journal, which deletes
+      // them (writeFileFixes would put a created file "back" as an empty one)
+      for (const f of created) {
+        if (f.status !== 'changed' || !f.updated) continue;
+        try {
+          writeFileAtomic(pathInsideRoot(root, f.file), f.updated);
+        } catch (error) {
+          throw new WriteFailure(f.file, writeErrorReason(error));
+        }
+      }
+      for (const f of removed) {
+        try {
+          unlinkSync(pathInsideRoot(root, f.file));
+        } catch (error) {
+          throw new WriteFailure(f.file, writeErrorReason(error));
+        }
+      }
+      await intentToAdd(root, created.map((f) => f.file));
     } catch (error) {
-      return await undo('fix', `writing the fixed files failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      const why = error instanceof WriteFailure ? `${error.file}: ${error.reason}` : writeErrorReason(error);
+      return await undo('fix', `writing the fixed files failed (${why}); every file was restored`);
     }
     written = [...files.map((f) => f.file), ...removed.map((f) => f.file)];
     if (input.signal?.aborted) return await undo('interrupted', 'interrupted after writing; every file was restored');
-    const checked = await input.check();
+    const checked = await input.check(journal);
     if (input.signal?.aborted) return await undo('interrupted', 'interrupted while the after gates ran; every file was restored');
-    if (checked.failed) return await undo('after-gates', checked.failed.reason, checked.failed.gate);
+    if (checked.failed) return await undo(checked.failed.stage ?? 'after-gates', checked.failed.reason, checked.failed.gate);
+    if (checked.commitOnly) {
+      written = checked.commitOnly;
+      if (!written.length) {
+        settled = true;
+        return { status: 'committed', commit: null, journal, written };
+      }
+    }
+    // a file someone changed while the gates ran is never committed as ssot's
+    const editedBefore = changedSinceWritten(root, files);
+    if (editedBefore.length) return await undo('hand-edit', handEditReason(editedBefore));
     input.onStep('committing');
-    const committed = await commitFiles(root, written, input.message(journal.id));
-    if (!committed.ok) return await undo('commit', `git commit failed: ${oneLine(committed.output).slice(0, 300)}`);
+    const committed = await commitFiles(root, written, input.message(journal.id), { signal: input.signal });
+    // a Ctrl-C or SIGTERM during the commit (a hook that hangs) ends git and undoes the phase, commit or not
+    if (input.signal?.aborted) return await undo('interrupted', 'interrupted while git committed; every file was restored');
+    if (!committed.ok) return await undo('commit', `git commit failed: ${commitFailureReason(committed.output)}`);
+    // an edit that landed between that check and the commit: the commit must hold exactly ssot's bytes
+    const swept = await sweptIntoCommit(root, files, changedSinceWritten(root, files));
+    if (swept.length) return await undo('hand-edit', handEditReason(swept));
     settled = true;
     return { status: 'committed', commit: committed.commit, journal, written };
   } finally {
@@ -104,4 +147,38 @@ export async function writeCheckCommit(input: TransactionInput): Promise<Transac
 /** Removes the journal once the phase is recorded. */
 export function finishTransaction(root: string, result: Extract<TransactionResult, { status: 'committed' }>): void {
   clearJournal(root, result.journal);
+}
+
+/** Files whose bytes on disk are no longer the ones ssot wrote (someone edited, replaced or removed them). */
+function changedSinceWritten(root: string, files: readonly FileFix[]): string[] {
+  const changed: string[] = [];
+  for (const f of files) {
+    if (!f.updated) continue;
+    const now = readIfExists(path.join(root, f.file));
+    if (!now || !now.equals(f.updated)) changed.push(f.file);
+  }
+  return changed;
+}
+
+/** Of `suspects`, the files whose committed blob is not what ssot's bytes give (an edit was swept into the commit). */
+async function sweptIntoCommit(root: string, files: readonly FileFix[], suspects: readonly string[]): Promise<string[]> {
+  const swept: string[] = [];
+  for (const file of suspects) {
+    const planned = files.find((f) => f.file === file)?.updated;
+    if (!planned) continue;
+    const [expected, committed] = await Promise.all([blobIdFor(root, file, planned), blobAt(root, 'HEAD', file)]);
+    if (expected === null || expected !== committed) swept.push(file);
+  }
+  return swept;
+}
+
+function handEditReason(files: readonly string[]): string {
+  const shown = files.slice(0, 3).join(', ') + (files.length > 3 ? `, … (${files.length - 3} more)` : '');
+  return `${plural(files.length, 'file')} changed while the phase ran (${shown}); kept as changed, nothing committed`;
+}
+
+/** git's reason in one line; a hook that says nothing still gets a reason. */
+export function commitFailureReason(output: string): string {
+  const text = oneLine(output).slice(0, 300);
+  return text || 'a git hook (pre-commit, commit-msg) refused the commit without saying why';
 }

@@ -1,9 +1,9 @@
 import type { ScanResult } from '../engine/run.js';
+import type { Finding } from '../model/finding.js';
 
-/** The JSON contract: key order as documented in the README. */
-export function renderJson(result: ScanResult): string {
-  const findings = result.findings.map((f) => {
-    const out: Record<string, unknown> = {
+/** One finding of the JSON contract, keys in the documented order (`fix` and `reason` when planned). */
+export function findingJson(f: Finding): Record<string, unknown> {
+  const out: Record<string, unknown> = {
       rule: f.rule,
       kind: f.kind,
       file: f.file,
@@ -20,9 +20,13 @@ export function renderJson(result: ScanResult): string {
       message: f.message,
     };
     if (f.fix !== undefined) out.fix = f.fix;
-    if (f.reason !== undefined) out.reason = f.reason;
-    return out;
-  });
+  if (f.reason !== undefined) out.reason = f.reason;
+  return out;
+}
+
+/** The JSON contract: key order as documented in the README. */
+export function renderJson(result: ScanResult): string {
+  const findings = result.findings.map(findingJson);
   return `${JSON.stringify(
     {
       tool: result.tool,

@@ -14,8 +14,9 @@ import type { PlanResult } from '../phases/plan.js';
 import type { RecoverResult } from '../phases/recover.js';
 import type { RollbackOutcome } from '../phases/rollback.js';
 import type { RunAllResult } from '../phases/runAll.js';
-import type { PhaseOutcome } from '../phases/runPhase.js';
-import type { GateRecord, PhaseState } from '../phases/state.js';
+import type { LeftLocation } from '../phases/accounting.js';
+import type { PhaseIsolation, PhaseOutcome } from '../phases/runPhase.js';
+import type { CulpritRecord, GateRecord, PhaseState } from '../phases/state.js';
 import type { StatusResult } from '../phases/status.js';
 import type { VerifyResult } from '../phases/verify.js';
 
@@ -24,12 +25,13 @@ function table(headers: string[] | null, rows: string[][], align: readonly Align
   return textTable(headers ? [headers, ...rows] : rows, { header: headers !== null, align, colors });
 }
 
-/** One line about how a gate ended: `passed in 3.2s`, `failed with exit 1 after 2.0s`, `timed out after 5m00s`, `killed by SIGKILL`. */
+/** One line about how a gate ended: `passed in 3.2s`, `failed with exit 1 after 2.0s`, `timed out, stopped after 5m03s`, `killed by SIGKILL`. */
 export function describeGateEnd(result: GateResult): string {
+  if (result.skipped) return `skipped: ${result.skipped}`;
   if (result.reusedFrom) return `passed (${result.reusedFrom})`;
   if (result.ok) return `passed in ${formatElapsed(result.durationMs)}`;
   if (result.interrupted) return 'interrupted';
-  if (result.timedOut) return `timed out after ${formatElapsed(result.durationMs)}`;
+  if (result.timedOut) return `timed out, stopped after ${formatElapsed(result.durationMs)}`;
   if (result.exitCode === null && result.signal) return `killed by ${result.signal}`;
   if (result.exitCode === null) return 'could not start';
   return `failed with exit ${result.exitCode} after ${formatElapsed(result.durationMs)}`;
@@ -83,26 +85,78 @@ export function renderPhaseOutcome(outcome: PhaseOutcome, colors: Colors = NO_CO
     if (c.skipped) rows.push(['files skipped', String(c.skipped)]);
     rows.push(['findings left for a person', String(c.left)]);
     out.push(indent(table(null, rows, ['l', 'r'], colors)));
+    if (outcome.warning) out.push(colors.yellow(`  warning: ${outcome.warning}`));
   } else {
     const verb = outcome.status === 'interrupted' ? 'interrupted' : 'failed';
     out.push(colors.red(`✘ phase ${id} ${verb}: ${outcome.reason ?? ''}`));
     if (outcome.restored.length) out.push(`  restored ${plural(outcome.restored.length, 'file')} byte for byte; HEAD still at ${short(outcome.commitBefore)}`);
-    else out.push(`  no file was changed; HEAD still at ${short(outcome.commitBefore)}`);
+    else if (!outcome.kept.length) out.push(`  no file was changed; HEAD still at ${short(outcome.commitBefore)}`);
+    else out.push(`  HEAD still at ${short(outcome.commitBefore)}`);
+    for (const k of outcome.kept) out.push(colors.yellow(`  ${keptLine(k)}`));
     if (outcome.failedGate) out.push(indent(renderGateFailure(outcome.failedGate, colors).trimEnd()));
   }
   if (outcome.refused.length) {
     out.push(colors.yellow('  refused by validation (left untouched):'));
     for (const r of outcome.refused) out.push(`    ${r.file}: ${oneLine(r.reason)}`);
   }
-  if (outcome.skipped.length) {
+  const culprits = [...(outcome.isolation?.culprits ?? []), ...outcome.heldBack];
+  const unresolved = new Set(outcome.isolation?.unresolved ?? []);
+  const culpritFiles = new Set(culprits.map((c) => c.file));
+  const skipped = outcome.skipped.filter((s) => !culpritFiles.has(s.file) && !unresolved.has(s.file));
+  if (skipped.length) {
     out.push(colors.yellow('  skipped:'));
-    for (const s of outcome.skipped) out.push(`    ${s.file}: ${s.reason}`);
+    for (const s of skipped) out.push(`    ${s.file}: ${s.reason}`);
   }
-  if (outcome.status === 'done' && Object.keys(outcome.leftByReason).length) {
-    out.push(colors.dim('  left for a person:'));
-    for (const [reason, n] of Object.entries(outcome.leftByReason).sort((a, b) => b[1] - a[1])) out.push(colors.dim(`    ${n} × ${reason}`));
+  if (outcome.isolation) out.push(...renderIsolation(outcome.isolation, colors).map((l) => `  ${l}`));
+  if (outcome.heldBack.length) {
+    out.push(colors.yellow(`  held back as culprits by earlier runs (\`--retry-culprits\` tries them again):`));
+    out.push(...renderCulprits(outcome.heldBack, colors).map((l) => `    ${l}`));
   }
+  if (outcome.status === 'done' && outcome.left.length) out.push(...renderLeft(outcome.left, outcome.phase.id, colors).map((l) => `  ${l}`));
   return `${out.join('\n')}\n`;
+}
+
+/** Most findings listed one per line; the rest are counted (`ssot scan --phase ID` lists them all). */
+const MAX_LEFT_LISTED = 100;
+
+/** `left for a person (N):` and one clickable `path:line  applicability: reason` line per finding. */
+export function renderLeft(left: readonly LeftLocation[], phase: string, colors: Colors = NO_COLORS): string[] {
+  const out = [colors.dim(`left for a person (${left.length}):`)];
+  for (const l of left.slice(0, MAX_LEFT_LISTED)) out.push(`  ${l.file}:${l.line}  ${colors.dim(`${l.applicability}: ${oneLine(l.reason)}`)}`);
+  if (left.length > MAX_LEFT_LISTED) out.push(colors.dim(`  … and ${left.length - MAX_LEFT_LISTED} more (\`ssot scan --phase ${phase}\` lists them all)`));
+  return out;
+}
+
+/** Each culprit file with the gate its fixes break and the tests that fail with them. */
+export function renderCulprits(culprits: readonly CulpritRecord[], colors: Colors = NO_COLORS): string[] {
+  const out: string[] = [];
+  for (const c of culprits) {
+    const together = c.with.length ? ` (fails together with ${c.with.join(', ')})` : '';
+    out.push(`${colors.yellow(c.file)} — gate ${c.gate}${together}${c.tests.length ? '; failing tests:' : '; its output named no failing test'}`);
+    for (const t of c.tests.slice(0, 10)) out.push(`  ${t}`);
+    if (c.tests.length > 10) out.push(colors.dim(`  … and ${c.tests.length - 10} more`));
+  }
+  return out;
+}
+
+/** What culprit isolation found in a phase run, and what it spent. */
+export function renderIsolation(isolation: PhaseIsolation, colors: Colors = NO_COLORS): string[] {
+  const out: string[] = [];
+  const spent = `${plural(isolation.trials, 'trial')} of at most ${isolation.maxTrials}`;
+  if (isolation.culprits.length) {
+    out.push(colors.yellow(`held back ${plural(isolation.culprits.length, 'file')}: their fixes make gate ${isolation.gate} fail (isolated in ${spent}; later runs skip them until \`--retry-culprits\`):`));
+    out.push(...renderCulprits(isolation.culprits, colors).map((l) => `  ${l}`));
+  } else {
+    out.push(colors.yellow(`isolation of gate ${isolation.gate}: no culprit found in ${spent}`));
+  }
+  if (isolation.boundHit) {
+    out.push(
+      colors.yellow(
+        `the isolation hit its bound of ${isolation.maxTrials} trials${isolation.unresolved.length ? `: ${plural(isolation.unresolved.length, 'file')} held back unresolved (the next run tries them again): ${isolation.unresolved.join(', ')}` : ''}`,
+      ),
+    );
+  }
+  return out;
 }
 
 export function renderRunAll(result: RunAllResult, colors: Colors = NO_COLORS): string {
@@ -131,12 +185,16 @@ export function stateLabel(state: PhaseState): string {
     case 'done': {
       const last = state.applications.at(-1);
       const partial = state.rolledBackFiles.length ? `, ${plural(state.rolledBackFiles.length, 'file')} rolled back` : '';
-      return `done${last?.commitAfter ? ` (${short(last.commitAfter)})` : ''}${partial}`;
+      const held = state.culprits.length ? `, ${state.culprits.length} held back` : '';
+      return `done${last?.commitAfter ? ` (${short(last.commitAfter)})` : ''}${partial}${held}`;
     }
     case 'rolled-back':
       return 'rolled back';
-    default:
+    default: {
+      const away = state.elsewhere?.at(-1)?.commitAfter;
+      if (away) return `pending (done in ${short(away)}, which HEAD does not contain)`;
       return state.lastFailure ? `pending (last attempt failed: ${state.lastFailure.stage})` : 'pending';
+    }
   }
 }
 
@@ -168,7 +226,22 @@ export function renderPlanText(plan: PlanResult, colors: Colors = NO_COLORS): st
     );
   }
   if (plan.journal) out.push(colors.red(`an interrupted \`${plan.journal.command}\` needs \`ssot recover\` first`));
+  out.push(...heldBackSections(plan.phases.map((p) => p.state), colors));
   return `${out.join('\n')}\n`;
+}
+
+/** Per phase holding culprits: the files, the gate and the failing tests (plan and status). */
+function heldBackSections(states: readonly PhaseState[], colors: Colors): string[] {
+  const out: string[] = [];
+  for (const state of states) {
+    if (!state.culprits.length) continue;
+    out.push(
+      '',
+      colors.yellow(`phase ${state.id} holds back ${plural(state.culprits.length, 'file')}: their fixes make a gate fail (\`ssot fix --phase ${state.id} --retry-culprits\` tries them again)`),
+      ...renderCulprits(state.culprits, colors).map((l) => `  ${l}`),
+    );
+  }
+  return out;
 }
 
 function gatesCell(gates: { before: string[]; after: string[] }): string {
@@ -240,6 +313,11 @@ export function renderPlanMarkdown(plan: PlanResult, toolVersion: string): strin
       out.push(`Applied ${last.event.at.slice(0, 16).replace('T', ' ')} UTC: ${last.event.counts.fixes} fixes in ${last.event.counts.files} files${last.commitAfter ? `, commit \`${short(last.commitAfter)}\`` : ''}.`);
     }
     out.push('');
+    if (p.state.culprits.length) {
+      out.push(`Held back (their fixes make a gate fail; retried with \`--retry-culprits\`):`, '');
+      for (const c of p.state.culprits) out.push(`- \`${c.file}\` — gate \`${c.gate}\`${c.tests.length ? `: ${c.tests.slice(0, 5).map((t) => `\`${t}\``).join(', ')}${c.tests.length > 5 ? ', …' : ''}` : ''}`);
+      out.push('');
+    }
     if (p.files.length) {
       const shown = p.files.slice(0, 25);
       for (const f of shown) out.push(`- \`${f}\``);
@@ -282,24 +360,41 @@ export function renderStatusText(status: StatusResult, colors: Colors = NO_COLOR
   if (status.lastGates) {
     const g = status.lastGates;
     out.push('', `last gate results (${g.event}${g.phase ? ` ${g.phase}` : ''}, ${g.at.slice(0, 16).replace('T', ' ')} UTC):`);
-    for (const r of g.gates) out.push(`  ${r.ok ? colors.green('✔') : colors.red('✘')} ${r.name} (${r.moment}): ${describeGateEnd({ ...r, tail: r.tail ?? [] })}`);
+    for (const r of g.gates) out.push(`  ${r.skipped ? '–' : r.ok ? colors.green('✔') : colors.red('✘')} ${r.name} (${r.moment}): ${describeGateEnd({ ...r, tail: r.tail ?? [] })}`);
   } else {
     out.push('', 'no gate has run yet');
   }
+  out.push(...heldBackSections(status.phases.map((p) => p.state), colors));
   return `${out.join('\n')}\n`;
 }
 
 export function renderVerifyText(result: VerifyResult, colors: Colors = NO_COLORS): string {
-  const rows = result.checks.map((c) => [c.kind, c.name, c.ok ? 'pass' : 'FAIL', c.detail]);
+  const rows = result.checks.map((c) => [c.kind, c.name, c.skipped ? 'skip' : c.ok ? 'pass' : 'FAIL', c.detail]);
   const out = [table(['check', 'name', 'result', 'detail'], rows, ['l', 'l', 'l', 'l'], colors), ''];
   for (const c of result.checks) {
     if (!c.ok && c.tail) {
       const gate = result.gates.find((g) => g.name === c.name);
-      if (gate) out.push(renderGateFailure(gate, colors).trimEnd());
+      if (gate) out.push(renderGateFailure(gate, colors).trimEnd(), '');
     }
   }
+  for (const c of result.checks) {
+    if (c.culprits?.length) out.push(`${c.name}: held back (their fixes make a gate fail):`, ...renderCulprits(c.culprits, colors).map((l) => `  ${l}`), '');
+  }
+  for (const c of result.checks) {
+    if (!c.manual?.length) continue;
+    out.push(`${c.name}: ${plural(c.manual.length, 'manual finding')} left for a person:`);
+    for (const m of c.manual.slice(0, MAX_LEFT_LISTED)) out.push(`  ${m.file}:${m.line}:${m.column}  ${colors.dim(oneLine(m.reason))}`);
+    if (c.manual.length > MAX_LEFT_LISTED) out.push(colors.dim(`  … and ${c.manual.length - MAX_LEFT_LISTED} more (\`ssot scan --format json\` lists them all)`));
+    out.push('');
+  }
   const failed = result.checks.filter((c) => !c.ok).length;
-  out.push(result.ok ? colors.green(`verify: all ${result.checks.length} checks pass`) : colors.red(`verify: ${failed} of ${result.checks.length} checks fail`));
+  const skipped = result.checks.filter((c) => c.skipped).length;
+  const passing = result.checks.length - skipped;
+  out.push(
+    result.ok
+      ? colors.green(`verify: all ${passing} checks pass${skipped ? ` (${skipped} skipped: nothing to check)` : ''}`)
+      : colors.red(`verify: ${failed} of ${result.checks.length} checks fail`),
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -319,7 +414,7 @@ export function renderRollbackOutcome(outcome: RollbackOutcome, colors: Colors =
     }
     for (const c of outcome.alreadyUndone) out.push(`  ${short(c.commit)} (phase ${c.phase}): nothing left to revert (its changes were undone already)`);
     if (!outcome.commits.length && !outcome.alreadyUndone.length) out.push('  nothing to revert (those phases made no commit)');
-    for (const g of outcome.gates) out.push(`  ${g.ok ? colors.green('✔') : colors.red('✘')} gate ${g.name}: ${describeGateEnd(g)}`);
+    for (const g of outcome.gates) out.push(`  ${g.skipped ? '–' : g.ok ? colors.green('✔') : colors.red('✘')} gate ${g.name}: ${describeGateEnd(g)}`);
     if (outcome.failedGate) {
       out.push(colors.red(`  ${outcome.reason}`));
       out.push(indent(renderGateFailure(outcome.failedGate, colors).trimEnd()));
@@ -338,5 +433,13 @@ export function renderRecover(result: RecoverResult | null, colors: Colors = NO_
   out.push(`  restored ${plural(result.restored.length, 'file')} byte for byte${result.untouched.length ? `; ${result.untouched.length} already as before` : ''}`);
   for (const f of result.restored) out.push(`    ${f}`);
   for (const s of result.savedCopies) out.push(colors.yellow(`  ${s.file} held other content; kept a copy at ${s.copy}`));
+  for (const k of result.kept) out.push(colors.yellow(`  ${keptLine(k)}`));
+  for (const o of result.orphans ?? []) out.push(colors.yellow(`  ${o}`));
+  if (result.stateNotRecorded) out.push(colors.yellow(`  not recorded in the state: ${result.stateNotRecorded}`));
   return `${out.join('\n')}\n`;
+}
+
+/** A file someone changed while ssot ran: where their version and ssot's are. */
+function keptLine(k: { readonly file: string; readonly ssotVersion: string | null }): string {
+  return `${k.file} was changed while ssot ran: kept as it is now (not restored, not committed)${k.ssotVersion ? `; ssot's version is in ${k.ssotVersion}` : ''}`;
 }

@@ -14,8 +14,10 @@ import type { FileProblem } from '../model/finding.js';
 export interface DiscoveredFiles {
   /** Posix paths relative to the root, sorted. */
   readonly files: string[];
-  /** Files skipped with a reason the user should see (broken link, link leaving the root). */
+  /** Files that should have been scanned and cannot be (a broken symlink or a symlink loop): errors. */
   readonly problems: FileProblem[];
+  /** Entries deliberately not followed (a symlink or pattern leaving the root): warnings. */
+  readonly notFollowed: FileProblem[];
 }
 
 export interface DiscoverOptions {
@@ -40,6 +42,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
     suppressErrors: true,
   });
   const problems: FileProblem[] = [];
+  const notFollowed: FileProblem[] = [];
   const candidates: string[] = [];
   const ignoreFiles: string[] = [];
   const included = gitignore ? picomatch([...options.include], { dot: true }) : () => true;
@@ -51,6 +54,11 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
   }
   for (const entry of entries) {
     const dirent = entry.dirent;
+    // the root is a wall: a pattern reaching out of it (`../x`, `/abs`) finds nothing ssot may read or write
+    if (!isRootRelative(entry.path)) {
+      notFollowed.push({ file: entry.path, message: 'outside the scanned root, not scanned' });
+      continue;
+    }
     if (dirent.isFile()) {
       if (gitignore && path.posix.basename(entry.path) === '.gitignore') {
         ignoreFiles.push(entry.path);
@@ -61,17 +69,24 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
       let target: string;
       try {
         target = realpathSync(path.join(root, entry.path));
-      } catch {
-        problems.push({ file: entry.path, message: 'broken symlink, skipped' });
+      } catch (error) {
+        const loop = (error as NodeJS.ErrnoException).code === 'ELOOP';
+        problems.push({ file: entry.path, message: loop ? 'symlink loop, skipped' : 'broken symlink, skipped' });
         continue;
       }
       const inside = target === realRoot || target.startsWith(realRoot + path.sep);
-      if (!inside) problems.push({ file: entry.path, message: 'symlink leaves the scanned root, not followed' });
+      if (!inside) notFollowed.push({ file: entry.path, message: 'symlink leaves the scanned root, not followed' });
     }
   }
   const files = gitignore ? filterGitignored(root, candidates, ignoreFiles) : candidates;
   files.sort();
-  return { files, problems };
+  return { files, problems, notFollowed };
+}
+
+/** A posix path that names something under the root: relative, without `..` segments. */
+export function isRootRelative(rel: string): boolean {
+  if (rel === '' || path.posix.isAbsolute(rel) || path.isAbsolute(rel)) return false;
+  return !rel.split('/').includes('..');
 }
 
 function filterGitignored(root: string, files: string[], ignoreFiles: readonly string[]): string[] {
@@ -98,7 +113,11 @@ function filterGitignored(root: string, files: string[], ignoreFiles: readonly s
     for (const dir of dirs) {
       if (dir !== '' && !rel.startsWith(`${dir}/`)) continue;
       const inner = dir === '' ? rel : rel.slice(dir.length + 1);
-      if (matchers.get(dir)!.ignores(isDir ? `${inner}/` : inner)) return true;
+      try {
+        if (matchers.get(dir)!.ignores(isDir ? `${inner}/` : inner)) return true;
+      } catch {
+        // a path the ignore library cannot judge (it wants plain relative paths) is not ignored
+      }
     }
     return false;
   };

@@ -23,7 +23,16 @@ export interface GitCallOptions {
   readonly input?: string | Buffer;
   /** Extra environment on top of process.env. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Aborting ends git and whatever it started (hooks): its process group gets SIGTERM, then SIGKILL. */
+  readonly signal?: AbortSignal;
+  /** Ends git the same way after this many ms (hooks that hang). */
+  readonly timeoutMs?: number;
 }
+
+/** How long a git command that runs hooks (commit) may take before it is stopped. */
+export const HOOK_TIMEOUT_MS = 600_000;
+/** SIGKILL follows SIGTERM to a stopped git's process group after this many ms. */
+const GIT_KILL_GRACE_MS = 2000;
 
 /** Runs `git args` in `cwd`; never throws for a non-zero exit (see `gitOk`). */
 export function gitRun(cwd: string, args: readonly string[], options: GitCallOptions = {}): Promise<GitOutput> {
@@ -42,8 +51,33 @@ export function gitRun(cwd: string, args: readonly string[], options: GitCallOpt
       if (error.code === 'ENOENT') reject(new UserError('git not found on PATH', { hint: 'install git; ssot records phases as git commits' }));
       else reject(error);
     });
+    let stopped: string | null = null;
+    const stop = (why: string) => {
+      if (stopped !== null || child.pid === undefined) return;
+      stopped = why;
+      const group = -child.pid;
+      try {
+        process.kill(group, 'SIGTERM');
+      } catch {
+        // gone already
+      }
+      setTimeout(() => {
+        try {
+          process.kill(group, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }, GIT_KILL_GRACE_MS).unref();
+    };
+    const onAbort = () => stop('interrupted');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop(`timed out after ${Math.round(options.timeoutMs! / 1000)}s (a hook that hangs?)`), options.timeoutMs);
     child.on('close', (code) => {
-      resolve({ code: code ?? 128, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') });
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      const stderr = Buffer.concat(err).toString('utf8');
+      resolve({ code: stopped !== null ? 128 + 15 : (code ?? 128), stdout: Buffer.concat(out), stderr: stopped !== null ? `git ${args[0]} ${stopped}\n${stderr}` : stderr });
     });
     child.stdin.on('error', () => {
       // git may exit before reading stdin (e.g. a usage error); its exit code tells the story
@@ -116,6 +150,37 @@ export async function requireGitWorkTree(root: string, what: string): Promise<st
 }
 
 /**
+ * What would stop a commit that has not run yet, so it is said before any
+ * gate runs (a gate can take minutes): a merge, cherry-pick or revert in
+ * progress (git refuses a partial commit then), or no committer identity.
+ * Null when a commit can be made.
+ */
+export async function commitBlocker(cwd: string): Promise<{ readonly message: string; readonly hint: string } | null> {
+  for (const [ref, what, finish] of [
+    ['MERGE_HEAD', 'a merge', '`git merge --continue` or `git merge --abort`'],
+    ['CHERRY_PICK_HEAD', 'a cherry-pick', '`git cherry-pick --continue` or `--abort`'],
+    ['REVERT_HEAD', 'a revert', '`git revert --continue` or `--abort`'],
+  ] as const) {
+    const result = await gitRun(cwd, ['rev-parse', '-q', '--verify', ref]);
+    if (result.code === 0) return { message: `${what} is in progress in this repository; ssot cannot commit a phase in the middle of it`, hint: `finish it first: ${finish}` };
+  }
+  const ident = await gitRun(cwd, ['var', 'GIT_COMMITTER_IDENT']);
+  if (ident.code !== 0) {
+    return {
+      message: `git has no committer identity here (${lastLines(ident.stderr, 1)[0] ?? 'git var GIT_COMMITTER_IDENT failed'})`,
+      hint: 'set one: `git config user.name "Your Name"` and `git config user.email you@example.com`',
+    };
+  }
+  return null;
+}
+
+/** True when HEAD is detached (not on a branch): a commit made there is easy to lose. */
+export async function headDetached(cwd: string): Promise<boolean> {
+  const result = await gitRun(cwd, ['symbolic-ref', '-q', 'HEAD']);
+  return result.code !== 0;
+}
+
+/**
  * Tracked files under `cwd` that differ from HEAD (staged or not), relative to
  * `cwd`. ssot's own `.ssot/` never counts, even in a repository that tracks it.
  */
@@ -154,8 +219,13 @@ export async function commitFiles(
   cwd: string,
   files: readonly string[],
   message: string,
+  options: { readonly signal?: AbortSignal; readonly timeoutMs?: number } = {},
 ): Promise<{ ok: true; commit: string } | { ok: false; output: string }> {
-  const result = await gitRun(cwd, ['commit', '-q', '--no-edit', '-F', '-', '--only', '--', ...files.map(literalPathspec)], { input: message });
+  const result = await gitRun(cwd, ['commit', '-q', '--no-edit', '-F', '-', '--only', '--', ...files.map(literalPathspec)], {
+    input: message,
+    signal: options.signal,
+    timeoutMs: options.timeoutMs ?? HOOK_TIMEOUT_MS,
+  });
   if (result.code !== 0) return { ok: false, output: result.stderr + result.stdout.toString('utf8') };
   return { ok: true, commit: (await headCommit(cwd))! };
 }
@@ -166,8 +236,12 @@ export async function intentToAdd(cwd: string, files: readonly string[]): Promis
 }
 
 /** Commits what is staged (used after `git revert --no-commit`). */
-export async function commitIndex(cwd: string, message: string): Promise<{ ok: true; commit: string } | { ok: false; output: string }> {
-  const result = await gitRun(cwd, ['commit', '-q', '--no-edit', '-F', '-'], { input: message });
+export async function commitIndex(
+  cwd: string,
+  message: string,
+  options: { readonly signal?: AbortSignal; readonly timeoutMs?: number } = {},
+): Promise<{ ok: true; commit: string } | { ok: false; output: string }> {
+  const result = await gitRun(cwd, ['commit', '-q', '--no-edit', '-F', '-'], { input: message, signal: options.signal, timeoutMs: options.timeoutMs ?? HOOK_TIMEOUT_MS });
   if (result.code !== 0) return { ok: false, output: result.stderr + result.stdout.toString('utf8') };
   return { ok: true, commit: (await headCommit(cwd))! };
 }
@@ -181,6 +255,12 @@ export async function showFile(cwd: string, commit: string, rel: string): Promis
 /** Blob id of a file at a commit, or null when absent. */
 export async function blobAt(cwd: string, commit: string, rel: string): Promise<string | null> {
   const result = await gitRun(cwd, ['rev-parse', '-q', '--verify', `${commit}:./${rel}`]);
+  return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
+}
+
+/** The blob id git would store for `bytes` at `rel` (its clean filters and eol rules applied). */
+export async function blobIdFor(cwd: string, rel: string, bytes: Buffer): Promise<string | null> {
+  const result = await gitRun(cwd, ['hash-object', `--path=${rel}`, '--stdin'], { input: bytes });
   return result.code === 0 ? result.stdout.toString('utf8').trim() : null;
 }
 
@@ -263,4 +343,24 @@ export async function applyReverse(cwd: string, patch: Buffer): Promise<{ ok: bo
   const top = (await gitTopLevel(cwd)) ?? cwd;
   const result = await gitRun(top, ['apply', '-R', '--3way', '--whitespace=nowarn', '-'], { input: patch });
   return { ok: result.code === 0, output: result.stderr };
+}
+
+/**
+ * Files under `cwd` changed since the merge base of `ref` and HEAD — what a
+ * branch changed, committed or not: staged, unstaged and untracked files
+ * too, deleted ones included. Posix paths relative to `cwd`, sorted.
+ */
+export async function changedSince(cwd: string, ref: string): Promise<string[]> {
+  const base = await gitRun(cwd, ['merge-base', ref, 'HEAD']);
+  if (base.code !== 0) {
+    throw new UserError(`--since ${ref}: git knows no such commit, or it shares no history with HEAD`, {
+      hint: 'name a branch, tag or commit (`--since main`, `--since HEAD~3`)',
+    });
+  }
+  const from = base.stdout.toString('utf8').trim();
+  const diff = await gitRun(cwd, ['diff', '--name-only', '-z', '--relative', '--no-renames', from, '--', '.', ':(exclude).ssot']);
+  if (diff.code !== 0) throw new GitCommandError(['diff', from], diff.code, diff.stderr);
+  const untracked = await gitRun(cwd, ['ls-files', '-z', '--others', '--exclude-standard', '--', '.', ':(exclude).ssot']);
+  if (untracked.code !== 0) throw new GitCommandError(['ls-files', '--others'], untracked.code, untracked.stderr);
+  return [...new Set([...nulList(diff.stdout), ...nulList(untracked.stdout)])].sort();
 }

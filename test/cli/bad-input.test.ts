@@ -2,7 +2,8 @@
  * Bad input through the real binary. Config problems stop the run: exit 2,
  * exactly one `error:` line (a `hint:` may follow), no stack trace, nothing
  * written. File problems do not stop it: the file is skipped with exactly one
- * `error:` line on stderr naming it, and the other files are scanned.
+ * `error:` line on stderr naming it, the other files are scanned, and the run
+ * exits 2 (a gate must not pass on files nobody could look at).
  */
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -67,7 +68,7 @@ test('unknown key, bad deprecated entry, unknown replaceWith: one line each, wit
   }
 });
 
-test('a non-UTF-8 file, a binary file and a broken symlink: each skipped with one error line; the run goes on', () => {
+test('a non-UTF-8 file, a binary file and a broken symlink: each skipped with one error line; the run goes on and exits 2', () => {
   const cases: [string, Record<string, string | Buffer>, string][] = [
     ['latin1', { 'bad.py': Buffer.from('# caf\xe9\nfrom legacy.client import OldClient\n', 'latin1') }, 'error: bad.py: not valid UTF-8'],
     ['binary', { 'bad.py': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00]) }, 'error: bad.py: binary file (NUL byte), skipped'],
@@ -75,7 +76,7 @@ test('a non-UTF-8 file, a binary file and a broken symlink: each skipped with on
   for (const [name, files, expected] of cases) {
     const dir = project(name, { ...files, 'good.py': GOOD });
     const result = runCli(['scan', dir, '--format', 'json']);
-    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.status, 2, result.stderr);
     const lines = result.stderr.split('\n').filter(Boolean);
     assert.equal(lines.length, 1, result.stderr);
     assert.ok(lines[0]!.startsWith(expected), lines[0]);
@@ -86,7 +87,7 @@ test('a non-UTF-8 file, a binary file and a broken symlink: each skipped with on
   const linked = project('broken-link', { 'good.py': GOOD });
   symlinkSync(path.join(linked, 'gone.py'), path.join(linked, 'link.py'));
   const result = runCli(['check', linked]);
-  assert.equal(result.status, 1);
+  assert.equal(result.status, 2);
   assert.equal(result.stderr, 'error: link.py: broken symlink, skipped\n');
 });
 
@@ -107,6 +108,6 @@ test('an unreadable file is skipped with one error line (not testable as root)',
     return;
   }
   const result = runCli(['scan', dir]);
-  assert.equal(result.status, 0);
+  assert.equal(result.status, 2);
   assert.equal(result.stderr, 'error: secret.py: cannot read (EACCES), skipped\n');
 });

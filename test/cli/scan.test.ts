@@ -12,9 +12,34 @@ import { assertOneLineError, mainJs, repoRoot, runCli, tempDir } from './run.js'
 const EXAMPLE = 'examples/redis-monorepo';
 /** `path:line:col  rule  message`, then the fix applicability in brackets when the planner gave one. */
 const FINDING_LINE = /^(\S+\.pyi?):(\d+):(\d+) {2}(\S+) {2}(.+?)(?: \[(safe|unsafe|manual)\])?$/;
+/** A grouped line: `  line:col  rule  short message  [fix: reason]` (columns padded within the file). */
+const GROUPED_LINE = /^ {2}(\d+):(\d+) +(\S+) {2}(.+?) {2}\[((?:safe|unsafe|manual)(?:: .+)?)\]$/;
 
-test('scan prints the service × phase table, one path:line:col line per finding, and a total (exit 0)', () => {
+test('scan groups findings under their file, says each rule\'s advice once, then the table and a summary (exit 0)', () => {
   const result = runCli(['scan', EXAMPLE]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stderr, '');
+  const lines = result.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], 'analytics_service/analytics_core/__init__.py  analytics_service · phase 2a');
+  const findingLines = lines.filter((l) => GROUPED_LINE.test(l));
+  assert.equal(findingLines.length, 114);
+  assert.equal(lines.filter((l) => /^\S+\.py  /.test(l)).length, 33, 'one header per file');
+  // every manual finding carries its reason on its line; the canonical import is never repeated per finding
+  for (const line of findingLines) {
+    const [, , , rule, message, fix] = GROUPED_LINE.exec(line)!;
+    assert.equal(rule, 'redis-ssot');
+    assert.doesNotMatch(message!, /netra_backend\.app\.redis_manager import redis_manager/);
+    if (fix!.startsWith('manual')) assert.match(fix!, /^manual: \S/);
+  }
+  assert.equal(result.stdout.split('Use the shared Redis manager').length - 1, 1, 'the rule message is printed once');
+  assert.ok(lines.includes('redis-ssot: use `from netra_backend.app.redis_manager import redis_manager`'));
+  assert.match(lines.find((l) => l.startsWith('total '))!, /^total +16 +48 +16 +24 +6 +4 +114$/);
+  assert.equal(lines.at(-1), '114 findings in 33 files: 59 safe, 10 unsafe, 45 manual — run `ssot fix` to apply the 59 safe fixes');
+  assert.doesNotMatch(result.stdout, /\x1b\[/, 'no colour when stdout is not a TTY');
+});
+
+test('--format concise prints the service × phase table, one path:line:col line per finding, and a total', () => {
+  const result = runCli(['scan', EXAMPLE, '--format', 'concise']);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stderr, '');
   const lines = result.stdout.trimEnd().split('\n');
@@ -32,6 +57,19 @@ test('scan prints the service × phase table, one path:line:col line per finding
   );
   assert.equal(lines.at(-1), '114 findings (37 import, 74 usage, 3 string-reference) in 33 of 76 files');
   assert.doesNotMatch(result.stdout, /\x1b\[/, 'no colour when stdout is not a TTY');
+});
+
+test('--statistics counts findings by rule, kind, applicability and reason (text and json)', () => {
+  const text = runCli(['scan', EXAMPLE, '--statistics']);
+  assert.equal(text.status, 0, text.stderr);
+  const lines = text.stdout.trimEnd().split('\n');
+  assert.match(lines[0]!, /^count +rule +kind +fix +reason$/);
+  assert.match(lines[1]!, /^ +24 +redis-ssot +import +safe$/);
+  assert.match(text.stdout, /^ +11 +redis-ssot +usage +manual +attribute access through a module import: replace with the canonical name by hand$/m);
+  const rows = JSON.parse(runCli(['scan', EXAMPLE, '--statistics', '--format', 'json']).stdout) as { count: number; fix: string }[];
+  assert.equal(rows.reduce((n, r) => n + r.count, 0), 114);
+  assert.equal(rows.filter((r) => r.fix === 'safe').reduce((n, r) => n + r.count, 0), 59);
+  assert.match(assertOneLineError(runCli(['scan', EXAMPLE, '--statistics', '--format', 'sarif'])), /^error: --statistics prints text or json, not sarif$/);
 });
 
 test('the JSON contract: key order, types, 1-based positions', () => {
@@ -72,7 +110,7 @@ test('check exits 1 when findings remain, 0 when none; scan exits 0 either way',
   assert.equal(runCli(['check', 'test/fixtures/scan/from-import']).status, 1);
   const clean = runCli(['check', 'test/fixtures/scan/docstrings-and-comments']);
   assert.equal(clean.status, 0, clean.stderr);
-  assert.equal(clean.stdout, 'no findings in 1 files\n');
+  assert.equal(clean.stdout, 'no findings in 1 file\n');
   assert.equal(runCli(['scan', 'test/fixtures/scan/from-import']).status, 0);
 });
 
@@ -94,11 +132,11 @@ test('--output writes the report to the file (atomically), not to stdout', () =>
   }
 });
 
-test('file problems: one line each on stderr, the scan goes on; a report file keeps them', () => {
+test('file problems: one line each on stderr, the scan goes on and exits 2; a report file keeps them', () => {
   const result = runCli(['scan', 'test/fixtures/scan/undecodable-and-binary']);
-  assert.equal(result.status, 0);
+  assert.equal(result.status, 2);
   assert.equal(result.stderr, 'error: binary.py: binary file (NUL byte), skipped\nerror: cp1252.py: not valid UTF-8 (byte 2), skipped\n');
-  assert.match(result.stdout, /^good\.py:1:27 {2}r {2}/m);
+  assert.match(result.stdout, /^good\.py\n {2}1:27 {2}r {2}/m);
   assert.doesNotMatch(result.stdout, /^error:/m);
   const syntax = runCli(['scan', 'test/fixtures/scan/syntax-error', '--format', 'json']);
   assert.equal(syntax.stderr, 'warning: app.py: has syntax errors; scanned what tree-sitter recovered\n');
@@ -109,7 +147,7 @@ test('file problems: one line each on stderr, the scan goes on; a report file ke
   try {
     const out = path.join(dir, 'report.txt');
     runCli(['scan', 'test/fixtures/scan/symlinks', '--output', out]);
-    assert.match(readFileSync(out, 'utf8'), /^error: broken\.py: broken symlink, skipped\nerror: outside\.py: symlink leaves the scanned root, not followed$/m);
+    assert.match(readFileSync(out, 'utf8'), /^warning: outside\.py: symlink leaves the scanned root, not followed\nerror: broken\.py: broken symlink, skipped$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

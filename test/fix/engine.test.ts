@@ -90,7 +90,7 @@ describe('computeFixes and writeFileFixes', () => {
     const config = await loadConfig(root);
     const run = await computeFixes({ root, config, compileCheck: { interpreter: PYTHON } });
     assert.equal(run.compileCheck.ran, true);
-    assert.deepEqual(writeFileFixes(root, run.files), ['tool.py']);
+    assert.deepEqual(writeFileFixes(root, run.files).written, ['tool.py']);
     assert.equal(readFileSync(path.join(root, 'tool.py'), 'utf8'), '#!/usr/bin/env python3\nfrom app.redis import redis_manager\n\nmanager = redis_manager\n');
     assert.equal(statSync(path.join(root, 'tool.py')).mode & 0o777, 0o755);
     const again = await computeFixes({ root, config, compileCheck: { interpreter: PYTHON } });

@@ -1,8 +1,11 @@
 /**
  * The seed story, end to end on a copy of examples/redis-monorepo made into a
- * git repository, with its real gate (the golden-path pytest suite against a
- * real redis-server): plan, phase 1A on its own, then 1B…3B in order, verify
- * green, then `rollback --all` back to the original tree, byte for byte.
+ * git repository, with its shipped gates (the golden-path pytest suite against
+ * a real redis-server, and pytest on the tests each phase affects, isolating
+ * culprits): plan, phase 1A on its own, then 1B…3B in order — every phase
+ * done, the files whose fixes break a test held back with the failing test
+ * ids, and no test that passed before failing after — verify green, then
+ * `rollback --all` back to the original tree, byte for byte.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +18,12 @@ import { git, gitStatus, hashTree, head, REPO, removeRepo, runCli, stateOf, tree
 const EXAMPLE = path.join(REPO, 'examples/redis-monorepo');
 const dirs: string[] = [];
 after(() => dirs.forEach(removeRepo));
+
+/** The ids of the tests pytest passes at the root. */
+function passingTests(dir: string): Set<string> {
+  const run = spawnSync('python3', ['-m', 'pytest', '-q', '-rA', '-p', 'no:cacheprovider'], { cwd: dir, encoding: 'utf8' });
+  return new Set([...run.stdout.matchAll(/^PASSED (\S+)/gm)].map((m) => m[1]!));
+}
 
 function exampleRepo(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ssot-story-'));
@@ -38,7 +47,7 @@ describe('the seed story on examples/redis-monorepo', () => {
 
     const plan = await runCli(['plan', dir]);
     assert.equal(plan.code, 0, plan.stderr);
-    for (const phase of ['1a', '1b', '2a', '2b', '3a', '3b']) assert.match(plan.stdout, new RegExp(`^${phase}\\s+\\w+\\s+\\d+\\s+[1-9]\\d*\\s+\\d+\\s+\\d+\\s+golden-path → golden-path\\s+pending$`, 'm'));
+    for (const phase of ['1a', '1b', '2a', '2b', '3a', '3b']) assert.match(plan.stdout, new RegExp(`^${phase}\\s+\\w+\\s+\\d+\\s+[1-9]\\d*\\s+\\d+\\s+\\d+\\s+golden-path → golden-path, affected-tests\\s+pending$`, 'm'));
 
     const first = await runCli(['fix', dir, '--phase', '1a']);
     assert.equal(first.code, 0, first.stderr + first.stdout);
@@ -51,8 +60,19 @@ describe('the seed story on examples/redis-monorepo', () => {
       'netra_backend/app/websocket_core/manager.py',
     ]);
 
+    const passedBefore = passingTests(dir);
+    assert.ok(passedBefore.size >= 40, `the example's tests pass before: ${passedBefore.size}`);
     const rest = await runCli(['fix', dir, '--all']);
     assert.equal(rest.code, 0, rest.stderr + rest.stdout);
+    const passedAfter = passingTests(dir);
+    assert.deepEqual([...passedBefore].filter((t) => !passedAfter.has(t)), [], 'no test that passed before fails now');
+    // each file held back is listed with the tests its fixes fail
+    const culprits = stateOf(dir).events.flatMap((e) => (e.culprits as { file: string; tests: string[] }[] | undefined) ?? []);
+    // (how many depends on how behaviour-safe the fixes are: none held back is fine too)
+    for (const c of culprits) {
+      assert.ok(c.tests.length > 0, `${c.file}: failing tests named`);
+      assert.match(rest.stdout, new RegExp(`${c.file.replace(/[.]/g, '\\.')} — gate affected-tests; failing tests:\\n\\s+${c.tests[0]!.replace(/[.[\]]/g, '\\$&')}`));
+    }
     assert.match(rest.stdout, /^1a\s+done earlier/m);
     const subjects = git(dir, 'log', '--reverse', '--format=%s', `${baseline}..HEAD`).split('\n');
     assert.deepEqual(

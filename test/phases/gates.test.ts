@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { UserError } from '../../src/model/errors.js';
-import { checkGates, gatesFor, runGate } from '../../src/phases/gates.js';
+import { checkGates, expandPlaceholders, gatesFor, runGate, shellQuote } from '../../src/phases/gates.js';
 import { phaseStates, type PhaseAppliedEvent, type StateEvent } from '../../src/phases/state.js';
 import { waitFor } from './helpers.js';
 
@@ -57,7 +57,7 @@ describe('runGate', () => {
     assert.ok(Date.now() - started < 5000, 'does not wait for the sleeps');
     assert.equal(result.ok, false);
     assert.equal(result.timedOut, true);
-    assert.match(result.tail.at(-1)!, /timed out after 0.5s; its process group was killed/);
+    assert.match(result.tail.at(-1)!, /timed out after 0.5s; its process group was sent SIGTERM$/);
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     await waitFor(() => !alive(grandchild), 2000, 'the grandchild to die');
   });
@@ -78,7 +78,8 @@ describe('runGate', () => {
     const result = await runGate(root, { name: 'leaves', run: `sleep 30 & echo $! > ${pidFile}; echo done`, when: 'both' }, { moment: 'after' });
     assert.ok(Date.now() - started < 4000);
     assert.equal(result.ok, true);
-    assert.deepEqual(result.tail, ['done']);
+    // the report says what ssot did to what the gate left behind
+    assert.deepEqual(result.tail, ['done', 'ssot: gate "leaves" left processes running in its group; they were sent SIGTERM']);
     const daemon = Number(readFileSync(pidFile, 'utf8'));
     await waitFor(() => !alive(daemon), 2000, 'the leftover to be stopped');
   });
@@ -98,6 +99,44 @@ describe('runGate', () => {
     ];
     assert.deepEqual(gatesFor(gates, 'before').map((g) => g.name), ['a', 'c']);
     assert.deepEqual(gatesFor(gates, 'after').map((g) => g.name), ['b', 'c']);
+  });
+});
+
+describe('gates told the change', () => {
+  const selection = { changed: ['sub/a b.py', "sub/it's.py", '-x.py'], affected: ['tests/test_a.py'] };
+
+  it('expands {changed} and {affected} as shell-quoted words relative to the gate cwd, and lists them in SSOT_CHANGED_FILES / SSOT_AFFECTED_TESTS', async () => {
+    const run = 'for w in {changed}; do echo "word:$w"; done; echo "aff:"{affected}; echo "--"; cat "$SSOT_CHANGED_FILES"; echo "--"; cat "$SSOT_AFFECTED_TESTS"; echo "trial:$SSOT_ISOLATION_TRIAL"';
+    const result = await runGate(root, { name: 'g', run, cwd: 'sub' }, { moment: 'after', selection, env: { SSOT_ISOLATION_TRIAL: '3' } });
+    assert.equal(result.ok, true, result.tail.join('\n'));
+    assert.deepEqual(result.tail, ['word:a b.py', "word:it's.py", 'word:../-x.py', 'aff:../tests/test_a.py', '--', 'a b.py', "it's.py", '../-x.py', '--', '../tests/test_a.py', 'trial:3']);
+    assert.deepEqual(result.selection, { changed: 3, affected: 1 });
+  });
+
+  it('quotes what the shell would read otherwise, and keeps a leading dash from reading as an option', () => {
+    assert.equal(shellQuote('pkg/a.py'), 'pkg/a.py');
+    assert.equal(shellQuote('a b$(x).py'), "'a b$(x).py'");
+    assert.equal(shellQuote("it's"), "'it'\\''s'");
+    assert.equal(shellQuote('-rf'), './-rf');
+    assert.equal(expandPlaceholders('pytest {affected} # {changed}', { changed: ['x y'], affected: ['t.py', 'u.py'] }), "pytest t.py u.py # 'x y'");
+  });
+
+  it('skips an affected gate with no affected test (ok, saying why) and without an import graph', async () => {
+    const gate = { name: 'aff', run: 'exit 1', affected: true };
+    const none = await runGate(root, gate, { moment: 'after', selection: { changed: ['a.py', 'b.py'], affected: [] } });
+    assert.equal(none.ok, true);
+    assert.equal(none.skipped, 'no test is affected by the 2 changed files');
+    const noGraph = await runGate(root, gate, { moment: 'after', selection: { changed: ['a.py'], affected: null } });
+    assert.match(noGraph.skipped ?? '', /no import graph/);
+    const plain = await runGate(root, { name: 'plain', run: 'exit 1' }, { moment: 'after', selection: { changed: ['a.py'], affected: [] } });
+    assert.equal(plain.ok, false, 'a gate that is not an affected gate runs anyway');
+  });
+
+  it('reads the failing test ids from the output with the language\'s reader', async () => {
+    const run = 'echo "FAILED tests/test_a.py::test_one - assert 1 == 2"; echo "FAILED tests/test_a.py::test_two"; exit 1';
+    const failedTestOf = (line: string) => /^FAILED (\S+)/.exec(line)?.[1] ?? null;
+    const result = await runGate(root, { name: 'g', run }, { moment: 'after', failedTestOf });
+    assert.deepEqual(result.failedTests, ['tests/test_a.py::test_one', 'tests/test_a.py::test_two']);
   });
 });
 

@@ -60,13 +60,16 @@ describe('recoverInterrupted', () => {
     assert.equal(readJournal(dir)?.id, id, 'the journal stays for another try');
   });
 
-  it('keeps a copy of content that is neither the original nor what ssot wrote before restoring', async () => {
+  it('never overwrites an edit made after ssot wrote a file: it stays, and ssot\'s version is handed back beside it', async () => {
     const { dir, tree, id } = interrupted();
-    writeFileSync(path.join(dir, 'core/a.py'), FIXED + '# edited after the crash\n');
+    const edited = FIXED + '# edited after the crash\n';
+    writeFileSync(path.join(dir, 'core/a.py'), edited);
     const result = await recoverInterrupted(dir);
-    assert.deepEqual(result?.savedCopies, [{ file: 'core/a.py', copy: `.ssot/recovered/${id}/core/a.py` }]);
-    assert.equal(readFileSync(path.join(dir, `.ssot/recovered/${id}/core/a.py`), 'utf8'), FIXED + '# edited after the crash\n');
-    assert.deepEqual(treeDiff(tree, hashTree(dir)), []);
+    assert.deepEqual(result?.kept, [{ file: 'core/a.py', ssotVersion: `.ssot/recovered/${id}/core/a.py` }]);
+    assert.deepEqual(result?.restored, []);
+    assert.equal(readFileSync(path.join(dir, 'core/a.py'), 'utf8'), edited, 'the person\'s bytes stay');
+    assert.equal(readFileSync(path.join(dir, `.ssot/recovered/${id}/core/a.py`), 'utf8'), FIXED, 'ssot\'s version beside it');
+    assert.deepEqual(treeDiff(tree, hashTree(dir)), ['core/a.py']);
     assert.ok(!existsSync(path.join(dir, '.ssot/journal.json')));
   });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { firstInvalidUtf8 } from '../../src/engine/file.js';
+import { firstInvalidUtf8 } from '../../src/text/encoding.js';
 
 describe('firstInvalidUtf8', () => {
   test('points at the lead byte of the first bad sequence', () => {

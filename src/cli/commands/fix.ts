@@ -4,11 +4,12 @@
  * committed phase flow of src/phases/runPhase.ts. --diff and --dry-run write
  * nothing in either mode.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
-import { loadConfig } from '../../config/compile.js';
+import { loadConfig, type Config, type Phase } from '../../config/compile.js';
 import { findPhase, findRule } from '../../config/select.js';
 import { UserError } from '../../model/errors.js';
+import type { FileProblem } from '../../model/finding.js';
 import type { CompileCheck, FixRun } from '../../model/outcome.js';
 import { computeFixes } from '../../engine/fix.js';
 import { adapterFor, DEFAULT_LANGUAGE } from '../../languages/registry.js';
@@ -19,8 +20,9 @@ import { requireNoJournal } from '../../phases/journal.js';
 import { IMPLICIT_PHASE, runAllPhases } from '../../phases/runAll.js';
 import { ruleFilterFor, runPhase, type PhaseOutcome } from '../../phases/runPhase.js';
 import { renderFixSummary, renderPhaseOutcome, renderRunAll } from '../../report/phases.js';
+import { renderFixRunJson, renderPhaseOutcomeJson, renderRunAllJson } from '../../report/fixJson.js';
 import { UNDOING, withInterrupt } from '../interrupt.js';
-import { colorsFor, resolveRoot, withRootAndConfig } from '../io.js';
+import { colorsFor, locked, resolveRoot, withRootAndConfig } from '../io.js';
 import { phaseProgressPrinter } from '../phaseProgress.js';
 
 export interface FixCliOptions {
@@ -33,6 +35,9 @@ export interface FixCliOptions {
   unsafe?: boolean;
   python?: string;
   allowDirty?: boolean;
+  format: 'text' | 'json';
+  isolate?: boolean;
+  retryCulprits?: boolean;
 }
 
 /** Exit code of a phase run: 0 done, 1 failed, 130 interrupted (as a shell reports SIGINT). */
@@ -43,6 +48,13 @@ export function exitCodeOf(outcome: Pick<PhaseOutcome, 'status'>): number {
 /** Says once (on stderr) why the compile check did not run, when it did not. */
 function warnCompileCheck(check: CompileCheck): void {
   if (check.note) process.stderr.write(`warning: ${check.note}\n`);
+}
+
+/** One `error:` line on stderr per file the run could not read, decode, analyse or write. */
+function reportFileProblems(errors: readonly FileProblem[], failedWrites: readonly { file: string; reason: string }[]): void {
+  const colors = colorsFor(process.stderr);
+  for (const e of errors) process.stderr.write(`${colors.red('error')}: ${e.file}: ${e.message}\n`);
+  for (const f of failedWrites) process.stderr.write(`${colors.red('error')}: ${f.file}: cannot write (${f.reason}); left as it was\n`);
 }
 
 /** Unified diffs of every file the run would change. */
@@ -56,6 +68,7 @@ export function renderDiff(run: FixRun): string {
 }
 
 export async function runFixCommand(pathArg: string | undefined, options: FixCliOptions): Promise<number> {
+  if (options.format === 'json' && options.diff) throw new UserError('--diff prints a patch, not json', { hint: 'drop --format json, or use --dry-run --format json for the data' });
   if (options.phase !== undefined && options.all) throw new UserError('--phase and --all exclude each other', { hint: 'pass one phase, or --all for every pending phase in order' });
   const root = resolveRoot(pathArg);
   const gated = (options.phase !== undefined || Boolean(options.all)) && !options.diff && !options.dryRun;
@@ -65,7 +78,19 @@ export async function runFixCommand(pathArg: string | undefined, options: FixCli
 
 async function fixWith(root: string, options: FixCliOptions, gated: boolean, started: StartedWorkers): Promise<number> {
   const config = await loadConfig(root, options.config);
+  const writes = gated || (!options.diff && !options.dryRun);
+  if (!writes) return fixLocked(root, config, options, gated, started);
+  const command = `ssot fix${options.phase !== undefined ? ` --phase ${options.phase}` : options.all ? ' --all' : ''}`;
+  return locked(root, command, () => fixLocked(root, config, options, gated, started));
+}
+
+async function fixLocked(root: string, config: Config, options: FixCliOptions, gated: boolean, started: StartedWorkers): Promise<number> {
   requireNoJournal(root);
+  if (options.python !== undefined) {
+    // an explicit interpreter that cannot run is a usage error, never a quiet "validation skipped"
+    const why = await adapterFor(config.language).probeInterpreter?.(options.python);
+    if (why) throw new UserError(`--python ${options.python}: ${why}`, { hint: 'name an interpreter that runs, or leave --python out to use the default' });
+  }
   const compileCheck = options.python === undefined ? {} : { interpreter: options.python };
   const colors = colorsFor(process.stdout);
 
@@ -84,21 +109,42 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
     for (const f of run.files) if (f.warning) process.stderr.write(`warning: ${f.file}: ${f.warning}\n`);
     if (options.diff) {
       process.stdout.write(renderDiff(run));
-      return 0;
+      reportFileProblems(run.errors, []);
+      return run.errors.length ? 2 : 0;
     }
-    const written = options.dryRun ? null : writeFileFixes(root, run.files);
-    process.stdout.write(renderFixSummary(run, written, colors));
-    return 0;
+    // one file that cannot be written is that file's outcome: the others are still written
+    const writes = options.dryRun ? null : writeFileFixes(root, run.files, 'each');
+    process.stdout.write(options.format === 'json' ? renderFixRunJson(run, writes?.written ?? null) : renderFixSummary(run, writes?.written ?? null, colors));
+    reportFileProblems(run.errors, writes?.failed ?? []);
+    return run.errors.length || writes?.failed.length ? 2 : 0;
   }
 
-  const progress = phaseProgressPrinter();
-  const common = { root, config, rule: options.rule, unsafe: options.unsafe, compileCheck, allowDirty: options.allowDirty, onProgress: progress };
+  // a phase's header is said with its first progress, so a preflight refusal stays one line
+  const printer = phaseProgressPrinter();
+  let header: string | null = null;
+  const progress: typeof printer = (event) => {
+    if (header !== null) process.stderr.write(header);
+    header = null;
+    printer(event);
+  };
+  const headerOf = (phase: Phase) => `phase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`;
+  const common = {
+    root,
+    config,
+    rule: options.rule,
+    unsafe: options.unsafe,
+    compileCheck,
+    allowDirty: options.allowDirty,
+    isolate: options.isolate,
+    retryCulprits: options.retryCulprits,
+    onProgress: progress,
+  };
   if (options.phase !== undefined) {
     const phase = findPhase(config, options.phase);
-    process.stderr.write(`phase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`);
+    header = headerOf(phase);
     const outcome = await withInterrupt((signal) => runPhase({ ...common, phase: phase.id, signal }), UNDOING);
     warnCompileCheck(outcome.compileCheck);
-    process.stdout.write(renderPhaseOutcome(outcome, colors));
+    process.stdout.write(options.format === 'json' ? renderPhaseOutcomeJson(root, outcome) : renderPhaseOutcome(outcome, colors));
     return exitCodeOf(outcome);
   }
   let warned = false;
@@ -107,18 +153,21 @@ async function fixWith(root: string, options: FixCliOptions, gated: boolean, sta
     runAllPhases({
       ...common,
       signal,
-      onPhaseStart: (phase) => process.stderr.write(`\nphase ${phase.id}${phase.title ? ` — ${phase.title}` : ''}${phase.risk ? ` (risk: ${phase.risk})` : ''}\n`),
+      onPhaseStart: (phase) => {
+        header = `\n${headerOf(phase)}`;
+      },
       onPhaseEnd: (outcome) => {
         if (outcome.compileCheck.note && !warned) {
           warned = true;
           warnCompileCheck(outcome.compileCheck);
         }
-        process.stdout.write(renderPhaseOutcome(outcome, colors));
+        // json: one document at the end; text: each phase as it ends
+        if (options.format !== 'json') process.stdout.write(renderPhaseOutcome(outcome, colors));
       },
     }),
     UNDOING,
   );
-  process.stdout.write(`\n${renderRunAll(result, colors)}`);
+  process.stdout.write(options.format === 'json' ? renderRunAllJson(root, result) : `\n${renderRunAll(result, colors)}`);
   const last = result.outcomes.at(-1);
   return last ? exitCodeOf(last) : 0;
 }
@@ -133,6 +182,9 @@ export function registerFixCommand(program: Command): void {
     .option('--unsafe', 'apply unsafe fixes too (review them)')
     .option('--python <path>', `interpreter for compile validation (default: ${adapterFor(DEFAULT_LANGUAGE).defaultInterpreter ?? 'none'})`)
     .option('--allow-dirty', 'with --phase/--all: run despite uncommitted tracked changes (files that have them are left out)')
+    .addOption(new Option('-f, --format <format>', 'output format (json: the data of the run)').choices(['text', 'json']).default('text'))
+    .option('--isolate', 'with --phase/--all: when an after gate fails, find the files whose fixes break it and commit the phase without them (as `onFailure: isolate`)')
+    .option('--retry-culprits', 'with --phase/--all: try the files earlier runs held back as culprits again')
     .action(async (pathArg: string, options: FixCliOptions) => {
       process.exitCode = await runFixCommand(pathArg, options);
     });

@@ -7,7 +7,7 @@
  */
 import { UserError } from '../../model/errors.js';
 import { describeAction, runBreachAction, type BreachAction, type WatchReport } from '../../monitor/action.js';
-import { BASELINE_VERSION, readBaseline, writeBaseline, type BaselineFile } from '../../monitor/baseline.js';
+import { BASELINE_VERSION, checkBaselineTarget, readBaseline, writeBaseline, type BaselineFile } from '../../monitor/baseline.js';
 import { loadMonitorConfig, publicSpec, resolveSources, resolveThresholds, type MonitorConfig, type Thresholds } from '../../monitor/config.js';
 import { formatDuration, parseDuration } from '../../text/duration.js';
 import { jsonLine, renderBaselineSummary, renderLiveTable, renderProgressLine, renderWatchReport, truncateVisible } from '../../report/monitor.js';
@@ -134,6 +134,7 @@ export async function baselineCommand(flags: BaselineFlags): Promise<void> {
   if (!sources.length) throw new UserError('no sources to sample', { hint: NO_SOURCES_HINT });
   const thresholds = resolveThresholds(config);
   const { intervalMs, durationMs } = timing(flags, config, '2m');
+  checkBaselineTarget(flags.out);
   const progress = monitorProgressPrinter(flags.format, thresholds.consecutive, 'baseline');
   const result = await withInterrupt((signal) =>
     runMonitor({ sources, intervalMs, durationMs, thresholds, signal, recordIntervals: true, onInterval: progress.onInterval }),

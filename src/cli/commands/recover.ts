@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { requireNoJournal } from '../../phases/journal.js';
 import { recoverInterrupted } from '../../phases/recover.js';
 import { renderRecover } from '../../report/phases.js';
-import { colorsFor, resolveRoot } from '../io.js';
+import { colorsFor, locked, resolveRoot } from '../io.js';
 
 /** Commands whose first argument is the ssot root and that must not run over a half-done phase. */
 const GUARDED = new Set(['scan', 'check', 'fix', 'plan', 'rollback', 'verify']);
@@ -31,7 +31,7 @@ export function registerRecoverCommand(program: Command): void {
     .option('--force', 'recover even though the process that started it seems to be running')
     .action(async (pathArg: string, options: { force?: boolean }) => {
       const root = resolveRoot(pathArg);
-      const result = await recoverInterrupted(root, { force: options.force });
+      const result = await locked(root, 'ssot recover', () => recoverInterrupted(root, { force: options.force }), { force: options.force });
       process.stdout.write(renderRecover(result, colorsFor(process.stdout)));
       process.exitCode = 0;
     });

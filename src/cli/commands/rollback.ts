@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/compile.js';
 import { UserError } from '../../model/errors.js';
 import { renderRollbackOutcome } from '../../report/phases.js';
 import { rollback, type RollbackTarget } from '../../phases/rollback.js';
-import { colorsFor, resolveRoot, withRootAndConfig } from '../io.js';
+import { colorsFor, locked, resolveRoot, withRootAndConfig } from '../io.js';
 import { UNDOING, withInterrupt } from '../interrupt.js';
 import { phaseProgressPrinter } from '../phaseProgress.js';
 
@@ -25,6 +25,10 @@ function targetOf(options: RollbackCliOptions): RollbackTarget {
   return { kind: 'all' };
 }
 
+function describeRollback(target: RollbackTarget): string {
+  return target.kind === 'phase' ? `ssot rollback --phase ${target.phase}` : target.kind === 'file' ? `ssot rollback --file ${target.file}` : 'ssot rollback --all';
+}
+
 export function registerRollbackCommand(program: Command): void {
   withRootAndConfig(program.command('rollback').description('undo a phase (git revert), one file, or every phase; the after gates run again'))
     .option('--phase <id>', 'revert the commit(s) of this phase')
@@ -34,7 +38,9 @@ export function registerRollbackCommand(program: Command): void {
       const target = targetOf(options);
       const root = resolveRoot(pathArg);
       const config = await loadConfig(root, options.config);
-      const outcome = await withInterrupt((signal) => rollback({ root, config, target, signal, onProgress: phaseProgressPrinter() }), UNDOING);
+      const outcome = await locked(root, describeRollback(target), () =>
+        withInterrupt((signal) => rollback({ root, config, target, signal, onProgress: phaseProgressPrinter() }), UNDOING),
+      );
       process.stdout.write(renderRollbackOutcome(outcome, colorsFor(process.stdout)));
       process.exitCode = outcome.status === 'done' ? 0 : outcome.status === 'interrupted' ? 130 : 1;
     });

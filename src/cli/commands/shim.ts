@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/compile.js';
 import { adapterFor, DEFAULT_LANGUAGE } from '../../languages/registry.js';
 import { checkShims, runShim } from '../../phases/shim.js';
 import { renderShimCheck, renderShimOutcome } from '../../report/shim.js';
-import { colorsFor, resolveRoot, withRootAndConfig, withTextJsonFormat } from '../io.js';
+import { colorsFor, locked, resolveRoot, withRootAndConfig, withTextJsonFormat } from '../io.js';
 import { UNDOING, withInterrupt } from '../interrupt.js';
 import { phaseProgressPrinter } from '../phaseProgress.js';
 
@@ -39,7 +39,8 @@ export function registerShimCommand(program: Command): void {
         process.exitCode = result.ok ? 0 : 1;
         return;
       }
-      const outcome = await withInterrupt((signal) => runShim({ ...common, signal, onProgress: phaseProgressPrinter() }), UNDOING);
+      // a writer: one per tree, as fix, rollback and recover (the lock is taken after the config loaded)
+      const outcome = await locked(root, 'ssot shim', () => withInterrupt((signal) => runShim({ ...common, signal, onProgress: phaseProgressPrinter() }), UNDOING));
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(outcome, null, 2)}\n` : renderShimOutcome(outcome, colorsFor(process.stdout)));
       process.exitCode = outcome.status === 'done' ? 0 : outcome.status === 'interrupted' ? 130 : 1;
     });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/compile.js';
 import { renderVerifyText } from '../../report/phases.js';
 import { verify } from '../../phases/verify.js';
-import { colorsFor, resolveRoot, withRootAndConfig, withTextJsonFormat } from '../io.js';
+import { colorsFor, locked, resolveRoot, withRootAndConfig, withTextJsonFormat } from '../io.js';
 import { UNDOING, withInterrupt } from '../interrupt.js';
 import { phaseProgressPrinter } from '../phaseProgress.js';
 
@@ -12,7 +12,7 @@ export function registerVerifyCommand(program: Command): void {
     .action(async (pathArg: string, options: { config?: string; format: 'text' | 'json' }) => {
       const root = resolveRoot(pathArg);
       const config = await loadConfig(root, options.config);
-      const result = await withInterrupt((signal) => verify({ root, config, signal, onProgress: phaseProgressPrinter() }), UNDOING);
+      const result = await locked(root, 'ssot verify', () => withInterrupt((signal) => verify({ root, config, signal, onProgress: phaseProgressPrinter() }), UNDOING));
       process.stdout.write(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderVerifyText(result, colorsFor(process.stdout)));
       process.exitCode = result.ok ? 0 : 1;
     });

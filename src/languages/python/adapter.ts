@@ -9,7 +9,8 @@ import { LiteTree } from '../../parsing/liteTree.js';
 import { getParser, type SyntaxNode } from '../../parsing/treeSitter.js';
 import type { FileAnalysis, FileAnalysisInput, LanguageAdapter } from '../adapter.js';
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
-import { checkPythonCompiles, DEFAULT_INTERPRETER } from './compile.js';
+import { checkPythonCompiles, DEFAULT_INTERPRETER, forgetBytecode, probePython } from './compile.js';
+import { pythonSourceEncoding } from './encoding.js';
 import { moduleFile, resolvePythonExport } from './exports.js';
 import { buildPythonShim, checkPythonDelegation, legacyModuleOf } from './shim.js';
 import { describePythonSymbols } from './symbols.js';
@@ -17,7 +18,9 @@ import { planPythonFixes } from './fix.js';
 import { PYTHON_GRAMMAR } from './grammar.js';
 import { mayHaveFindings, planPrefilter, type PrefilterPlan } from './importPrefilter.js';
 import { parsePythonImportSpec } from './importSpec.js';
+import { lexModuleImports, parseModuleImports } from './moduleImports.js';
 import { moduleContextOf } from './moduleNames.js';
+import { failedPytestTest } from './pytest.js';
 import { PYTHON_STARTER_CONFIG } from './starter.js';
 import { takeValidatedTree, validatePlan } from './validate.js';
 
@@ -38,6 +41,7 @@ export const pythonAdapter: LanguageAdapter = {
   starterConfig: PYTHON_STARTER_CONFIG,
   defaultInterpreter: DEFAULT_INTERPRETER,
   parseImportSpec: parsePythonImportSpec,
+  sourceEncoding: pythonSourceEncoding,
 
   needles(bans) {
     // Any import that reaches module a.b.M names its last segment `M`
@@ -99,6 +103,19 @@ export const pythonAdapter: LanguageAdapter = {
   },
 
   checkCompiles: checkPythonCompiles,
+  probeInterpreter: probePython,
+  forgetCompiled: forgetBytecode,
+  imports: {
+    defaultTestFiles: ['**/test_*.py', '**/*_test.py'],
+    testSupportFiles: ['conftest.py'],
+    async moduleImports({ rel, bytes, sourceRoots }) {
+      const lexed = lexModuleImports(bytes, rel, sourceRoots);
+      if (lexed) return { edges: lexed, parsed: false };
+      return { edges: await parseModuleImports(bytes.toString('utf8'), rel, sourceRoots), parsed: true };
+    },
+    failedTestOf: failedPytestTest,
+    testFileOf: (id) => id.split('::', 1)[0]!,
+  },
   resolveExport: (root, sourceRoots, module, name) => resolvePythonExport(root, sourceRoots, module, name),
   moduleFile,
   legacyModuleOf,

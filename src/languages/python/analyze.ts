@@ -34,10 +34,11 @@ export interface PythonFileAnalysis {
 
 /**
  * Analyses only the statements that can matter, in two passes over the
- * text's needles: first the statements that spell a banned module's last
- * segment, a banned name or `import` (every import and string reference is
- * among them), which yields the local names the bans reach; then also the
- * statements that spell one of those names or of `extraNames` (whatever
+ * text's needles: first the statements that spell `import` (every import is
+ * among them), which yields the local names the bans reach; then the
+ * statements that spell a banned module's last segment, a banned name or
+ * `import` (every string reference is among them), or one of those local
+ * names or of `extraNames` (whatever
  * binds, shadows, declares or loads a name spells it). Statements that
  * spell none of them cannot hold a finding, so they are never visited — nor
  * copied out of the wasm tree.
@@ -54,10 +55,12 @@ function relevantStatements(
       if (part) needles.add(part.slice(part.lastIndexOf('.') + 1));
     }
   }
-  const first = relevanceOf(root, needles);
-  const firstScopes = analyzeScopes(root, resolve, first);
+  // the first pass only collects import bindings: every import statement (and every statement
+  // around one) spells `import`, so that word alone finds them all — a file whose every function
+  // uses a deprecated name is then analysed once, not twice
+  const imports = analyzeScopes(root, resolve, relevanceOf(root, ['import'])).importBindings;
   const names = new Set<string>();
-  for (const binding of firstScopes.importBindings) {
+  for (const binding of imports) {
     const info = binding.import!;
     const qualified = info.qualifiedName;
     if (qualified === null) continue;
@@ -69,7 +72,6 @@ function relevantStatements(
     if (findBan(bans, path) || bans.some((ban) => isAtOrUnder(ban.path, qualified))) names.add(binding.name);
   }
   for (const name of needles) names.delete(name);
-  if (!names.size && !extraNames.length) return { scopes: firstScopes, relevant: first };
   // the extra names are word starts: a planner may pick `<name>_ssot2`
   const relevant = relevanceOf(root, [...needles, ...names], extraNames);
   return { scopes: analyzeScopes(root, resolve, relevant), relevant };

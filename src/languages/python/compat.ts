@@ -173,7 +173,8 @@ export function checkUses(
   const notes: string[] = [];
   let unsafe: UseVerdict | null = null;
   const { dep: depName, can: canName } = namesOf(deprecated, canonical);
-  for (const use of usesOf(node, alike)) {
+  // two new objects were two objects: after the fix both are the one shared instance (`X() is X()`)
+  for (const use of usesOf(node, fresh ? () => false : alike)) {
     if (use.escapes) {
       notes.push(use.escapes);
       continue;
@@ -196,6 +197,16 @@ export function checkUses(
         return { verdict: { applicability: 'manual', reason: `uses \`.${member.name}\`, which neither ${depName} nor ${canName} has: the old code could not have worked; fix it by hand` }, notes };
       }
       return { verdict: { applicability: 'manual', reason: `uses \`.${member.name}\`, which ${canName} does not have${deprecated?.members ? ` (${depName} has it)` : ''}` }, notes };
+    }
+    if (can && depMembers && !dep && deprecated?.membersComplete !== false && !member.name.startsWith('__')) {
+      return { verdict: { applicability: 'manual', reason: `uses \`.${member.name}\`, which ${depName} does not have: the old code raised \`AttributeError\` here and the fix would make it work; fix it by hand` }, notes };
+    }
+    if (can && dep && (can.kind === 'method') !== (dep.kind === 'method')) {
+      const what = (m: MemberInfo) => (m.kind === 'method' ? 'a method' : `${m.kind === 'property' ? 'a property' : 'an attribute'}`);
+      return { verdict: { applicability: 'manual', reason: `\`.${member.name}\` is ${what(dep)} on ${depName} and ${what(can)} on ${canName}: its use must change by hand` }, notes };
+    }
+    if (member.call && dep?.kind === 'method' && dep.parameters && !fits(member.call, dep.parameters)) {
+      return { verdict: { applicability: 'manual', reason: `calls \`.${member.name}(…)\` with arguments that do not fit ${depName}'s \`${member.name}\` either: the old code raised \`TypeError\` here; fix it by hand` }, notes };
     }
     if (member.call && can?.kind === 'method' && dep?.kind === 'method' && Boolean(can.async) !== Boolean(dep.async)) {
       const [sync, async] = can.async ? [depName, canName] : [canName, depName];

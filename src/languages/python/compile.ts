@@ -5,7 +5,9 @@
  * be started.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import type { CompileCheckResult } from '../adapter.js';
 
 const CHECKER = `
@@ -73,4 +75,49 @@ function compileBatch(python: string, sources: readonly (readonly [string, strin
     });
     child.stdin.end(JSON.stringify(sources));
   });
+}
+
+/** Null when `python -c "import sys"` runs and exits 0; else why not ("not found", "exited with 1: …"). */
+export function probePython(python: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(python, ['-c', 'import sys; sys.exit(0 if sys.version_info >= (3,) else 1)'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ENOENT' ? 'not found' : `cannot be run (${error.code ?? error.message})`));
+    child.on('close', (status, signal) => {
+      if (status === 0) resolve(null);
+      else {
+        const last = Buffer.concat(stderr).toString('utf8').trim().split('\n').at(-1) ?? '';
+        resolve(signal ? `was killed by ${signal}` : `is not a Python 3 interpreter (exit ${status}${last ? `: ${last.slice(0, 120)}` : ''})`);
+      }
+    });
+  });
+}
+
+/**
+ * Removes the bytecode CPython (and pytest's assertion rewriter) cached for
+ * `files` in `__pycache__/<stem>.*.pyc`: it is validated by the source's
+ * mtime in whole seconds and its size, so a file switched to other bytes of
+ * the same size within a second would run the old code.
+ */
+export function forgetBytecode(root: string, files: readonly string[]): void {
+  for (const rel of files) {
+    if (!rel.endsWith('.py')) continue;
+    const dir = path.join(root, path.dirname(rel), '__pycache__');
+    const prefix = `${path.basename(rel, '.py')}.`;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue; // no cache
+    }
+    for (const entry of entries) {
+      if (!entry.startsWith(prefix) || !entry.endsWith('.pyc')) continue;
+      try {
+        unlinkSync(path.join(dir, entry));
+      } catch {
+        // gone already, or not ours to remove: the next import recompiles or re-validates it
+      }
+    }
+  }
 }

@@ -205,10 +205,17 @@ export function planPythonFixes(
   }
 
   // a binding whose shared uses are not all rewritten (with their owner) stays, whole
+  // (the set of rewritten findings is built once, when a binding has shared uses: cost stays linear in the uses)
+  let rewrittenSet: Set<number> | undefined;
+  const rewrittenIndices = (): Set<number> => {
+    if (rewrittenSet) return rewrittenSet;
+    rewrittenSet = new Set<number>();
+    for (const o of decisions) if (!o.manual) for (const r of o.rewrites) if (r.findingIndex !== undefined) rewrittenSet.add(r.findingIndex);
+    return rewrittenSet;
+  };
   for (const d of decisions) {
     if (d.manual || !d.sharedUses.length) continue;
-    const rewritten = (i: number) => decisions.some((o) => !o.manual && o.rewrites.some((r) => r.findingIndex === i));
-    if (!d.sharedUses.every(rewritten)) d.manual = { reason: REASONS.keptForManual, line: lineOf(d.sharedUses[0]!), whole: true, uses: new Set() };
+    if (!d.sharedUses.every((i) => rewrittenIndices().has(i))) d.manual = { reason: REASONS.keptForManual, line: lineOf(d.sharedUses[0]!), whole: true, uses: new Set() };
   }
 
   // ---- names and imports, per scope and target
@@ -239,16 +246,15 @@ export function planPythonFixes(
       const said = [d.keepAs ? REASONS.keptAlias(d.keepAs) : undefined, d.notes.get(i), d.ban.shapeNote].filter(Boolean).join('; ');
       return said ? { applicability: 'safe', reason: said } : { applicability: 'safe' };
     };
+    // sets, not per-finding searches of the lists: a binding with 40,000 uses stays linear
+    const changed = new Set<number | undefined>(d.typeUses);
+    for (const r of d.rewrites) changed.add(r.findingIndex);
+    for (const r of d.fallbackRenames) changed.add(r.findingIndex);
     for (const i of d.indices) {
       const fix: FindingFix = d.applicability === 'safe' ? safeFix(i) : { applicability: 'unsafe', reason: d.unsafeReason ?? REASONS.fallback };
       const finding = findings[i]!;
       // the import goes, or stays as the `types` class its remaining (type-position) uses need
-      const fixed =
-        finding.kind === 'import' ||
-        d.form === 'keep-name' ||
-        d.typeUses.includes(i) ||
-        d.rewrites.some((r) => r.findingIndex === i) ||
-        d.fallbackRenames.some((r) => r.findingIndex === i);
+      const fixed = finding.kind === 'import' || d.form === 'keep-name' || changed.has(i);
       if (fixed) {
         perFinding[i] = fix;
         applied[i] = include;

@@ -50,15 +50,15 @@ export function planPrefilter(bans: readonly Ban[]): PrefilterPlan {
   };
 }
 
-// byte classes
+// byte classes (shared with ./moduleImports.ts)
 const C_OTHER = 0;
-const C_IDENT = 1; // [A-Za-z0-9_]
+export const C_IDENT = 1; // [A-Za-z0-9_]
 const C_QUOTE = 2;
 const C_HASH = 3;
-const C_NEWLINE = 4;
-const C_SPACE = 5; // space, tab, form feed
+export const C_NEWLINE = 4;
+export const C_SPACE = 5; // space, tab, form feed
 const C_BACKSLASH = 6;
-const CLASS = new Uint8Array(256);
+export const CLASS = new Uint8Array(256);
 for (let c = 0; c < 256; c++) {
   if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95) CLASS[c] = C_IDENT;
 }
@@ -90,7 +90,7 @@ class Doubt extends Error {}
 const DOUBT = new Doubt();
 
 /** Letters a string prefix may consist of (r, u, b, f, t in either case). */
-function prefixFlags(bytes: Buffer, start: number, end: number): number {
+export function prefixFlags(bytes: Buffer, start: number, end: number): number {
   // 1 = valid prefix, 2 = interpolating (f/t)
   if (end - start > 3) return 0;
   let flags = 1;

@@ -6,6 +6,7 @@
  * never an exception.
  */
 import WebSocket from 'ws';
+import { readBodyCapped } from './body.js';
 import type { Collector, ProbeAttempt, ProbeReading, ProbeSourceSpec } from './types.js';
 
 function describeError(error: unknown): string {
@@ -18,13 +19,9 @@ function describeError(error: unknown): string {
 export async function probeHttpOnce(spec: ProbeSourceSpec, timeoutMs: number, signal: AbortSignal): Promise<ProbeAttempt> {
   const started = performance.now();
   try {
-    const response = await fetch(spec.url, {
-      method: spec.method,
-      headers: spec.headers,
-      redirect: 'manual',
-      signal: AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, timeoutMs))]),
-    });
-    const body = await response.text();
+    const attempt = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, timeoutMs))]);
+    const response = await fetch(spec.url, { method: spec.method, headers: spec.headers, redirect: 'manual', signal: attempt });
+    const body = await readBodyCapped(response, attempt);
     const latencyMs = performance.now() - started;
     const statusOk = spec.expectStatus.length ? spec.expectStatus.includes(response.status) : response.status >= 200 && response.status < 300;
     if (!statusOk) return { ok: false, latencyMs: null, status: response.status, error: `HTTP ${response.status}` };

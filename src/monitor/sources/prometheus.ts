@@ -5,6 +5,7 @@
  * histograms (turned into per-interval quantiles).
  */
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { readBodyCapped } from './body.js';
 import type { Collector, HistogramSnapshot, MetricSelector, MetricsReading, MetricsSourceSpec } from './types.js';
 
 export type MetricFamily =
@@ -244,23 +245,38 @@ export function metricsReadingFrom(spec: MetricsSourceSpec, families: readonly M
   return { kind: 'metrics', counters, histograms, ws1011Resolved };
 }
 
+/** What a Prometheus metric name may be (the exposition format's rule). */
+const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
+
 export class PrometheusCollector implements Collector {
   constructor(readonly spec: MetricsSourceSpec) {}
 
   async collect(deadlineMs: number, signal: AbortSignal): Promise<MetricsReading> {
     const timeout = Math.max(1, Math.min(this.spec.timeoutMs, deadlineMs - Date.now()));
-    const response = await fetch(this.spec.url, {
-      signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]),
-      headers: { accept: 'text/plain;version=0.0.4' },
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`HTTP ${response.status} from ${this.spec.url}`);
+    // one deadline for the headers and the whole body
+    const attempt = AbortSignal.any([signal, AbortSignal.timeout(timeout)]);
+    const response = await fetch(this.spec.url, { signal: attempt, headers: { accept: 'text/plain;version=0.0.4' } });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => {});
+      throw new Error(`HTTP ${response.status} from ${this.spec.url}`);
+    }
+    const contentType = response.headers.get('content-type') ?? '';
+    if (/html|json|xml/i.test(contentType)) {
+      await response.body?.cancel().catch(() => {});
+      throw new Error(`not Prometheus text (content-type ${contentType.split(';')[0]})`);
+    }
+    const text = await readBodyCapped(response, attempt);
     let families: MetricFamily[];
     try {
       families = parsePrometheusText(text);
     } catch (error) {
       throw new Error(`unparseable metrics: ${(error as Error).message}`);
     }
+    // a page that parses to nothing, or to "metrics" no exporter could name, is not the metrics page
+    // (a login page, an error page served with 200): the parser is lenient, so this is checked here
+    if (!families.length && text.trim() !== '') throw new Error('not Prometheus text (no metric family in the page)');
+    const misnamed = families.find((f) => !METRIC_NAME.test(f.name));
+    if (misnamed) throw new Error(`not Prometheus text (\`${misnamed.name.slice(0, 40)}\` is not a metric name)`);
     return metricsReadingFrom(this.spec, families);
   }
 

@@ -5,6 +5,11 @@
  * interpreter), the identity tests pass, the legacy flag switches one module
  * back to its old implementation, and `rollback --phase shim` restores the
  * tree byte for byte (the private legacy module removed).
+ *
+ * The shim, its re-run and the rollback are called in-process (the CLI's
+ * start-up is not what this tests); the two `--check` runs go through the CLI
+ * for their exit codes (1 untouched, 0 shimmed). Every check still imports the
+ * modules with python3, and the identity tests run under pytest.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +17,14 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { git, hashTree, REPO, removeRepo, runCli } from './helpers.js';
+import { loadConfig } from '../../src/config/compile.js';
+import { rollback } from '../../src/phases/rollback.js';
+import { checkShims, runShim } from '../../src/phases/shim.js';
+import { renderShimOutcome } from '../../src/report/shim.js';
+import { git, GIT_ENV, hashTree, REPO, removeRepo, runCli } from './helpers.js';
+
+// the in-process phases commit with git: the same identity the CLI runs get
+Object.assign(process.env, GIT_ENV);
 
 const EXAMPLE = path.join(REPO, 'examples/redis-monorepo');
 const dirs: string[] = [];
@@ -53,9 +65,10 @@ describe('ssot shim on examples/redis-monorepo', () => {
     assert.ok(beforeResult.names.every((n) => !n.ok));
     assert.deepEqual(beforeResult.skipped.map((s) => s.module), ['netra_backend.app.redis_manager']);
 
-    const shim = await runCli(['shim', dir]);
-    assert.equal(shim.code, 0, shim.stderr + shim.stdout);
-    assert.match(shim.stdout, /✔ shim done: commit [0-9a-f]{7}, 5 compatibility modules \(10 files\)/);
+    const config = await loadConfig(dir);
+    const shim = await runShim({ root: dir, config });
+    assert.equal(shim.status, 'done', shim.reason);
+    assert.match(renderShimOutcome(shim), /✔ shim done: commit [0-9a-f]{7}, 5 compatibility modules \(10 files\)/);
     assert.match(git(dir, 'log', '-1', '--format=%B'), /^Ssot-Phase: shim$/m);
     const files = git(dir, 'diff-tree', '--no-commit-id', '--name-only', '-r', 'HEAD').split('\n').sort();
     assert.ok(files.includes('auth_service/auth_core/_redis_manager_legacy.py'), files.join(', '));
@@ -67,9 +80,10 @@ describe('ssot shim on examples/redis-monorepo', () => {
     assert.match(check.stdout, /✔ every deprecated name \(6\) of 5 modules is its canonical object/);
 
     // a second run finds nothing to do
-    const again = await runCli(['shim', dir]);
-    assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /nothing to shim/);
+    const again = await runShim({ root: dir, config });
+    assert.equal(again.status, 'done');
+    assert.deepEqual(again.written, []);
+    assert.match(renderShimOutcome(again), /nothing to shim/);
 
     // the identity the issue names, both ways of the switch
     const identity =
@@ -90,11 +104,12 @@ describe('ssot shim on examples/redis-monorepo', () => {
     assert.equal(tests.status, 0, tests.stdout + tests.stderr);
     assert.match(tests.stdout, /5 passed/);
 
-    const rollback = await runCli(['rollback', dir, '--phase', 'shim']);
-    assert.equal(rollback.code, 0, rollback.stderr + rollback.stdout);
+    const undone = await rollback({ root: dir, config, target: { kind: 'phase', phase: 'shim' } });
+    assert.equal(undone.status, 'done', JSON.stringify(undone));
     assert.equal(existsSync(path.join(dir, 'auth_service/auth_core/_redis_manager_legacy.py')), false);
     assert.deepEqual(hashTree(dir), original);
-    const after = await runCli(['shim', dir, '--check']);
-    assert.equal(after.code, 1);
+    const after = await checkShims({ root: dir, config });
+    assert.equal(after.ok, false);
+    assert.ok(after.names.every((n) => !n.ok));
   });
 });

@@ -29,7 +29,8 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { loadConfig } = await import(path.join(REPO, 'dist/src/config/compile.js'));
-const { computeFixes, writeFileFixes } = await import(path.join(REPO, 'dist/src/engine/fix.js'));
+const { computeFixes } = await import(path.join(REPO, 'dist/src/engine/fix.js'));
+const { writeFileFixes } = await import(path.join(REPO, 'dist/src/engine/write.js'));
 
 const RULES = `version: 1
 language: python

@@ -160,7 +160,7 @@ for (const [name, migrations] of Object.entries(PROJECTS)) {
       const originals = new Map(pyFiles(work).map((f) => [f, readFileSync(f, 'utf8')]));
       const config = await loadConfig(work);
       const run = await computeFixes({ root: work, config, compileCheck: {} });
-      const written = writeFileFixes(work, run.files);
+      const { written } = writeFileFixes(work, run.files);
       const after = ruff(work, m.ruff).filter((d) => d.fix && m.relevant(d));
       const undefinedAfter = ruff(work, ['F821', 'F823']).length;
       const changed = written.map((rel) => path.join(work, rel));

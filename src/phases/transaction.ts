@@ -120,7 +120,9 @@ export async function writeCheckCommit(input: TransactionInput): Promise<Transac
       }
     }
     // a file someone changed while the gates ran is never committed as ssot's
-    const editedBefore = changedSinceWritten(root, files);
+    // (a file isolation held back must be as it was before the phase: its original bytes)
+    const kept = new Set(written);
+    const editedBefore = changedSinceWritten(root, files, kept);
     if (editedBefore.length) return await undo('hand-edit', handEditReason(editedBefore));
     input.onStep('committing');
     const committed = await commitFiles(root, written, input.message(journal.id), { signal: input.signal });
@@ -128,7 +130,8 @@ export async function writeCheckCommit(input: TransactionInput): Promise<Transac
     if (input.signal?.aborted) return await undo('interrupted', 'interrupted while git committed; every file was restored');
     if (!committed.ok) return await undo('commit', `git commit failed: ${commitFailureReason(committed.output)}`);
     // an edit that landed between that check and the commit: the commit must hold exactly ssot's bytes
-    const swept = await sweptIntoCommit(root, files, changedSinceWritten(root, files));
+    const committedFiles = files.filter((f) => kept.has(f.file));
+    const swept = await sweptIntoCommit(root, committedFiles, changedSinceWritten(root, committedFiles, kept));
     if (swept.length) return await undo('hand-edit', handEditReason(swept));
     settled = true;
     return { status: 'committed', commit: committed.commit, journal, written };
@@ -149,13 +152,18 @@ export function finishTransaction(root: string, result: Extract<TransactionResul
   clearJournal(root, result.journal);
 }
 
-/** Files whose bytes on disk are no longer the ones ssot wrote (someone edited, replaced or removed them). */
-function changedSinceWritten(root: string, files: readonly FileFix[]): string[] {
+/**
+ * Files whose bytes on disk are not what ssot left there (someone edited,
+ * replaced or removed them): its fix for the files it commits (`kept`), the
+ * original for the ones a culprit isolation held back.
+ */
+function changedSinceWritten(root: string, files: readonly FileFix[], kept: ReadonlySet<string>): string[] {
   const changed: string[] = [];
   for (const f of files) {
     if (!f.updated) continue;
+    const expected = kept.has(f.file) ? f.updated : f.original;
     const now = readIfExists(path.join(root, f.file));
-    if (!now || !now.equals(f.updated)) changed.push(f.file);
+    if (!now || !now.equals(expected)) changed.push(f.file);
   }
   return changed;
 }

@@ -215,7 +215,7 @@ describe('ssot monitor (real redis-server, fixture service)', () => {
     assert.equal(signal(verdict, 'redis', 'rejected_connections').confirmed, true);
   });
 
-  it('Redis killed → no data (exit 3), no crash', async () => {
+  it('Redis killed for the whole watch → breach (exit 1, fails closed), no crash', async () => {
     const doomed = await startRedisServer();
     const doomedBaseline = join(dir, 'doomed.json');
     try {
@@ -224,9 +224,10 @@ describe('ssot monitor (real redis-server, fixture service)', () => {
       await doomed.kill();
       const run = await runCli(['monitor', 'watch', '--baseline', doomedBaseline, '--duration', '1s', '--interval', '250ms', '--format', 'json']);
       const verdict = verdictOf(run);
-      assert.equal(run.code, 3, verdict.reason);
-      assert.equal(verdict.outcome, 'no data');
-      assert.match(verdict.reason, /unreachable for the whole window|no signal/);
+      // a source that answered in the baseline and is silent for the whole watch is a regression, not "no data" (issue 18, defect 9)
+      assert.equal(run.code, 1, verdict.reason);
+      assert.equal(verdict.outcome, 'breach');
+      assert.match(verdict.reason, /confirmed regression: redis \S+ reachable/);
       noStackTrace(run);
     } finally {
       await doomed.stop();

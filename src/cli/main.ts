@@ -16,6 +16,7 @@ import { registerRollbackCommand } from './commands/rollback.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerRecoverCommand } from './commands/recover.js';
+import { registerShimCommand } from './commands/shim.js';
 import { registerHistoryCommand } from './commands/history.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerAffectedCommand } from './commands/affected.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerVerifyCommand(program);
   registerStatusCommand(program);
   registerRecoverCommand(program);
+  registerShimCommand(program);
   registerHistoryCommand(program);
   registerReportCommand(program);
   registerAffectedCommand(program);

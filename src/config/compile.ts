@@ -50,6 +50,8 @@ export interface Rule {
   readonly types: ConfigTarget | undefined;
   readonly allowIn: readonly string[];
   readonly message: string | undefined;
+  /** `ssot shim`: warn on import; the environment variable that switches back to the old implementation. */
+  readonly shim: { readonly warning: boolean; readonly legacyFlag: string | undefined };
 }
 
 export interface Phase {
@@ -156,6 +158,7 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
       types,
       allowIn: insideAll(['rules', index, 'allowIn'], rule.allowIn, 'glob').map(normaliseGlob),
       message: rule.message,
+      shim: { warning: rule.shim.warning, legacyFlag: rule.shim.legacyFlag },
     });
   }
   checkOverlaps(rules, (ruleIndex, banIndex, message) => {

@@ -35,6 +35,18 @@ export const ruleSchema = z
       .describe('move: the same object in a new home (only imports change); replace: a different object (uses are rewritten). Default: inferred from what the names are in the tree, else from their spelling.'),
     allowIn: z.array(z.string()).default([]).describe('Globs of files where the deprecated import is legitimate.'),
     message: z.string().optional().describe('Text shown with each finding.'),
+    shim: z
+      .object({
+        warning: z.boolean().default(true).describe('Compatibility modules emit a DeprecationWarning naming the replacement on import (false: silent).'),
+        legacyFlag: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+          .optional()
+          .describe('Environment variable that, when set, makes a compatibility module bind its old implementation again (kept in a private module next to it) — an emergency switch.'),
+      })
+      .strict()
+      .default({ warning: true })
+      .describe('How `ssot shim` writes the compatibility modules of this rule.'),
   })
   .strict();
 

@@ -77,6 +77,49 @@ export interface ExportResolution {
   readonly detail: string;
 }
 
+/** One deprecated name of a compatibility module and what it is bound to. */
+export interface ShimName {
+  readonly name: string;
+  /** The canonical object (`from target.module import target.name`). */
+  readonly target: { readonly module: string; readonly name: string };
+  /** `object`: the name is the target; `factory`: a callable returning the target (a class replaced by an instance, no `types`). */
+  readonly bind: 'object' | 'factory';
+}
+
+export interface ShimModuleInput {
+  /** Posix path of the deprecated module, relative to the root. */
+  readonly rel: string;
+  /** Its dotted module name. */
+  readonly module: string;
+  readonly text: string;
+  readonly ruleId: string;
+  readonly names: readonly ShimName[];
+  /** The import new code uses, for the warning and the comment. */
+  readonly replacement: string;
+  /** Emit a DeprecationWarning (or the language's equivalent) on import. */
+  readonly warning: boolean;
+  /** With a legacy flag: the environment variable and the private module that keeps the old implementation. */
+  readonly legacy: { readonly flag: string; readonly rel: string; readonly module: string } | null;
+}
+
+/** The compatibility module's text and the definitions it dropped, or why none can be written. */
+export type ShimModuleOutput = { readonly text: string; readonly dropped: readonly string[] } | { readonly error: string };
+
+/** Is `module.name` the canonical object (`bind` as in ShimName)? */
+export interface DelegationCheck {
+  readonly module: string;
+  readonly name: string;
+  readonly targetModule: string;
+  readonly targetName: string;
+  readonly bind: 'object' | 'factory';
+}
+
+export interface DelegationResult {
+  readonly ok: boolean;
+  /** What the name is (or why it could not be checked), one line. */
+  readonly detail: string;
+}
+
 /**
  * What the import graph of a tree needs of its language (`ssot affected`,
  * gates that know the change, culprit isolation).
@@ -149,6 +192,23 @@ export interface LanguageAdapter {
   describeSymbols(root: string, sourceRoots: readonly string[], paths: readonly string[]): Promise<Map<string, SymbolInfo>>;
   /** The dotted module name of a file under the source roots, or null. */
   moduleNameOf(rel: string, sourceRoots: readonly string[]): string | null;
+  /** The file of a dotted module under the source roots (root-relative posix), or null. */
+  moduleFile?(root: string, sourceRoots: readonly string[], module: string): string | null;
+  /** The private module a shim keeps the old implementation in, next to `rel`. */
+  legacyModuleOf?(rel: string, module: string): { rel: string; module: string };
+  /** `ssot shim`: the compatibility module for one deprecated module. */
+  buildShim?(input: ShimModuleInput): Promise<ShimModuleOutput>;
+  /**
+   * `ssot shim --check`: runs the project's code to answer whether each
+   * deprecated name is the canonical object; null when the interpreter is
+   * missing. `unset`/`set`: environment changes (the legacy flag).
+   */
+  checkDelegation?(
+    root: string,
+    sourceRoots: readonly string[],
+    checks: readonly DelegationCheck[],
+    options: { readonly interpreter?: string; readonly unset?: readonly string[]; readonly set?: Readonly<Record<string, string>> },
+  ): Promise<DelegationResult[] | null>;
   /**
    * Optional: drops what the language's runtime compiled from `files`
    * (root-relative) and caches by modification time and size (Python's

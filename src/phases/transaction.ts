@@ -6,11 +6,12 @@
  * before — the crash path is the tested path. A bug that surfaces mid-way
  * still puts the files back before it propagates.
  */
+import { unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { FileFix } from '../model/outcome.js';
 import { oneLine, plural } from '../text/plural.js';
-import { fileMode, readIfExists } from '../workspace/files.js';
-import { blobAt, blobIdFor, commitFiles } from '../workspace/git.js';
+import { fileMode, pathInsideRoot, readIfExists, writeFileAtomic } from '../workspace/files.js';
+import { blobAt, blobIdFor, commitFiles, intentToAdd } from '../workspace/git.js';
 import { writeErrorReason, WriteFailure, writeFileFixes } from '../engine/write.js';
 import type { GateResult } from './gates.js';
 import { clearJournal, writeJournal, type Journal } from './journal.js';
@@ -24,6 +25,10 @@ export interface TransactionInput {
   readonly phase: string;
   readonly head: string;
   readonly files: readonly FileFix[];
+  /** Of `files`, those that do not exist yet (a rollback point without a backup: recovery deletes them). */
+  readonly created?: ReadonlySet<string>;
+  /** Files the phase deletes, with their bytes (`ssot prune`). */
+  readonly removed?: readonly { readonly file: string; readonly original: Buffer }[];
   readonly signal?: AbortSignal;
   readonly onStep: (message: string) => void;
   /**
@@ -53,12 +58,16 @@ export type TransactionResult =
 
 export async function writeCheckCommit(input: TransactionInput): Promise<TransactionResult> {
   const { root, files } = input;
+  const removed = input.removed ?? [];
   const journal: Journal = writeJournal(root, {
     op: 'fix-phase',
     command: input.command,
     phase: input.phase,
     head: input.head,
-    files: files.map((f) => ({ file: f.file, original: f.original, planned: f.updated, mode: fileMode(path.join(root, f.file)) })),
+    files: [
+      ...files.map((f) => ({ file: f.file, original: input.created?.has(f.file) ? null : f.original, planned: f.updated, mode: input.created?.has(f.file) ? null : fileMode(path.join(root, f.file)) })),
+      ...removed.map((f) => ({ file: f.file, original: f.original, planned: null, mode: fileMode(path.join(root, f.file)) })),
+    ],
   });
   let settled = false;
   let written: readonly string[] = [];
@@ -74,12 +83,31 @@ export async function writeCheckCommit(input: TransactionInput): Promise<Transac
   try {
     try {
       input.onStep(`writing ${plural(files.length, 'file')}`);
-      writeFileFixes(root, files, 'all');
+      const created = files.filter((f) => input.created?.has(f.file));
+      writeFileFixes(root, files.filter((f) => !input.created?.has(f.file)), 'all');
+      // new files are written after the others: a failure here leaves them to the journal, which deletes
+      // them (writeFileFixes would put a created file "back" as an empty one)
+      for (const f of created) {
+        if (f.status !== 'changed' || !f.updated) continue;
+        try {
+          writeFileAtomic(pathInsideRoot(root, f.file), f.updated);
+        } catch (error) {
+          throw new WriteFailure(f.file, writeErrorReason(error));
+        }
+      }
+      for (const f of removed) {
+        try {
+          unlinkSync(pathInsideRoot(root, f.file));
+        } catch (error) {
+          throw new WriteFailure(f.file, writeErrorReason(error));
+        }
+      }
+      await intentToAdd(root, created.map((f) => f.file));
     } catch (error) {
       const why = error instanceof WriteFailure ? `${error.file}: ${error.reason}` : writeErrorReason(error);
       return await undo('fix', `writing the fixed files failed (${why}); every file was restored`);
     }
-    written = files.map((f) => f.file);
+    written = [...files.map((f) => f.file), ...removed.map((f) => f.file)];
     if (input.signal?.aborted) return await undo('interrupted', 'interrupted after writing; every file was restored');
     const checked = await input.check(journal);
     if (input.signal?.aborted) return await undo('interrupted', 'interrupted while the after gates ran; every file was restored');

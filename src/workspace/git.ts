@@ -230,6 +230,11 @@ export async function commitFiles(
   return { ok: true, commit: (await headCommit(cwd))! };
 }
 
+/** Makes new files known to the index (`git add --intent-to-add`) so `commitFiles` can commit them. */
+export async function intentToAdd(cwd: string, files: readonly string[]): Promise<void> {
+  if (files.length) await gitOk(cwd, ['add', '--intent-to-add', '--', ...files.map(literalPathspec)]);
+}
+
 /** Commits what is staged (used after `git revert --no-commit`). */
 export async function commitIndex(
   cwd: string,

@@ -11,7 +11,8 @@ import type { FileAnalysis, FileAnalysisInput, LanguageAdapter } from '../adapte
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
 import { checkPythonCompiles, DEFAULT_INTERPRETER, forgetBytecode, probePython } from './compile.js';
 import { pythonSourceEncoding } from './encoding.js';
-import { resolvePythonExport } from './exports.js';
+import { moduleFile, resolvePythonExport } from './exports.js';
+import { buildPythonShim, checkPythonDelegation, legacyModuleOf } from './shim.js';
 import { describePythonSymbols } from './symbols.js';
 import { planPythonFixes } from './fix.js';
 import { PYTHON_GRAMMAR } from './grammar.js';
@@ -116,6 +117,10 @@ export const pythonAdapter: LanguageAdapter = {
     testFileOf: (id) => id.split('::', 1)[0]!,
   },
   resolveExport: (root, sourceRoots, module, name) => resolvePythonExport(root, sourceRoots, module, name),
+  moduleFile,
+  legacyModuleOf,
+  buildShim: buildPythonShim,
+  checkDelegation: checkPythonDelegation,
   describeSymbols: describePythonSymbols,
   moduleNameOf: (rel, sourceRoots) => moduleContextOf(rel, sourceRoots).module,
 };

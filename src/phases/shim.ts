@@ -1,0 +1,342 @@
+/**
+ * `ssot shim` (seed §1.4, §2B, §3A, contingency 3): every deprecated module
+ * of a rule (its `allowIn` files, or those named with --module) becomes a
+ * compatibility module whose deprecated names *are* the canonical objects —
+ * the old instance name is the canonical instance, the old class name the
+ * rule's `types` class (a factory returning the canonical instance where a
+ * class maps to an instance and the rule has no `types`). It runs as a phase
+ * (`shim`): preflight, `before` gates, write, `after` gates, one commit,
+ * recorded — so `ssot rollback --phase shim` undoes it.
+ *
+ * `--check` asks the language adapter to import each deprecated module with
+ * the project's interpreter and compare with `is` (legacy flag unset): exit 0
+ * only when every deprecated name already is its canonical object.
+ *
+ * The module that defines a canonical target (or the `types` class) is never
+ * a shim: it is where the names lead.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config, Gate, Rule } from '../config/compile.js';
+import { buildGrouping } from '../config/grouping.js';
+import { shapeRules } from '../engine/mappings.js';
+import type { DelegationCheck, LanguageAdapter, ShimName } from '../languages/adapter.js';
+import { adapterFor } from '../languages/registry.js';
+import { UserError } from '../model/errors.js';
+import type { FileFix } from '../model/outcome.js';
+import { oneLine, plural } from '../text/plural.js';
+import { readIfExists } from '../workspace/files.js';
+import { requireGitWorkTree, trackedChanges } from '../workspace/git.js';
+import { gateSelection } from './affected.js';
+import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
+import { JOURNAL_TRAILER, requireNoJournal } from './journal.js';
+import type { PhaseProgress } from './runPhase.js';
+import { appendEvent, gateRecords, type FailedStage } from './state.js';
+import { finishTransaction, writeCheckCommit } from './transaction.js';
+
+/** The phase id the shim step is recorded (and rolled back) under. */
+export const SHIM_PHASE = 'shim';
+
+/** One deprecated module of one rule. */
+export interface DeprecatedModule {
+  readonly rule: string;
+  readonly module: string;
+  /** Root-relative posix path of its file. */
+  readonly file: string;
+  readonly names: readonly ShimName[];
+}
+
+export interface NameDelegation {
+  readonly rule: string;
+  readonly module: string;
+  readonly file: string;
+  readonly name: string;
+  /** `module.name` of the canonical object it must be. */
+  readonly target: string;
+  readonly bind: ShimName['bind'];
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export interface ShimCheckResult {
+  readonly ok: boolean;
+  readonly names: readonly NameDelegation[];
+  /** Deprecated modules left out, with why (the canonical module itself, no file under the source roots). */
+  readonly skipped: readonly { readonly rule: string; readonly module: string; readonly reason: string }[];
+}
+
+export type ShimModuleStatus = 'shimmed' | 'delegates' | 'refused';
+
+export interface ShimModuleOutcome extends DeprecatedModule {
+  readonly status: ShimModuleStatus;
+  readonly reason?: string;
+  /** The private module that keeps the old implementation (with a legacy flag). */
+  readonly legacyFile?: string;
+  /** Definitions of deprecated names the shim replaced. */
+  readonly dropped: readonly string[];
+}
+
+export interface ShimOutcome {
+  readonly status: 'done' | 'failed' | 'interrupted';
+  readonly reason?: string;
+  readonly modules: readonly ShimModuleOutcome[];
+  readonly skipped: ShimCheckResult['skipped'];
+  readonly written: readonly string[];
+  readonly commitBefore: string;
+  readonly commitAfter: string | null;
+  readonly gates: readonly GateResult[];
+  readonly failedGate?: GateResult;
+}
+
+export interface ShimOptions {
+  readonly root: string;
+  readonly config: Config;
+  readonly rule?: string;
+  /** Dotted modules to treat as deprecated modules (beside the rule's allowIn files). */
+  readonly modules?: readonly string[];
+  readonly interpreter?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: PhaseProgress) => void;
+}
+
+function requireShimSupport(adapter: LanguageAdapter): Required<Pick<LanguageAdapter, 'moduleFile' | 'legacyModuleOf' | 'buildShim' | 'checkDelegation'>> {
+  const { moduleFile, legacyModuleOf, buildShim, checkDelegation } = adapter;
+  if (!moduleFile || !legacyModuleOf || !buildShim || !checkDelegation) throw new UserError(`ssot shim is not available for ${adapter.id} yet`);
+  return { moduleFile, legacyModuleOf, buildShim, checkDelegation };
+}
+
+const lastDot = (dotted: string) => dotted.lastIndexOf('.');
+
+/** The deprecated modules of the selected rules, each with its names and what they must be bound to. */
+export async function deprecatedModules(
+  options: Pick<ShimOptions, 'root' | 'config' | 'rule' | 'modules'>,
+): Promise<{ modules: DeprecatedModule[]; skipped: ShimCheckResult['skipped'] }> {
+  const { root, config } = options;
+  const adapter = adapterFor(config.language);
+  const { moduleFile } = requireShimSupport(adapter);
+  if (options.rule && !config.rules.some((r) => r.id === options.rule)) {
+    throw new UserError(`--rule ${options.rule}: no such rule (known: ${config.rules.map((r) => r.id).join(', ')})`);
+  }
+  const rules = (await shapeRules(config, root, adapter)).filter((r) => !options.rule || r.id === options.rule);
+  const grouping = buildGrouping(config);
+  const named = new Set(options.modules ?? []);
+  const modules: DeprecatedModule[] = [];
+  const skipped: { rule: string; module: string; reason: string }[] = [];
+  const seenNamed = new Set<string>();
+  for (const rule of rules) {
+    const byModule = new Map<string, ShimName[]>();
+    for (const ban of rule.bans) {
+      if (ban.kind !== 'symbol' || !ban.target || lastDot(ban.path) < 0) continue;
+      const module = ban.path.slice(0, lastDot(ban.path));
+      const name = ban.path.slice(lastDot(ban.path) + 1);
+      const toInstance = ban.shape === 'class-to-instance';
+      const entry: ShimName =
+        toInstance && rule.types
+          ? { name, target: { module: rule.types.module, name: rule.types.name }, bind: 'object' }
+          : { name, target: { module: ban.target.module, name: ban.target.name }, bind: toInstance ? 'factory' : 'object' };
+      const list = byModule.get(module) ?? [];
+      list.push(entry);
+      byModule.set(module, list);
+    }
+    const leadsHere = new Set([...rule.canonical.targets.map((t) => t.module), ...(rule.types ? [rule.types.module] : [])]);
+    for (const [module, names] of byModule) {
+      const file = moduleFile(root, config.sourceRoots, module);
+      const chosen = named.has(module) || (file !== null && grouping.allowed(rule.id, file));
+      if (!chosen) continue;
+      if (named.has(module)) seenNamed.add(module);
+      if (leadsHere.has(module)) {
+        skipped.push({ rule: rule.id, module, reason: 'defines the canonical objects (it is where the names lead)' });
+        continue;
+      }
+      if (!file) {
+        skipped.push({ rule: rule.id, module, reason: `no file under the source roots (${config.sourceRoots.map((s) => s || '.').join(', ')})` });
+        continue;
+      }
+      modules.push({ rule: rule.id, module, file, names });
+    }
+  }
+  for (const module of named) {
+    if (!seenNamed.has(module)) throw new UserError(`--module ${module}: no deprecated name of ${options.rule ? `rule ${options.rule}` : 'any rule'} lives in that module`);
+  }
+  return { modules, skipped };
+}
+
+function checksOf(modules: readonly DeprecatedModule[]): DelegationCheck[] {
+  return modules.flatMap((m) => m.names.map((n) => ({ module: m.module, name: n.name, targetModule: n.target.module, targetName: n.target.name, bind: n.bind })));
+}
+
+async function delegation(root: string, config: Config, modules: readonly DeprecatedModule[], interpreter: string | undefined): Promise<NameDelegation[]> {
+  const adapter = adapterFor(config.language);
+  const { checkDelegation } = requireShimSupport(adapter);
+  const flags = config.rules.flatMap((r) => (r.shim.legacyFlag ? [r.shim.legacyFlag] : []));
+  const results = await checkDelegation(root, config.sourceRoots, checksOf(modules), { interpreter, unset: flags });
+  if (results === null) throw new UserError(`${interpreter ?? adapter.defaultInterpreter ?? 'the interpreter'} not found: the delegation check imports the modules`, { hint: 'pass --python PATH' });
+  let i = 0;
+  return modules.flatMap((m) =>
+    m.names.map((n) => {
+      const r = results[i++]!;
+      return { rule: m.rule, module: m.module, file: m.file, name: n.name, target: `${n.target.module}.${n.target.name}`, bind: n.bind, ok: r.ok, detail: r.detail };
+    }),
+  );
+}
+
+/** `ssot shim --check`: does every deprecated name of the selected modules already resolve to its canonical object? */
+export async function checkShims(options: ShimOptions): Promise<ShimCheckResult> {
+  const { modules, skipped } = await deprecatedModules(options);
+  const names = await delegation(options.root, options.config, modules, options.interpreter);
+  return { ok: names.every((n) => n.ok), names, skipped };
+}
+
+function replacementOf(rule: Rule): string {
+  return `\`${rule.canonical.statement}\``;
+}
+
+/** `ssot shim`: writes the compatibility modules as one gated, committed phase. */
+export async function runShim(options: ShimOptions): Promise<ShimOutcome> {
+  const { root, config } = options;
+  const progress = options.onProgress ?? (() => {});
+  if (config.phases.some((p) => p.id === SHIM_PHASE)) {
+    throw new UserError(`a configured phase is called "${SHIM_PHASE}": ssot records the shim step under that id`, { hint: 'rename that phase' });
+  }
+  requireNoJournal(root);
+  const head = await requireGitWorkTree(root, 'ssot shim');
+  checkGates(root, config.gates);
+  const dirty = await trackedChanges(root);
+  if (dirty.length) {
+    throw new UserError(`the work tree has uncommitted changes to ${plural(dirty.length, 'tracked file')}: ${dirty.slice(0, 3).join(', ')}${dirty.length > 3 ? ', …' : ''}`, {
+      hint: 'commit or stash them so the shim commit holds only ssot\'s changes',
+    });
+  }
+  const adapter = adapterFor(config.language);
+  const { legacyModuleOf, buildShim } = requireShimSupport(adapter);
+  const { modules, skipped } = await deprecatedModules(options);
+  progress({ type: 'step', message: `checking ${plural(modules.length, 'deprecated module')}` });
+  const delegated = await delegation(root, config, modules, options.interpreter);
+  const rulesById = new Map(config.rules.map((r) => [r.id, r]));
+  const outcomes: ShimModuleOutcome[] = [];
+  const fixes: FileFix[] = [];
+  const created = new Set<string>();
+  const gates: GateResult[] = [];
+  for (const m of modules) {
+    const rule = rulesById.get(m.rule)!;
+    if (delegated.filter((d) => d.module === m.module && d.rule === m.rule).every((d) => d.ok)) {
+      outcomes.push({ ...m, status: 'delegates', dropped: [] });
+      continue;
+    }
+    const original = readFileSync(path.join(root, m.file));
+    const legacy = rule.shim.legacyFlag ? { flag: rule.shim.legacyFlag, ...legacyModuleOf(m.file, m.module) } : null;
+    if (legacy && readIfExists(path.join(root, legacy.rel))) {
+      outcomes.push({ ...m, status: 'refused', reason: `${legacy.rel} exists already (the legacy module ssot would write)`, dropped: [] });
+      continue;
+    }
+    const built = await buildShim({
+      rel: m.file,
+      module: m.module,
+      text: original.toString('utf8'),
+      ruleId: m.rule,
+      names: m.names,
+      replacement: replacementOf(rule),
+      warning: rule.shim.warning,
+      legacy,
+    });
+    if ('error' in built) {
+      outcomes.push({ ...m, status: 'refused', reason: built.error, dropped: [] });
+      continue;
+    }
+    const updated = Buffer.from(built.text);
+    fixes.push({ file: m.file, status: 'changed', original, updated, applied: { safe: m.names.length, unsafe: 0 }, left: [] });
+    if (legacy) {
+      fixes.push({ file: legacy.rel, status: 'changed', original: Buffer.alloc(0), updated: original, applied: { safe: 0, unsafe: 0 }, left: [] });
+      created.add(legacy.rel);
+    }
+    outcomes.push({ ...m, status: 'shimmed', dropped: built.dropped, ...(legacy ? { legacyFile: legacy.rel } : {}) });
+  }
+  const base = { modules: outcomes, skipped, commitBefore: head, gates };
+  const fail = (reason: string, status: 'failed' | 'interrupted' = 'failed', failedGate?: GateResult, undone?: { readonly stage: FailedStage; readonly restored: readonly string[] }): ShimOutcome => {
+    appendEvent(root, {
+      type: 'phase-failed',
+      at: new Date().toISOString(),
+      phase: SHIM_PHASE,
+      rules: [...new Set(modules.map((m) => m.rule))],
+      commitBefore: head,
+      stage: undone?.stage ?? (status === 'interrupted' ? 'interrupted' : failedGate ? (failedGate.moment === 'before' ? 'before-gates' : 'after-gates') : 'commit'),
+      reason,
+      restored: [...(undone?.restored ?? [])],
+      gates: gateRecords(gates),
+    });
+    return { ...base, status, reason, written: [], commitAfter: null, ...(failedGate ? { failedGate } : {}) };
+  };
+  if (!fixes.length) return { ...base, status: 'done', written: [], commitAfter: null };
+
+  const hooks = {
+    phase: SHIM_PHASE,
+    signal: options.signal,
+    onStart: (gate: Gate, moment: GateMoment) => progress({ type: 'gate-start', gate, moment }),
+    onEnd: (result: GateResult) => progress({ type: 'gate-end', result }),
+  };
+  // gates told the change, as a fix phase's: an `affected` gate runs the tests that import a shimmed module
+  progress({ type: 'step', message: 'finding the tests the change affects' });
+  const selection = await gateSelection(root, config, fixes.filter((f) => !created.has(f.file)).map((f) => f.file));
+  gates.push(...(await runGates(root, gatesFor(config.gates, 'before'), { ...hooks, moment: 'before', stopOnFailure: true, selection })));
+  if (options.signal?.aborted) return fail('interrupted before any file changed', 'interrupted');
+  const red = firstFailure(gates);
+  if (red) return fail(`gate "${red.name}" fails before the shim (baseline is red); nothing was changed`, 'failed', red);
+  // a gate is a check: one that edited a file the shim is about to write would lose the edit
+  const editedByGates = fixes
+    .filter((f) => {
+      const now = readIfExists(path.join(root, f.file));
+      return created.has(f.file) ? now !== null : !now?.equals(f.original);
+    })
+    .map((f) => f.file);
+  if (editedByGates.length) return fail(`the before gates changed ${editedByGates.join(', ')}; nothing was changed by ssot`, 'failed', undefined, { stage: 'before-gates', restored: [] });
+
+  const rules = [...new Set(outcomes.filter((o) => o.status === 'shimmed').map((o) => o.rule))];
+  const shimmed = outcomes.filter((o) => o.status === 'shimmed');
+  const subject = `ssot(${SHIM_PHASE}): ${plural(shimmed.length, 'compatibility module')} bound to the canonical objects [${rules.join(', ')}]`;
+  const result = await writeCheckCommit({
+    root,
+    command: 'ssot shim',
+    phase: SHIM_PHASE,
+    head,
+    files: fixes,
+    created,
+    signal: options.signal,
+    onStep: (message) => progress({ type: 'step', message }),
+    check: async () => {
+      const after = await runGates(root, gatesFor(config.gates, 'after'), { ...hooks, moment: 'after', stopOnFailure: true, selection });
+      gates.push(...after);
+      const failed = firstFailure(after);
+      return failed ? { failed: { reason: `gate "${failed.name}" fails after the shim; every file was restored`, gate: failed } } : {};
+    },
+    message: (journalId) =>
+      [
+        subject,
+        '',
+        'Compatibility modules written by `ssot shim`: each deprecated name is the canonical object.',
+        '',
+        ...shimmed.map((o) => `- ${o.file}: ${o.names.map((n) => `${n.name} → ${n.target.module}.${n.target.name}${n.bind === 'factory' ? ' (factory)' : ''}`).join(', ')}${o.legacyFile ? ` (old implementation kept in ${o.legacyFile})` : ''}`),
+        ...(gates.some((g) => g.ok) ? ['', `Gates passed: ${gates.filter((g) => g.ok).map((g) => `${g.name} (${g.moment})`).join(', ')}.`] : []),
+        '',
+        `Ssot-Phase: ${SHIM_PHASE}`,
+        `Ssot-Rules: ${rules.join(', ')}`,
+        `${JOURNAL_TRAILER}: ${journalId}`,
+        '',
+      ].join('\n'),
+  });
+  if (result.status === 'undone') return fail(oneLine(result.reason), result.stage === 'interrupted' ? 'interrupted' : 'failed', result.failedGate, result);
+  appendEvent(root, {
+    type: 'phase-applied',
+    at: new Date().toISOString(),
+    phase: SHIM_PHASE,
+    rules,
+    commitBefore: head,
+    commitAfter: result.commit,
+    files: result.written,
+    refused: outcomes.filter((o) => o.status === 'refused').map((o) => ({ file: o.file, reason: o.reason! })),
+    skipped: [],
+    counts: { fixes: shimmed.reduce((n, o) => n + o.names.length, 0), safe: shimmed.reduce((n, o) => n + o.names.length, 0), unsafe: 0, files: result.written.length, refused: outcomes.filter((o) => o.status === 'refused').length, skipped: 0, left: 0 },
+    gates: gateRecords(gates),
+  });
+  finishTransaction(root, result);
+  return { ...base, status: 'done', written: result.written, commitAfter: result.commit };
+}

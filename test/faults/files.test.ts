@@ -57,7 +57,8 @@ describe('per-file isolation (defect 15\'s crash, and every stage)', () => {
   it('defect 15: 130,000 uses of one name in one file are all planned — no spread of an unbounded list (Node\'s limit is near 125,000 arguments)', async () => {
     const uses = 130_000;
     const dir = tree('many-uses', { 'many.py': `from legacy.client import OldClient\n\nALL = [\n${'OldClient(),\n'.repeat(uses)}]\n` });
-    const run = await cli(['scan', dir, '--format', 'json', '--no-cache'], { timeoutMs: 120_000 });
+    // ~20 s of CPU: a generous limit for a loaded 2-core machine (the cost is measured in the bench, not here)
+    const run = await cli(['scan', dir, '--format', 'json', '--no-cache'], { timeoutMs: 300_000 });
     assertNoTrace(run);
     assert.equal(run.code, 0, run.stderr);
     const report = JSON.parse(run.stdout) as { findings: { fix: unknown }[]; errors: unknown[]; warnings: unknown[] };

@@ -34,7 +34,9 @@ import { benchHistory, renderHistoryBench, type HistoryBench } from './history.j
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const repo = path.resolve(here, '../..');
-const cli = path.join(repo, 'dist/src/cli/main.js');
+const cli = path.join(repo, 'dist/cli/ssot.cjs');
+/** The unbundled build of the same code: its modules keep their file names, which the profile's stages are told apart by. */
+const unbundledCli = path.join(repo, 'dist/src/cli/main.js');
 const corporaDir = path.join(repo, 'bench/.corpora');
 const outDir = path.join(corporaDir, 'out');
 
@@ -274,7 +276,7 @@ async function benchCorpus(corpus: Corpus, args: Args): Promise<CorpusResult> {
     const profDir = path.join(outDir, `${corpus.name}.prof`);
     rmSync(profDir, { recursive: true, force: true });
     log(`${corpus.name}: CPU profile (one thread) …`);
-    measure([process.execPath, '--cpu-prof', `--cpu-prof-dir=${profDir}`, cli, 'scan', corpus.root, '--format', 'json', '--no-cache'], {
+    measure([process.execPath, '--cpu-prof', `--cpu-prof-dir=${profDir}`, unbundledCli, 'scan', corpus.root, '--format', 'json', '--no-cache'], {
       cwd: corpus.root,
       stdoutFile: `${outPrefix}.prof.json`,
       env: { ...env, SSOT_WORKERS: '0' },

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(REPO, 'dist/src/cli/main.js');
+const CLI = path.join(REPO, 'dist/cli/ssot.cjs');
 const [mode, dirArg, ...rest] = process.argv.slice(2);
 if ((mode !== 'record' && mode !== 'compare') || !dirArg) {
   process.stderr.write('usage: node scripts/output-snapshot.mjs record|compare DIR [--quick]\n');

@@ -7,10 +7,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-if (existsSync('dist/src/cli/main.js') || process.env.npm_command === 'ci') process.exit(0);
+if (existsSync('dist/cli/ssot.cjs') || process.env.npm_command === 'ci') process.exit(0);
 const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
 const run = (args) => execFileSync(args[0], args.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
-if (!existsSync('node_modules/typescript/bin/tsc')) {
+if (!existsSync('node_modules/typescript/bin/tsc') || !existsSync('node_modules/esbuild/package.json')) {
   run([...npm, 'install', '--no-save', '--include=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--global=false', '--location=project']);
 }
 run([process.execPath, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+run([process.execPath, 'scripts/bundle.mjs']);

@@ -2,50 +2,68 @@
 /**
  * The only place that reads argv, prints and exits. Every command's work lives
  * in a pure(ish) function under src/ that returns data; this file wires.
+ *
+ * Start-up loads only what the command line needs: `--version` loads nothing
+ * but the version; `ssot scan …` loads commander and the one module that
+ * declares `scan` (and what that module imports), never the monitor, the
+ * phase machinery or the fix writer. Only `--help`, `help` and a command name
+ * ssot does not know load every command module (to list them, or to suggest
+ * the closest name).
  */
-import { Command, CommanderError } from 'commander';
-import { UserError } from '../model/errors.js';
 import { TOOL_VERSION } from '../model/version.js';
-// -- command registrations (one import per command module) --
-import { registerScanCommands } from './commands/scan.js';
-import { registerInitCommand } from './commands/init.js';
-import { registerMonitorCommand } from './commands/monitor.js';
-import { registerFixCommand } from './commands/fix.js';
-import { registerPlanCommand } from './commands/plan.js';
-import { registerRollbackCommand } from './commands/rollback.js';
-import { registerVerifyCommand } from './commands/verify.js';
-import { registerStatusCommand } from './commands/status.js';
-import { registerRecoverCommand } from './commands/recover.js';
-import { registerShimCommand } from './commands/shim.js';
-import { registerHistoryCommand } from './commands/history.js';
-import { registerReportCommand } from './commands/report.js';
-import { registerAffectedCommand } from './commands/affected.js';
+import type { Command } from 'commander';
 
-export function buildProgram(): Command {
-  const program = new Command('ssot')
+/** A module that declares commands on the program, and the command names it declares. */
+interface CommandModule {
+  readonly names: readonly string[];
+  readonly register: () => Promise<(program: Command) => void>;
+}
+
+// -- command registrations (one entry per command module, in `--help` order) --
+const COMMAND_MODULES: readonly CommandModule[] = [
+  { names: ['scan', 'check', 'baseline', 'merge-baseline'], register: async () => (await import('./commands/scan.js')).registerScanCommands },
+  { names: ['init'], register: async () => (await import('./commands/init.js')).registerInitCommand },
+  { names: ['monitor'], register: async () => (await import('./commands/monitor.js')).registerMonitorCommand },
+  { names: ['fix'], register: async () => (await import('./commands/fix.js')).registerFixCommand },
+  { names: ['plan'], register: async () => (await import('./commands/plan.js')).registerPlanCommand },
+  { names: ['rollback'], register: async () => (await import('./commands/rollback.js')).registerRollbackCommand },
+  { names: ['verify'], register: async () => (await import('./commands/verify.js')).registerVerifyCommand },
+  { names: ['status'], register: async () => (await import('./commands/status.js')).registerStatusCommand },
+  { names: ['recover'], register: async () => (await import('./commands/recover.js')).registerRecoverCommand },
+  { names: ['shim'], register: async () => (await import('./commands/shim.js')).registerShimCommand },
+  { names: ['history'], register: async () => (await import('./commands/history.js')).registerHistoryCommand },
+  { names: ['report'], register: async () => (await import('./commands/report.js')).registerReportCommand },
+  { names: ['affected'], register: async () => (await import('./commands/affected.js')).registerAffectedCommand },
+];
+
+/**
+ * The program with the command modules `argv` needs: the one that declares
+ * its command, or all of them (no command, `help`, an unknown name).
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+  const { Command: Program } = await import('commander');
+  const program = new Program('ssot')
     .description('Move a monorepo onto a single source of truth for an import, safely, in phases.')
     .version(TOOL_VERSION)
     .showHelpAfterError()
     .exitOverride();
-  // -- command registrations (one call per command module) --
-  registerScanCommands(program);
-  registerInitCommand(program);
-  registerMonitorCommand(program);
-  registerFixCommand(program);
-  registerPlanCommand(program);
-  registerRollbackCommand(program);
-  registerVerifyCommand(program);
-  registerStatusCommand(program);
-  registerRecoverCommand(program);
-  registerShimCommand(program);
-  registerHistoryCommand(program);
-  registerReportCommand(program);
-  registerAffectedCommand(program);
+  const name = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const first = argv[2];
+  // only the program's own options (--help, --version) can come before the command name
+  const owner = first !== undefined && first === name ? COMMAND_MODULES.find((m) => m.names.includes(name)) : undefined;
+  const modules = owner ? [owner] : COMMAND_MODULES;
+  const registers = await Promise.all(modules.map((m) => m.register()));
+  for (const register of registers) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+    // what commander prints for it, without loading commander
+    process.stdout.write(`${TOOL_VERSION}\n`);
+    return 0;
+  }
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -54,7 +72,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(error: unknown): number {
+async function reportError(error: unknown): Promise<number> {
+  const { CommanderError } = await import('commander');
+  const { UserError } = await import('../model/errors.js');
   if (error instanceof CommanderError) {
     // help and version exit 0; usage errors already printed by commander
     return error.exitCode === 0 ? 0 : 2;

@@ -101,13 +101,19 @@ export function historyCacheFileOf(root: string): string {
 export function importsCacheFileOf(root: string): string {
   return path.join(root, CACHE_DIR, IMPORTS_FILE);
 }
+/** Set by the bundler (scripts/bundle.mjs) to hashOfCompiledCode of the dist/src it bundled; absent in the plain tsc build. */
+declare const __SSOT_BUILD_ID__: string | undefined;
 
 let buildHash: string | undefined;
 
-/** SHA-256 over the compiled code of this build (dist/src/**\/*.js): a rebuilt analyzer invalidates the cache even at the same version. */
+/** The hash of this build's code: a rebuilt analyzer invalidates the cache even at the same version. */
 function hashOfBuild(): string {
-  if (buildHash !== undefined) return buildHash;
-  const srcDir = path.dirname(path.dirname(fileURLToPath(import.meta.url))); // dist/src
+  buildHash ??= typeof __SSOT_BUILD_ID__ === 'string' ? __SSOT_BUILD_ID__ : hashOfCompiledCode(path.dirname(path.dirname(fileURLToPath(import.meta.url)))); // dist/src
+  return buildHash;
+}
+
+/** SHA-256 (base64) over the compiled code under `srcDir` (every *.js file, by name and bytes, in a fixed order). */
+export function hashOfCompiledCode(srcDir: string): string {
   const hash = createHash('sha256');
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -117,8 +123,7 @@ function hashOfBuild(): string {
     }
   };
   walk(srcDir);
-  buildHash = hash.digest('base64');
-  return buildHash;
+  return hash.digest('base64');
 }
 
 function packageVersion(name: string): string {

@@ -92,6 +92,11 @@ export interface JobResult {
 const CHUNK = 32;
 const CLEAN: FileOutcome = { status: 'clean' };
 
+/** Set by the bundler (scripts/bundle.mjs): the bundle's workers run its launcher; absent in the plain tsc build. */
+declare const __SSOT_WORKER_FILE__: string | undefined;
+/** The file a scan worker runs, relative to this module. */
+const WORKER_FILE = typeof __SSOT_WORKER_FILE__ === 'string' ? __SSOT_WORKER_FILE__ : './worker.js';
+
 /** Claim protocol state per worker, in shared memory. */
 const NOT_STARTED = 0;
 const STARTED = 1;
@@ -265,7 +270,7 @@ export interface StartedWorkers {
 export function startWorkers(count: number, language: LanguageId): StartedWorkers {
   const workers: Worker[] = [];
   for (let w = 0; w < count; w++) {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { language } });
+    const worker = new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: { language } });
     worker.unref();
     // a worker that fails before it gets its job never claims a file: the main thread scans its share
     worker.on('error', () => {});

@@ -1,4 +1,4 @@
-/** Spawns the built CLI (dist/src/cli/main.js) the way a user does: a real process, real exit code. */
+/** Spawns the built CLI (dist/cli/ssot.cjs, the bundle the bin runs) the way a user does: a real process, real exit code. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 /** dist/test/cli/run.js → the repository root. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const mainJs = path.join(repoRoot, 'dist/src/cli/main.js');
+export const mainJs = path.join(repoRoot, 'dist/cli/ssot.cjs');
 export const exampleRoot = path.join(repoRoot, 'examples/redis-monorepo');
 
 export interface CliResult {

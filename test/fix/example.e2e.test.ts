@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { copyToTemp, readTree, REPO, ruffUndefinedNames, type RuffFinding } from './helpers.js';
 
-const CLI = path.join(REPO, 'dist/src/cli/main.js');
+const CLI = path.join(REPO, 'dist/cli/ssot.cjs');
 const EXAMPLE = path.join(REPO, 'examples/redis-monorepo');
 
 function ssot(args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root (tests run from dist/test/phases). */
 export const REPO = path.resolve(fileURLToPath(import.meta.url), '../../../..');
-export const CLI = path.join(REPO, 'dist/src/cli/main.js');
+export const CLI = path.join(REPO, 'dist/cli/ssot.cjs');
 
 export const GIT_ENV = {
   GIT_AUTHOR_NAME: 'ssot test',

@@ -1,8 +1,8 @@
-/** Runs the real ssot CLI (dist/src/cli/main.js) as a child process, bounded by a timeout. */
+/** Runs the real ssot CLI (dist/cli/ssot.cjs, the bundle the bin runs) as a child process, bounded by a timeout. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../../cli/ssot.cjs', import.meta.url));
 
 export interface CliRun {
   code: number | null;

@@ -15,7 +15,6 @@ import type { CompileCheck, FileFix, FileRewrite, FixRun, FixSummary } from '../
 import { adapterFor } from '../languages/registry.js';
 import { encodeSource, refuseFindings } from './file.js';
 import type { LanguageAdapter } from '../languages/adapter.js';
-import type { StartedWorkers } from './pool.js';
 import { runPipeline } from './run.js';
 
 export interface ComputeFixOptions {
@@ -34,8 +33,6 @@ export interface ComputeFixOptions {
    * `interpreter` is the CLI's `--python` (undefined: the language's default).
    */
   readonly compileCheck?: false | { readonly interpreter?: string };
-  /** Workers started early (withScanWorkers): the run uses or stops them. */
-  readonly started?: StartedWorkers;
 }
 
 export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> {
@@ -47,7 +44,6 @@ export async function computeFixes(options: ComputeFixOptions): Promise<FixRun> 
     rule: options.rule,
     ...(options.rules ? { rules: options.rules } : {}),
     ...(options.only ? { only: options.only } : {}),
-    started: options.started,
     mode: 'fix',
     unsafe: options.unsafe ?? false,
   });

@@ -16,8 +16,8 @@ import { adapterFor } from '../languages/registry.js';
 import { discoverFiles } from '../workspace/discover.js';
 import { cacheFingerprint, importsCacheFileOf, RACY_MARGIN_MS, readCacheEntries, writeCacheEntries, type ImportsCacheEntry } from './cache.js';
 import { decodeEdges } from './edges.js';
-import { runJob, type ImportsStats, type RunJob, type StartedWorkers } from './pool.js';
-import { workerCount } from './run.js';
+import { runJob, type ImportsStats, type RunJob } from './pool.js';
+import { poolOptions } from './run.js';
 
 export interface GraphOptions {
   readonly root: string;
@@ -26,7 +26,6 @@ export interface GraphOptions {
   readonly cache?: boolean;
   /** Worker threads besides the main thread (default as a scan: by file count, SSOT_WORKERS). */
   readonly workers?: number;
-  readonly started?: StartedWorkers;
 }
 
 export interface ImportGraphRun {
@@ -62,8 +61,7 @@ export async function buildImportGraph(options: GraphOptions): Promise<ImportGra
     cache: null,
     imports: { cache: cacheFile ? { file: cacheFile, fingerprint, trustBefore: startedAt - RACY_MARGIN_MS } : null },
   };
-  const workers = workerCount(options.workers, files.length);
-  const result = await runJob(job, workers, undefined, options.started);
+  const result = await runJob(job, poolOptions(options.workers));
   if (cacheFile) saveImportsCache(cacheFile, fingerprint, result.importsCacheEntries);
 
   const encoded: string[] = new Array<string>(files.length).fill('');
@@ -74,7 +72,7 @@ export async function buildImportGraph(options: GraphOptions): Promise<ImportGra
     edges: encoded.map(decodeEdges),
   };
   const problems = [...discovered.problems, ...result.outcomes.filter(([, o]) => o.status === 'skipped').map(([i, o]) => ({ file: files[i]!, message: (o as { reason: string }).reason }))];
-  return { graph, problems, stats: { files: files.length, workers, ...result.importsStats } };
+  return { graph, problems, stats: { files: files.length, workers: result.workers, ...result.importsStats } };
 }
 
 /** The entries of this (always complete) run replace the file's; unchanged entries are not written again. */

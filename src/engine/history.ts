@@ -24,7 +24,7 @@ import { bansKey, cacheFingerprint, historyCacheFileOf, readCacheEntries, writeC
 import { MAX_ROUNDS } from './rounds.js';
 import { runJob, type RunJob } from './pool.js';
 import { shapeRules } from './mappings.js';
-import { planRule, workerCount } from './run.js';
+import { planRule, poolOptions } from './run.js';
 
 /** Findings of one commit, counted. */
 export interface CommitCounts {
@@ -133,8 +133,8 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
   }
 
   const todo = [...missing.values()];
-  const workers = workerCount(options.workers, todo.length);
   let parsedFiles = 0;
+  let workers = 0;
   if (todo.length) {
     const banSetOfTodo = new Uint32Array(todo.map((f) => setOfPath.get(f.path)!));
     const job: RunJob = {
@@ -152,8 +152,9 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
       cache: null,
       imports: null,
     };
-    const result = await runJob(job, workers, options.onProgress);
+    const result = await runJob(job, poolOptions(options.workers, options.onProgress));
     parsedFiles = result.parsedFiles;
+    workers = result.workers;
     const found = new Map(result.outcomes);
     todo.forEach((f, index) => outcomes.set(versionKey(f), found.get(index) ?? { status: 'clean' }));
   }

@@ -9,6 +9,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Ban } from '../model/finding.js';
 import { contentHash } from '../model/hash.js';
@@ -90,6 +91,14 @@ export interface JobResult {
 }
 
 const CHUNK = 32;
+
+/**
+ * A worker joins when the main thread's pace says more than this much work
+ * (milliseconds of one thread) is left for each thread: below it, starting
+ * one (a node isolate, the bundle, the grammar: ~0.1–0.2 s of CPU) costs
+ * about what it would save.
+ */
+export const WORKER_WORTH_MS = 400;
 const CLEAN: FileOutcome = { status: 'clean' };
 
 /** Set by the bundler (scripts/bundle.mjs): the bundle's workers run its launcher; absent in the plain tsc build. */
@@ -247,96 +256,99 @@ export interface WorkerInit {
 }
 
 /** Claims and processes chunks until none is left. `afterChunk` lets the main thread breathe. */
-export async function drainJob(runner: JobRunner, total: number, counters: Int32Array, afterChunk?: () => Promise<void>): Promise<void> {
+export async function drainJob(runner: JobRunner, total: number, counters: Int32Array, afterChunk?: (files: number) => Promise<void> | void): Promise<void> {
   for (;;) {
     const from = Atomics.add(counters, 0, CHUNK);
     if (from >= total) return;
     const to = Math.min(total, from + CHUNK);
     await runner.runRange(from, to);
     Atomics.add(counters, 1, to - from);
-    if (afterChunk) await afterChunk();
+    if (afterChunk) await afterChunk(to - from);
   }
 }
 
-/**
- * Worker threads started ahead of their job: they load the modules and
- * compile the grammar while the main thread reads the config and walks the
- * tree. Unreferenced until used, so they never keep the process alive.
- */
-export interface StartedWorkers {
-  readonly workers: Worker[];
+export interface PoolOptions {
+  /**
+   * Exactly this many workers, started with the job (SSOT_WORKERS, tests).
+   * Undefined: as many as the work pays for, at most `maxWorkers`.
+   */
+  readonly workers?: number;
+  /** The most workers the run may start when the work asks for them. */
+  readonly maxWorkers: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Starts one worker thread (the tests give one that fails). */
+  readonly spawn?: (language: LanguageId) => Worker;
+  /** The remaining work per thread (ms) above which a worker joins (default WORKER_WORTH_MS; tests lower it). */
+  readonly workerWorthMs?: number;
 }
 
-export function startWorkers(count: number, language: LanguageId): StartedWorkers {
-  const workers: Worker[] = [];
-  for (let w = 0; w < count; w++) {
-    const worker = new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: { language } });
-    worker.unref();
-    // a worker that fails before it gets its job never claims a file: the main thread scans its share
-    worker.on('error', () => {});
-    workers.push(worker);
-  }
-  return { workers };
-}
-
-/** Stops started workers that will not be used. */
-export function stopWorkers(started: StartedWorkers | undefined): void {
-  for (const worker of started?.workers.splice(0) ?? []) void worker.terminate();
+/** Starts a scan worker: it compiles the grammar at once, then waits for its job (./worker.ts). */
+export function spawnScanWorker(language: LanguageId): Worker {
+  return new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: { language } });
 }
 
 /**
- * Processes every file of `job` with the main thread plus `workers` threads
- * (taken from `started` first). A worker still starting when the main
- * thread runs out of work is stopped instead of waited for.
+ * Processes every file of `job` with the main thread, plus worker threads
+ * as the options say: none before the run; one joins when the main thread's
+ * pace says the work left pays for it. A worker still starting when the main
+ * thread runs out of work is stopped instead of waited for; one that fails
+ * before it claims a file costs nothing but its start (the main thread does
+ * its share).
  */
-export async function runJob(
-  job: RunJob,
-  workers: number,
-  onProgress?: (done: number, total: number) => void,
-  started?: StartedWorkers,
-): Promise<JobResult> {
+export async function runJob(job: RunJob, options: PoolOptions): Promise<JobResult & { workers: number }> {
   const total = job.files.length;
-  const shared = new SharedArrayBuffer(4 * (2 + workers));
+  const max = options.workers ?? options.maxWorkers;
+  const shared = new SharedArrayBuffer(4 * (2 + max));
   const counters = new Int32Array(shared);
-  const threads: { worker: Worker; result: Promise<JobResult | null> }[] = [];
-  const ready = started?.workers.splice(0, workers) ?? [];
-  stopWorkers(started);
-  ready.push(...startWorkers(workers - ready.length, job.language).workers);
-  for (let w = 0; w < workers; w++) {
-    const worker = ready[w]!;
-    worker.ref();
-    worker.postMessage({ job, shared, worker: w } satisfies WorkerInit);
-    const result = new Promise<JobResult | null>((resolve, reject) => {
+  const spawn = options.spawn ?? spawnScanWorker;
+  const threads: { worker: Worker; done: Promise<JobResult | Error | null> }[] = [];
+  const addWorker = () => {
+    const w = threads.length;
+    const worker = spawn(job.language);
+    const done = new Promise<JobResult | Error | null>((resolve) => {
       worker.once('message', (message: JobResult) => resolve(message));
-      worker.once('error', reject);
+      worker.once('error', (error) => resolve(error));
       worker.once('exit', (code) => {
         if (Atomics.load(counters, 2 + w) === CANCELLED) resolve(null);
-        else reject(new Error(`scan worker ${w} exited with code ${code} before reporting`));
+        else resolve(new Error(`scan worker ${w} exited with code ${code} before reporting`));
       });
     });
-    threads.push({ worker, result });
-  }
+    worker.postMessage({ job, shared, worker: w } satisfies WorkerInit);
+    threads.push({ worker, done });
+  };
+  for (let w = 0; w < (options.workers ?? 0); w++) addWorker();
+
   const runner = new JobRunner(job);
+  const began = performance.now();
+  let doneHere = 0;
   try {
-    await drainJob(runner, total, counters, async () => {
-      onProgress?.(Math.min(total, Atomics.load(counters, 1)), total);
-      if (workers) await new Promise<void>((resolve) => setImmediate(resolve));
+    await drainJob(runner, total, counters, async (files) => {
+      doneHere += files;
+      options.onProgress?.(Math.min(total, Atomics.load(counters, 1)), total);
+      if (options.workers === undefined && threads.length < max) {
+        // the main thread's pace so far, applied to what nobody has claimed yet, shared by every thread
+        const left = Math.max(0, total - Atomics.load(counters, 0));
+        const perThreadMs = (left * (performance.now() - began)) / doneHere / (1 + threads.length);
+        if (perThreadMs > (options.workerWorthMs ?? WORKER_WORTH_MS)) addWorker();
+      }
+      if (threads.length) await new Promise<void>((resolve) => setImmediate(resolve));
     });
   } finally {
     runner.close();
   }
   const results: JobResult[] = [runner.result];
   for (let w = 0; w < threads.length; w++) {
-    const { worker, result } = threads[w]!;
+    const { worker, done } = threads[w]!;
     if (Atomics.compareExchange(counters, 2 + w, NOT_STARTED, CANCELLED) === NOT_STARTED) {
       // never claimed anything: its share was done here
       await worker.terminate();
       continue;
     }
-    const done = await result;
-    if (done) results.push(done);
+    const outcome = await done;
+    if (outcome instanceof Error) throw outcome;
+    if (outcome) results.push(outcome);
   }
-  onProgress?.(total, total);
+  options.onProgress?.(total, total);
   const sum = (of: (r: JobResult) => number) => results.reduce((total, r) => total + of(r), 0);
   return {
     outcomes: results.flatMap((r) => r.outcomes).sort((a, b) => a[0] - b[0]),
@@ -348,6 +360,7 @@ export async function runJob(
     imports: results.flatMap((r) => r.imports),
     importsCacheEntries: results.flatMap((r) => r.importsCacheEntries),
     importsStats: { lexed: sum((r) => r.importsStats.lexed), parsed: sum((r) => r.importsStats.parsed), statHits: sum((r) => r.importsStats.statHits) },
+    workers: threads.length,
   };
 }
 

@@ -23,7 +23,7 @@ import { cacheFileOf, cacheFingerprint, RACY_MARGIN_MS, readCacheEntries, writeC
 import { processFile, type RunMode } from './file.js';
 import { shapeRules } from './mappings.js';
 import { MAX_ROUNDS } from './rounds.js';
-import { runJob, startWorkers, stopWorkers, type RunJob, type StartedWorkers } from './pool.js';
+import { runJob, type PoolOptions, type RunJob } from './pool.js';
 
 export interface ScanSummary {
   files: number;
@@ -92,13 +92,11 @@ export interface ScanOptions {
    */
   readonly annotate?: boolean;
   /**
-   * Worker threads besides the main thread. Default: one per extra core for
-   * runs of at least WORKER_THRESHOLD files, none below; the SSOT_WORKERS
-   * environment variable overrides the default.
+   * Worker threads besides the main thread, started with the run. Default:
+   * as many as the work pays for (./pool.ts), at most one per extra core; the
+   * SSOT_WORKERS environment variable sets the number instead.
    */
   readonly workers?: number;
-  /** Workers started early (withScanWorkers); the run uses or stops them. */
-  readonly started?: StartedWorkers;
 }
 
 export interface PipelineOptions extends Omit<ScanOptions, 'annotate'> {
@@ -116,9 +114,6 @@ export interface PipelineResult {
   readonly rewrites: ReadonlyMap<string, FileRewrite>;
   readonly stats: RunStats;
 }
-
-/** Below this many files a worker costs more to start than it saves. */
-export const WORKER_THRESHOLD = 400;
 
 /** The inventory: findings, summary and problems (with `annotate`, how each finding would be fixed). */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
@@ -170,8 +165,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     cache: cacheFile ? { file: cacheFile, fingerprint, trustBefore: startedAt - RACY_MARGIN_MS } : null,
     imports: null,
   };
-  const workers = workerCount(options.workers, files.length);
-  const jobResult = await runJob(job, workers, options.onProgress, options.started);
+  const jobResult = await runJob(job, poolOptions(options.workers, options.onProgress));
   const cacheEntries = [...jobResult.cacheEntries];
   const outcomes = new Map(jobResult.outcomes);
   let parsedFiles = jobResult.parsedFiles;
@@ -199,7 +193,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       const planned = new Set(files);
       const others = discovered.files.filter((f) => !planned.has(f));
       const sets = activeBanSets({ ...config, rules: shaped }, grouping, others, ruleFilter);
-      const rest = await runJob({ ...job, files: others, banSets: sets.banSets, banSetOf: sets.banSetOf, mode: 'annotate' }, workerCount(options.workers, others.length));
+      const rest = await runJob({ ...job, files: others, banSets: sets.banSets, banSetOf: sets.banSetOf, mode: 'annotate' }, poolOptions(options.workers));
       parsedFiles += rest.parsedFiles;
       parsedBytes += rest.parsedBytes;
       for (const [index, outcome] of rest.outcomes) noteCompared(others[index]!, outcome);
@@ -260,7 +254,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     parsedBytes,
     cacheHits: jobResult.cacheHits,
     statHits: jobResult.statHits,
-    workers,
+    workers: jobResult.workers,
   };
   return { result, rewrites, stats };
 }
@@ -270,29 +264,18 @@ export function planRule(rule: Rule): PlanRule {
   return { id: rule.id, types: rule.types && { module: rule.types.module, name: rule.types.name, local: rule.types.local }, bans: rule.bans };
 }
 
-export function workerCount(requested: number | undefined, files: number): number {
-  if (requested !== undefined) return Math.max(0, Math.floor(requested));
-  const fromEnv = process.env.SSOT_WORKERS;
-  if (fromEnv !== undefined && fromEnv !== '' && Number.isFinite(Number(fromEnv))) return Math.max(0, Math.floor(Number(fromEnv)));
-  if (files < WORKER_THRESHOLD) return 0;
-  return Math.min(availableParallelism() - 1, 7, Math.floor(files / WORKER_THRESHOLD));
-}
-
 /**
- * Runs `use` with the workers a large run will use already starting (at
- * most one per extra core; none when SSOT_WORKERS says so, or when `wanted`
- * is false), so they load while the config is read and the tree walked; the
- * ones the run did not take are stopped afterwards. A run of few files
- * stops them unused: they cost a moment of another core, never wall time.
+ * How a job's threads are chosen: the number the caller or SSOT_WORKERS asks
+ * for, else as many as the work pays for (./pool.ts), at most one per extra
+ * core and no more than 7 (past that, reading files is the limit).
  */
-export async function withScanWorkers<T>(wanted: boolean, use: (started: StartedWorkers) => Promise<T>): Promise<T> {
-  // the config is not read yet: they warm up the default language's grammar (any other loads with the job)
-  const started = startWorkers(wanted ? workerCount(undefined, Number.MAX_SAFE_INTEGER) : 0, DEFAULT_LANGUAGE);
-  try {
-    return await use(started);
-  } finally {
-    stopWorkers(started);
-  }
+export function poolOptions(requested: number | undefined, onProgress?: (done: number, total: number) => void): PoolOptions {
+  const maxWorkers = Math.max(0, Math.min(availableParallelism() - 1, 7));
+  const progress = onProgress ? { onProgress } : {};
+  if (requested !== undefined) return { workers: Math.max(0, Math.floor(requested)), maxWorkers, ...progress };
+  const fromEnv = process.env.SSOT_WORKERS;
+  if (fromEnv !== undefined && fromEnv !== '' && Number.isFinite(Number(fromEnv))) return { workers: Math.max(0, Math.floor(Number(fromEnv))), maxWorkers, ...progress };
+  return { maxWorkers, ...progress };
 }
 
 /**
@@ -424,7 +407,7 @@ async function crossFileReferences(input: CrossFileInput): Promise<{
     cache: input.cache,
     imports: null,
   };
-  const result = await runJob(job, workerCount(input.workers, files.length), undefined, undefined);
+  const result = await runJob(job, poolOptions(input.workers));
   const findingsByFile = new Map<string, FileFinding[]>();
   const keepByOwner = new Map<string, Map<string, string>>();
   for (const [index, outcome] of result.outcomes) {

@@ -1,6 +1,6 @@
 /**
  * A worker thread of a run: compiles the grammar as soon as it starts (see
- * startWorkers in ./pool.ts), then waits for its job, claims chunks of the
+ * spawnScanWorker in ./pool.ts), then waits for its job, claims chunks of the
  * shared file list and reports its non-clean outcomes once, when no chunk is
  * left.
  */

@@ -13,6 +13,9 @@ import { loadConfig, type Config } from '../../src/config/compile.js';
 import { Worker } from 'node:worker_threads';
 import { cacheFileOf, RACY_MARGIN_MS } from '../../src/engine/cache.js';
 import { runPipeline, type ScanOptions, type ScanResult } from '../../src/engine/run.js';
+import { runJob, type RunJob } from '../../src/engine/pool.js';
+import { activeBanSets, buildGrouping } from '../../src/config/grouping.js';
+import { discoverFiles } from '../../src/workspace/discover.js';
 import type { RunStats } from '../../src/model/outcome.js';
 
 /** The inventory, keeping the stats the run returns for the assertions below. */
@@ -124,11 +127,39 @@ test('the cache skips reading files whose stat signature is unchanged, and never
   assert.equal(lastScanStats.statHits, lastScanStats.files - 1);
 });
 
-test('a started worker that died before its job never loses a file: the main thread scans its share', async () => {
-  const expected = comparable(await plain());
+/** The corpus as one inventory job for the pool itself. */
+async function inventoryJob(): Promise<RunJob> {
+  const { files } = await discoverFiles({ root, include: config.include, exclude: config.exclude });
+  const { banSets, banSetOf } = activeBanSets(config, buildGrouping(config), files);
+  return { root, files, banSetOf, banSets, sourceRoots: config.sourceRoots, language: config.language, mode: 'inventory', rules: [], unsafe: false, rounds: 1, cache: null, imports: null };
+}
+
+test('a small run stays in the main thread; workers join when the work is worth them', async () => {
+  const job = await inventoryJob();
+  assert.ok(job.files.length > 64, `${job.files.length} files: more than two chunks`);
+  // one chunk (32 files): nothing is left once the main thread has measured its pace, whatever the machine's speed
+  const few = { ...job, files: job.files.slice(0, 32), banSetOf: job.banSetOf.slice(0, 32) };
+  assert.equal((await runJob(few, { maxWorkers: 1 })).workers, 0, 'a run of one chunk never starts a thread');
+  const alone = await runJob(job, { workers: 0, maxWorkers: 1 });
+  const joined = await runJob(job, { maxWorkers: 1, workerWorthMs: 0 });
+  assert.equal(joined.workers, 1, 'any work left is worth one when the bar is 0 ms');
+  assert.deepEqual(joined.outcomes, alone.outcomes);
+  assert.equal((await runJob(job, { maxWorkers: 0, workerWorthMs: 0 })).workers, 0, 'never more than maxWorkers');
+});
+
+test('a worker that died before claiming a file never loses one: the main thread scans its share', async () => {
+  const job = await inventoryJob();
+  const expected = await runJob(job, { workers: 0, maxWorkers: 0 });
   const dead = new Worker('throw new Error("failed while loading")', { eval: true });
-  dead.on('error', () => {}); // as startWorkers does
+  dead.on('error', () => {});
   await new Promise((resolve) => dead.once('exit', resolve));
-  const result = await scan({ root, config, workers: 1, started: { workers: [dead] } });
-  assert.deepEqual(comparable(result), expected);
+  const result = await runJob(job, { workers: 1, maxWorkers: 1, spawn: () => dead });
+  assert.deepEqual(result.outcomes, expected.outcomes);
+  // and one that fails while it loads, after the job started
+  const failing = await runJob(job, {
+    workers: 1,
+    maxWorkers: 1,
+    spawn: () => new Worker('throw new Error("failed while loading")', { eval: true }),
+  });
+  assert.deepEqual(failing.outcomes, expected.outcomes);
 });

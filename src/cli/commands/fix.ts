@@ -15,8 +15,6 @@ import type { FileProblem } from '../../model/finding.js';
 import type { CompileCheck, FixRun } from '../../model/outcome.js';
 import { computeFixes } from '../../engine/fix.js';
 import { adapterFor, DEFAULT_LANGUAGE } from '../../languages/registry.js';
-import type { StartedWorkers } from '../../engine/pool.js';
-import { withScanWorkers } from '../../engine/run.js';
 import { writeFileFixes } from '../../engine/write.js';
 import { requireNoJournal } from '../../phases/journal.js';
 import { IMPLICIT_PHASE, runAllPhases } from '../../phases/runAll.js';
@@ -102,19 +100,18 @@ export async function runFixCommand(pathArg: string | undefined, options: FixCli
   }
   const root = resolveRoot(pathArg);
   const gated = (options.phase !== undefined || Boolean(options.all)) && !options.diff && !options.dryRun;
-  // an ungated run scans at once: its workers load while the config is read
-  return withScanWorkers(!gated, (started) => fixWith(root, options, gated, started));
+  return fixWith(root, options, gated);
 }
 
-async function fixWith(root: string, options: FixCliOptions, gated: boolean, started: StartedWorkers): Promise<number> {
+async function fixWith(root: string, options: FixCliOptions, gated: boolean): Promise<number> {
   const config = await loadConfig(root, options.config);
   const writes = gated || (!options.diff && !options.dryRun);
-  if (!writes) return fixLocked(root, config, options, gated, started);
+  if (!writes) return fixLocked(root, config, options, gated);
   const command = `ssot fix${options.phase !== undefined ? ` --phase ${options.phase}` : options.all ? ' --all' : ''}`;
-  return locked(root, command, () => fixLocked(root, config, options, gated, started));
+  return locked(root, command, () => fixLocked(root, config, options, gated));
 }
 
-async function fixLocked(root: string, config: Config, options: FixCliOptions, gated: boolean, started: StartedWorkers): Promise<number> {
+async function fixLocked(root: string, config: Config, options: FixCliOptions, gated: boolean): Promise<number> {
   requireNoJournal(root);
   if (options.python !== undefined) {
     // an explicit interpreter that cannot run is a usage error, never a quiet "validation skipped"
@@ -136,7 +133,7 @@ async function fixLocked(root: string, config: Config, options: FixCliOptions, g
       rules = [options.rule];
     }
     const only = options.files?.length ? picomatch(options.files.map((g) => rootGlob(root, g)), { dot: true }) : undefined;
-    const run = await computeFixes({ root, config, phase, ...(rules ? { rules } : {}), ...(only ? { only } : {}), unsafe: options.unsafe, compileCheck, started });
+    const run = await computeFixes({ root, config, phase, ...(rules ? { rules } : {}), ...(only ? { only } : {}), unsafe: options.unsafe, compileCheck });
     warnCompileCheck(run.compileCheck);
     for (const f of run.files) if (f.warning) process.stderr.write(`warning: ${f.file}: ${f.warning}\n`);
     if (options.diff) {

@@ -10,8 +10,7 @@ import { loadConfig, type Config } from '../../config/compile.js';
 import { buildGrouping } from '../../config/grouping.js';
 import { findPhase, findRule, requireService } from '../../config/select.js';
 import { BASELINE_FILE, baselineOf, compareWithBaseline, mergeBaselines, pruneBaseline, readBaseline, writeBaseline, type Baseline } from '../../engine/baseline.js';
-import { scan, summarize, withScanWorkers, type ScanResult } from '../../engine/run.js';
-import type { StartedWorkers } from '../../engine/pool.js';
+import { scan, summarize, type ScanResult } from '../../engine/run.js';
 import { UserError } from '../../model/errors.js';
 import { plural } from '../../text/plural.js';
 import type { CheckBaseline } from '../../report/baseline.js';
@@ -22,7 +21,7 @@ import { renderSarif } from '../../report/sarif.js';
 import { renderConcise, renderStatistics, renderText, statistics } from '../../report/text.js';
 import { NO_COLORS, type Colors } from '../../text/colors.js';
 import { colorsFor, emit, progressBar, terminalWidth } from '../io.js';
-import { isDirectory, resolveTargets, type Targets } from '../targets.js';
+import { resolveTargets, type Targets } from '../targets.js';
 
 export const FORMATS = ['text', 'concise', 'json', 'sarif', 'markdown', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -50,19 +49,11 @@ export interface ScanRun {
   readonly config: Config;
 }
 
-/** True when the arguments name the whole tree (no file list): the run is big enough to want its workers early. */
-function wholeTree(args: readonly string[], options: Pick<ScanCliOptions, 'since'>): boolean {
-  return args.length <= 1 && options.since === undefined && (args[0] === undefined || isDirectory(args[0]));
-}
-
 export async function runScan(args: readonly string[], options: ScanCliOptions): Promise<ScanRun> {
-  return withScanWorkers(wholeTree(args, options), async (started) => {
-    const targets = await resolveTargets(args, options);
-    return scanWith(targets, options, started);
-  });
+  return scanWith(await resolveTargets(args, options), options);
 }
 
-async function scanWith(targets: Targets, options: ScanCliOptions, started: StartedWorkers): Promise<ScanRun> {
+async function scanWith(targets: Targets, options: ScanCliOptions): Promise<ScanRun> {
   const { root } = targets;
   const config = await loadConfig(root, options.config);
   if (options.phase) findPhase(config, options.phase);
@@ -83,7 +74,6 @@ async function scanWith(targets: Targets, options: ScanCliOptions, started: Star
       cache: options.cache !== false && !targets.paths,
       // each finding says how `ssot fix` would handle it (`fix`, `reason`), planned from the scan's own parse
       annotate: true,
-      started,
     });
   } finally {
     progress.stop();

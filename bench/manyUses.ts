@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
-const cli = path.resolve(here, '../src/cli/main.js');
+const cli = path.resolve(here, '../cli/ssot.cjs');
 
 const CONFIG = `version: 1
 canonical:

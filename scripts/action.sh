@@ -7,12 +7,12 @@
 set -uo pipefail
 
 action_path="${GITHUB_ACTION_PATH:?GITHUB_ACTION_PATH is not set (run by action.yml)}"
-ssot=(node "$action_path/dist/src/cli/main.js")
+ssot=(node "$action_path/dist/cli/ssot.cjs")
 
 case "${1:-}" in
   install)
     cd "$action_path" || exit 2
-    if [ ! -f dist/src/cli/main.js ]; then
+    if [ ! -f dist/cli/ssot.cjs ]; then
       npm ci --no-audit --no-fund --loglevel=error && npm run build --silent || exit 2
     fi
     "${ssot[@]}" --version

@@ -12,29 +12,7 @@
  */
 import { TOOL_VERSION } from '../model/version.js';
 import type { Command } from 'commander';
-
-/** A module that declares commands on the program, and the command names it declares. */
-interface CommandModule {
-  readonly names: readonly string[];
-  readonly register: () => Promise<(program: Command) => void>;
-}
-
-// -- command registrations (one entry per command module, in `--help` order) --
-const COMMAND_MODULES: readonly CommandModule[] = [
-  { names: ['scan', 'check', 'baseline', 'merge-baseline'], register: async () => (await import('./commands/scan.js')).registerScanCommands },
-  { names: ['init'], register: async () => (await import('./commands/init.js')).registerInitCommand },
-  { names: ['monitor'], register: async () => (await import('./commands/monitor.js')).registerMonitorCommand },
-  { names: ['fix'], register: async () => (await import('./commands/fix.js')).registerFixCommand },
-  { names: ['plan'], register: async () => (await import('./commands/plan.js')).registerPlanCommand },
-  { names: ['rollback'], register: async () => (await import('./commands/rollback.js')).registerRollbackCommand },
-  { names: ['verify'], register: async () => (await import('./commands/verify.js')).registerVerifyCommand },
-  { names: ['status'], register: async () => (await import('./commands/status.js')).registerStatusCommand },
-  { names: ['recover'], register: async () => (await import('./commands/recover.js')).registerRecoverCommand },
-  { names: ['shim'], register: async () => (await import('./commands/shim.js')).registerShimCommand },
-  { names: ['history'], register: async () => (await import('./commands/history.js')).registerHistoryCommand },
-  { names: ['report'], register: async () => (await import('./commands/report.js')).registerReportCommand },
-  { names: ['affected'], register: async () => (await import('./commands/affected.js')).registerAffectedCommand },
-];
+import { COMMAND_MODULES } from './commands.js';
 
 /**
  * The program with the command modules `argv` needs: the one that declares
@@ -54,6 +32,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   const modules = owner ? [owner] : COMMAND_MODULES;
   const registers = await Promise.all(modules.map((m) => m.register()));
   for (const register of registers) register(program);
+  (await import('./journalGuard.js')).installJournalGuard(program);
   return program;
 }
 

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { parseDocument } from 'yaml';
 import { copyToTemp, PYTHON, REPO } from './helpers.js';
 
-const CLI = path.join(REPO, 'dist/src/cli/main.js');
+const CLI = path.join(REPO, 'dist/cli/ssot.cjs');
 const EXAMPLE = path.join(REPO, 'examples/redis-monorepo');
 /**
  * Most of the example still migrates by itself: 59 of its 114 findings today

@@ -1,34 +1,16 @@
 /**
  * `ssot recover [PATH]`: undoes a phase or rollback that was interrupted
  * (kill, crash, second Ctrl-C), from its on-disk journal.
- *
- * It also installs the guard every tree-reading command passes first: while a
- * journal exists they stop with exit 2 and point here (status still runs, to
- * show it).
+ * (The guard that stops other commands while a journal exists is
+ * ../journalGuard.ts.)
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { requireNoJournal } from '../../phases/journal.js';
 import { recoverInterrupted } from '../../phases/recover.js';
 import { renderRecover } from '../../report/phases.js';
 import { migrateHistory } from '../history.js';
 import { colorsFor, locked, resolveRoot } from '../io.js';
-import { findConfigRoot, isDirectory } from '../targets.js';
-
-/** Commands whose first argument is the ssot root and that must not run over a half-done phase. */
-const GUARDED = new Set(['scan', 'check', 'baseline', 'fix', 'plan', 'rollback', 'verify']);
 
 export function registerRecoverCommand(program: Command): void {
-  program.hook('preAction', (_program, actionCommand) => {
-    if (!GUARDED.has(actionCommand.name())) return;
-    const first: unknown = actionCommand.processedArgs[0];
-    // `scan`/`check`/`baseline` take the root or a list of files (whose root is found above them)
-    const arg = Array.isArray(first) ? (first[0] as string | undefined) : first;
-    const given = path.resolve(typeof arg === 'string' ? arg : '.');
-    const root = existsSync(given) && !isDirectory(given) ? findConfigRoot(path.dirname(given)) : given;
-    if (root && existsSync(root)) requireNoJournal(root);
-  });
   program
     .command('recover')
     .description('put the tree back after an interrupted `fix --phase` or `rollback` (from its journal)')

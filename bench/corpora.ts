@@ -4,7 +4,11 @@
  *  - `pylib`: real code nobody here wrote — this machine's python3 standard
  *    library and site-packages (only *.py / *.pyi, symlinks not followed),
  *    with rules banning a handful of widely imported symbols;
- *  - `synthetic-Nx`: the deterministic monorepo of ./synthetic.ts.
+ *  - `synthetic-Nx`: the deterministic monorepo of ./synthetic.ts;
+ *  - `project-NAME`: one real project of 100–400 files (a pinned release
+ *    from the package index pip is configured with), the size most
+ *    repositories are, with the pylib rules;
+ *  - `one-file`: a tree of one module (the fixed cost of a run).
  *
  * Each corpus gets an ssot.config.yaml in its root and a ruff.toml next to it
  * (bench/.corpora/<name>.ruff.toml) with the equivalent banned-api entries
@@ -213,6 +217,88 @@ export function prepareSynthetic(corporaDir: string, scale: number, log: (line: 
   const ruffConfig = path.join(corporaDir, `${name}.ruff.toml`);
   writeFileSync(ruffConfig, ruffToml(syntheticRuffBans()));
   return { name, root, ruffConfig, ...stats, scale, description: `synthetic monorepo, scale ${scale} (bench/synthetic.ts, seed ${SYNTHETIC_SEED})` };
+}
+
+/** The real projects of the small-tree rows: pinned, pure-Python, 100–400 files each. */
+export const SMALL_PROJECTS = [
+  { name: 'rich', version: '15.0.0' },
+  { name: 'celery', version: '5.6.3' },
+  { name: 'dateparser', version: '1.4.3' },
+] as const;
+
+const UNPACK_WHEEL = [
+  'import sys, zipfile, json',
+  'z = zipfile.ZipFile(sys.argv[1])',
+  'm = [i for i in z.infolist() if i.filename.endswith((".py", ".pyi")) and ".dist-info/" not in i.filename]',
+  'for i in m: z.extract(i, sys.argv[2])',
+  'print(json.dumps({"files": len(m), "bytes": sum(i.file_size for i in m)}))',
+].join('\n');
+
+/**
+ * One released project as a corpus: its wheel, fetched with `pip download`
+ * from whatever index pip is configured with (pinned version, no
+ * dependencies), unpacked to its *.py / *.pyi files. Undefined (with a log
+ * line) when pip cannot fetch it: the bench goes on without it.
+ */
+export function prepareProject(corporaDir: string, project: { readonly name: string; readonly version: string }, log: (line: string) => void): Corpus | undefined {
+  const name = `project-${project.name}`;
+  const root = path.join(corporaDir, name);
+  const key = { kind: 'project', format: 1, name: project.name, version: project.version, config: pylibConfigYaml(['.']) };
+  let stats = sameStamp(root, key);
+  if (!stats) {
+    const downloads = path.join(corporaDir, 'downloads');
+    mkdirSync(downloads, { recursive: true });
+    log(`preparing ${name}: pip download ${project.name}==${project.version}`);
+    try {
+      execFileSync('python3', ['-m', 'pip', 'download', '--no-deps', '--only-binary', ':all:', '--disable-pip-version-check', '-q', '-d', downloads, `${project.name}==${project.version}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+    } catch (error) {
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? error).trim();
+      log(`${name}: pip could not fetch ${project.name}==${project.version}; skipped (${stderr.split('\n').at(-1)})`);
+      return undefined;
+    }
+    const prefix = `${project.name.replace(/-/g, '_')}-${project.version}-`;
+    const wheel = readdirSync(downloads).find((f) => f.toLowerCase().startsWith(prefix) && f.endsWith('.whl'));
+    if (!wheel) {
+      log(`${name}: no wheel of ${project.name}==${project.version} among the downloads; skipped`);
+      return undefined;
+    }
+    rmSync(root, { recursive: true, force: true });
+    mkdirSync(root, { recursive: true });
+    const unpacked = execFileSync('python3', ['-c', UNPACK_WHEEL, path.join(downloads, wheel), root], { encoding: 'utf8' });
+    writeFileSync(path.join(root, 'ssot.config.yaml'), pylibConfigYaml(['.']));
+    stats = JSON.parse(unpacked) as { files: number; bytes: number };
+    writeStamp(root, key, stats.files, stats.bytes);
+  }
+  const ruffConfig = path.join(corporaDir, `${name}.ruff.toml`);
+  writeFileSync(ruffConfig, ruffToml(PYLIB_RULES.map((r) => r.ruff)));
+  return { name, root, ruffConfig, ...stats, description: `${project.name} ${project.version} (its wheel from the configured package index), *.py/*.pyi` };
+}
+
+/** A tree of one module that uses two of the pylib rules' names: what a run costs before any real work. */
+export function prepareOneFile(corporaDir: string): Corpus {
+  const name = 'one-file';
+  const root = path.join(corporaDir, name);
+  const source = [
+    '"""One module: the fixed cost of a run."""',
+    'from typing import Optional',
+    'from collections import OrderedDict',
+    '',
+    '',
+    'def first(items: list) -> Optional[str]:',
+    '    seen = OrderedDict()',
+    '    for item in items:',
+    '        seen[item] = True',
+    '    return next(iter(seen), None)',
+    '',
+  ].join('\n');
+  mkdirSync(root, { recursive: true });
+  writeFileSync(path.join(root, 'module.py'), source);
+  writeFileSync(path.join(root, 'ssot.config.yaml'), pylibConfigYaml(['.']));
+  const ruffConfig = path.join(corporaDir, `${name}.ruff.toml`);
+  writeFileSync(ruffConfig, ruffToml(PYLIB_RULES.map((r) => r.ruff)));
+  return { name, root, ruffConfig, files: 1, bytes: Buffer.byteLength(source), description: 'one module of 10 lines (bench/corpora.ts)' };
 }
 
 export function corpusExists(root: string): boolean {

@@ -27,7 +27,7 @@ import { TOOL_VERSION } from '../src/model/version.js';
 import { adapterFor } from '../src/languages/registry.js';
 import { compareFindings, readRuff, readSsot, type Agreement } from './compare.js';
 import { measureManyUses, renderManyUses } from './manyUses.js';
-import { preparePylib, prepareSynthetic, type Corpus } from './corpora.js';
+import { prepareOneFile, prepareProject, preparePylib, prepareSynthetic, SMALL_PROJECTS, type Corpus } from './corpora.js';
 import { measure, summarize, type Measurement, type Summary } from './measure.js';
 import { STAGES, stagesOfProfiles } from './profile.js';
 import { benchHistory, renderHistoryBench, type HistoryBench } from './history.js';
@@ -107,6 +107,8 @@ interface OneFileResult {
   readonly node: Measurement[];
   /** `ssot --version`: node plus loading ssot's modules, before any work. */
   readonly version: Measurement[];
+  /** `ssot --help`: every command module loaded (to list them). */
+  readonly help: Measurement[];
 }
 
 /** The "One file" section: `ssot check FILE` next to node's own start-up, per corpus. */
@@ -115,10 +117,10 @@ function renderOneFile(results: readonly { corpus: Corpus; oneFile: OneFileResul
   const push = (...more: string[]) => lines.push(...more);
   push('## One file: `ssot check FILE` (pre-commit)', '');
   push(
-    `As a pre-commit hook runs it: from the corpus root, one file, the config found above it, no cache, \`--format json\`; ${runs} run(s) each, alternating. The file list is checked without walking the tree, so the cost does not grow with the tree. \`node -e 0\` is the floor of any node CLI; \`ssot --version\` adds loading ssot's modules before any work. Wall median (min–max) and CPU (user + system) median, seconds. Target: well under a second on a tree of 10,000+ files.`,
+    `As a pre-commit hook runs it: from the corpus root, one file, the config found above it, no cache, \`--format json\`; ${runs} run(s) each, alternating. The file list is checked without walking the tree, so the cost does not grow with the tree. \`node -e 0\` is the floor of any node CLI; \`ssot --version\` adds loading the bundle (targets: within 0.06 s of \`node -e 0\`), \`ssot --help\` loads every command module. Wall median (min–max) and CPU (user + system) median, seconds. Target: \`ssot check FILE\` ≤ 0.15 s, on any tree.`,
     '',
-    '| corpus | files in the tree | file checked | findings | ssot check FILE | CPU | clean file | CPU | node -e 0 | CPU | ssot --version | CPU | under 1 s |',
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| corpus | files in the tree | file checked | findings | ssot check FILE | CPU | clean file | CPU | node -e 0 | CPU | ssot --version | CPU | ssot --help | CPU | check ≤ 0.15 s | --version ≤ node + 0.06 s |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|',
   );
   for (const r of results) {
     const o = r.oneFile;
@@ -126,7 +128,7 @@ function renderOneFile(results: readonly { corpus: Corpus; oneFile: OneFileResul
     const cpu = (ms: Measurement[]) => summarize(ms.map((m) => m.cpu)).median.toFixed(3);
     const w = wall(o.withFindings.runs);
     push(
-      `| ${r.corpus.name} | ${r.corpus.files} | \`${o.withFindings.file}\` | ${o.withFindings.findings} | ${fmt(w, 3)} | ${cpu(o.withFindings.runs)} | ${fmt(wall(o.clean.runs), 3)} | ${cpu(o.clean.runs)} | ${fmt(wall(o.node), 3)} | ${cpu(o.node)} | ${fmt(wall(o.version), 3)} | ${cpu(o.version)} | ${mark(w.median < 1)} |`,
+      `| ${r.corpus.name} | ${r.corpus.files} | \`${o.withFindings.file}\` | ${o.withFindings.findings} | ${fmt(w, 3)} | ${cpu(o.withFindings.runs)} | ${fmt(wall(o.clean.runs), 3)} | ${cpu(o.clean.runs)} | ${fmt(wall(o.node), 3)} | ${cpu(o.node)} | ${fmt(wall(o.version), 3)} | ${cpu(o.version)} | ${fmt(wall(o.help), 3)} | ${cpu(o.help)} | ${mark(w.median <= 0.15)} | ${mark(wall(o.version).median <= wall(o.node).median + 0.06)} |`,
     );
   }
   push('');
@@ -154,10 +156,12 @@ async function benchOneFile(corpus: Corpus, scanJson: string, outPrefix: string,
     clean: { file: clean, runs: [] },
     node: [],
     version: [],
+    help: [],
   };
   for (let run = 0; run < runs; run++) {
     result.node.push(measure([process.execPath, '-e', '0'], { cwd: corpus.root, stdoutFile: out, env }));
     result.version.push(measure([process.execPath, cli, '--version'], { cwd: corpus.root, stdoutFile: out, env }));
+    result.help.push(measure([process.execPath, cli, '--help'], { cwd: corpus.root, stdoutFile: out, env }));
     result.withFindings.runs.push(measure(check(withFindings), { cwd: corpus.root, stdoutFile: out, env }));
     result.clean.runs.push(measure(check(clean), { cwd: corpus.root, stdoutFile: out, env }));
   }
@@ -415,9 +419,11 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
     '',
   );
 
-  push('## Cold runs', '', '| corpus | files | MB | ssot scan | ssot fix --dry-run | ruff TID251 | rg -l | scan ÷ ruff (≤ 0.5) | fix ÷ ruff (≤ 1.0) | scan ÷ rg (≤ 5) | ssot peak RSS MB (≤ 400) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  push('## Cold runs', '', '| corpus | files | MB | ssot scan | ssot fix --dry-run | ruff TID251 | rg -l | scan ÷ ruff (≤ 1.0; largest synthetic ≤ 0.5) | fix ÷ ruff (≤ 2.0) | scan ÷ rg | ssot peak RSS MB (≤ 400) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const largest = results.filter((r) => r.corpus.scale !== undefined).sort((a, b) => b.corpus.scale! - a.corpus.scale!)[0];
   for (const r of results) {
     const s = (t: Tool) => summarize(r.timings.get(t)!.map((m) => m.wall));
+    const scanLimit = r === largest && results.length > 1 ? 0.5 : 1;
     const scanS = s('ssot scan');
     const fixS = s('ssot fix --dry-run');
     const ruffS = s('ruff TID251');
@@ -427,7 +433,7 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
     const fixRuff = fixS.median / ruffS.median;
     const scanRg = scanS.median / rgS.median;
     push(
-      `| ${r.corpus.name} | ${r.corpus.files} | ${(r.corpus.bytes / 1e6).toFixed(1)} | ${fmt(scanS)} | ${fmt(fixS)} | ${fmt(ruffS)} | ${fmt(rgS, 3)} | ${scanRuff.toFixed(2)} ${mark(scanRuff <= 0.5)} | ${fixRuff.toFixed(2)} ${mark(fixRuff <= 1)} | ${scanRg.toFixed(1)} ${mark(scanRg <= 5)} | ${rss.toFixed(0)} ${mark(rss <= 400)} |`,
+      `| ${r.corpus.name} | ${r.corpus.files} | ${(r.corpus.bytes / 1e6).toFixed(1)} | ${fmt(scanS)} | ${fmt(fixS)} | ${fmt(ruffS)} | ${fmt(rgS, 3)} | ${scanRuff.toFixed(2)} ${mark(scanRuff <= scanLimit)} | ${fixRuff.toFixed(2)} ${mark(fixRuff <= 2)} | ${scanRg.toFixed(1)} | ${rss.toFixed(0)} ${mark(rss <= 400)} |`,
     );
   }
   push('', 'Peak RSS of the other tools (max over runs): ' + results.map((r) => `${r.corpus.name}: ruff ${Math.max(...r.timings.get('ruff TID251')!.map((m) => m.maxRssMb)).toFixed(0)} MB, rg ${Math.max(...r.timings.get('rg -l')!.map((m) => m.maxRssMb)).toFixed(0)} MB`).join('; ') + '.', '');
@@ -453,11 +459,11 @@ function renderResults(results: CorpusResult[], args: Args, versions: Record<str
 
   const warm = results.filter((r) => r.warm);
   if (warm.length) {
-    push('## Repeated runs with caches', '', 'ssot with its content-hash cache (`.ssot/cache`, populated by one untimed run) against ruff with its cache (`--cache-dir`, populated the same way). Not part of the targets above, which are cold.', '', '| corpus | ssot scan (cached) | ruff TID251 (cached) | ssot ÷ ruff |', '|---|---:|---:|---:|');
+    push('## Repeated runs with caches', '', 'ssot with its content-hash cache (`.ssot/cache`, populated by one untimed run) against ruff with its cache (`--cache-dir`, populated the same way).', '', '| corpus | ssot scan (cached) | ruff TID251 (cached) | ssot ÷ ruff (≤ 1.5) |', '|---|---:|---:|---:|');
     for (const r of warm) {
       const s = summarize(r.warm!.ssot.map((m) => m.wall));
       const f = summarize(r.warm!.ruff.map((m) => m.wall));
-      push(`| ${r.corpus.name} | ${fmt(s)} | ${fmt(f)} | ${(s.median / f.median).toFixed(2)} |`);
+      push(`| ${r.corpus.name} | ${fmt(s)} | ${fmt(f)} | ${(s.median / f.median).toFixed(2)} ${mark(s.median / f.median <= 1.5)} |`);
     }
     push('');
   }
@@ -546,6 +552,13 @@ async function main(): Promise<void> {
     if (wanted('stdlib-sample')) corpora.push(preparePylib(corporaDir, true, log));
     if (wanted('synthetic-tenth')) corpora.push(prepareSynthetic(corporaDir, 0.1, log, 'tenth'));
   } else {
+    // small trees first (most repositories), then the large ones
+    if (wanted('one-file')) corpora.push(prepareOneFile(corporaDir));
+    for (const project of SMALL_PROJECTS) {
+      if (!wanted(`project-${project.name}`)) continue;
+      const corpus = prepareProject(corporaDir, project, log);
+      if (corpus) corpora.push(corpus);
+    }
     if (wanted('pylib')) corpora.push(preparePylib(corporaDir, false, log));
     for (const scale of [1, 2, 4]) if (wanted(`synthetic-${scale}x`)) corpora.push(prepareSynthetic(corporaDir, scale, log));
   }

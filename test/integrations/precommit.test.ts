@@ -5,8 +5,8 @@
  * import stops the commit and is named, files not staged are not checked,
  * and `args: [--baseline, …]` accepts the baselined findings.
  *
- * The hook repository is this working tree's package files with dist/
- * prebuilt and committed: pre-commit installs it exactly as it installs the
+ * The hook repository is this working tree's package files with dist/ (the
+ * bundle included) prebuilt and committed: pre-commit installs it exactly as it installs the
  * published repository (`npm install -g git+file://…`, which runs `prepare`);
  * only the TypeScript compile, which `scripts/prepare.mjs` runs when dist/ is
  * missing, is left out to keep the test short.
@@ -45,7 +45,7 @@ function ok(cwd: string, command: string, ...args: string[]): string {
 function hookRepository(): { dir: string; rev: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ssot-hookrepo-'));
   dirs.push(dir);
-  for (const entry of ['package.json', 'package-lock.json', '.pre-commit-hooks.yaml', 'README.md', 'schema', 'scripts/prepare.mjs', 'dist/src']) {
+  for (const entry of ['package.json', 'package-lock.json', '.pre-commit-hooks.yaml', 'README.md', 'schema', 'scripts/prepare.mjs', 'dist/src', 'dist/cli']) {
     cpSync(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
   }
   ok(dir, 'git', 'init', '-q', '-b', 'main');

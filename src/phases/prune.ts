@@ -333,14 +333,21 @@ async function removalsFromHistory(root: string, config: Config, adapter: Langua
     return counted;
   };
   const fileOf = new Map(modules.map((m) => [m.module, m.file]));
-  for (const { phase, application } of applications) {
-    const commit = application.commitAfter!;
-    for (const rel of application.files) {
-      if (adapter.moduleNameOf(rel, config.sourceRoots) === null) continue;
-      const [before, after] = await Promise.all([counts(`${commit}^`, rel), counts(commit, rel)]);
-      for (const [module, n] of before) {
-        if (rel !== fileOf.get(module) && (after.get(module) ?? 0) < n) out.get(module)!.push({ phase, commit, file: rel });
-      }
+  // every file of every phase commit at once (git reads them), then recorded in history order
+  const compared = await Promise.all(
+    applications.flatMap(({ phase, application }) =>
+      application.files
+        .filter((rel) => adapter.moduleNameOf(rel, config.sourceRoots) !== null)
+        .map(async (rel) => {
+          const commit = application.commitAfter!;
+          const [before, after] = await Promise.all([counts(`${commit}^`, rel), counts(commit, rel)]);
+          return { phase, commit, rel, before, after };
+        }),
+    ),
+  );
+  for (const { phase, commit, rel, before, after } of compared) {
+    for (const [module, n] of before) {
+      if (rel !== fileOf.get(module) && (after.get(module) ?? 0) < n) out.get(module)!.push({ phase, commit, file: rel });
     }
   }
   return out;

@@ -70,6 +70,18 @@ function dropListElements(list: LiteNode, names: ReadonlySet<string>, text: stri
     if (previous && previous.end > start) edits[edits.length - 1] = { start: Math.min(previous.start, start), end, text: '' };
     else edits.push({ start, end, text: '' });
   }
+  // `("a", "b")` left with one element needs its comma to stay a tuple (`("a")` is a string)
+  const kept = elements.filter((_, k) => !drop[k]);
+  if (list.type === 'tuple' && kept.length === 1 && edits.length) {
+    const only = kept[0]!;
+    let at = only.endIndex;
+    while (at < text.length && /\s/.test(text[at]!)) at++;
+    if (text[at] !== ',') {
+      const merged = edits.find((e) => e.start === only.endIndex);
+      if (merged) edits[edits.indexOf(merged)] = { ...merged, text: ',' };
+      else edits.push({ start: only.endIndex, end: only.endIndex, text: ',' });
+    }
+  }
   return edits;
 }
 

@@ -37,6 +37,7 @@ import { UserError } from '../model/errors.js';
 import { isAtOrUnder, type Ban, type Finding, type FindingKind } from '../model/finding.js';
 import type { FileFix } from '../model/outcome.js';
 import { oneLine, plural } from '../text/plural.js';
+import { readIfExists } from '../workspace/files.js';
 import { requireGitWorkTree, showFile, trackedAmong, trackedChanges } from '../workspace/git.js';
 import { gateSelection } from './affected.js';
 import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
@@ -103,6 +104,8 @@ export interface PruneListing {
   readonly modules: readonly PruneModule[];
   /** Deprecated modules not considered, with why (no file, the canonical module). */
   readonly skipped: readonly { readonly rules: readonly string[]; readonly module: string; readonly reason: string }[];
+  /** Files the search could not read (binary, not decodable): what they refer to is unknown, so `--apply` refuses. */
+  readonly unreadable: readonly { readonly file: string; readonly message: string }[];
 }
 
 export interface PruneOutcome extends PruneListing {
@@ -196,10 +199,17 @@ function ownerOf(dotted: string, paths: readonly string[]): string | undefined {
   return best;
 }
 
-async function referencesTo(root: string, config: Config, template: Rule, paths: readonly string[]): Promise<Map<string, Finding[]>> {
+async function referencesTo(
+  root: string,
+  config: Config,
+  template: Rule,
+  paths: readonly string[],
+  unreadable: Map<string, string>,
+): Promise<Map<string, Finding[]>> {
   const byPath = new Map<string, Finding[]>(paths.map((p) => [p, []]));
   if (!paths.length) return byPath;
   const result = await scan({ root, config: referenceConfig(config, template, paths), ignoreSuppressions: true });
+  for (const e of result.errors) unreadable.set(e.file, e.message);
   for (const f of result.findings) {
     const owner = ownerOf(f.symbol, paths);
     if (owner) byPath.get(owner)!.push(f);
@@ -229,7 +239,7 @@ interface Analysis {
   readonly keptReason?: string;
 }
 
-async function analyse(root: string, config: Config, adapter: LanguageAdapter, candidates: readonly Candidate[]): Promise<Analysis[]> {
+async function analyse(root: string, config: Config, adapter: LanguageAdapter, candidates: readonly Candidate[], unreadable: Map<string, string>): Promise<Analysis[]> {
   const { removeReExports } = requirePruneSupport(adapter);
   const template = config.rules[0]!;
   const refs = await referencesTo(
@@ -237,6 +247,7 @@ async function analyse(root: string, config: Config, adapter: LanguageAdapter, c
     config,
     template,
     candidates.map((c) => c.module),
+    unreadable,
   );
   const tracked = await trackedAmong(root, candidates.map((c) => c.file));
   // package `__init__` files above each module that import it: re-exports, whose names are searched next
@@ -267,7 +278,7 @@ async function analyse(root: string, config: Config, adapter: LanguageAdapter, c
     }
     analyses.push({ candidate, refs: others, inits });
   }
-  const uses = await referencesTo(root, config, template, [...new Set(reExportPaths)]);
+  const uses = await referencesTo(root, config, template, [...new Set(reExportPaths)], unreadable);
   return analyses.map(({ candidate, refs: others, inits }) => {
     const reExports = [...inits].map(([file, entry]) => {
       const pkg = adapter.moduleNameOf(file, config.sourceRoots)!;
@@ -358,7 +369,8 @@ export async function listPrunable(options: Pick<PruneOptions, 'root' | 'config'
   const { root, config } = options;
   const adapter = adapterFor(config.language);
   const { candidates, skipped } = candidatesOf(root, config, adapter, options.rule);
-  const analyses = await analyse(root, config, adapter, candidates);
+  const unreadable = new Map<string, string>();
+  const analyses = await analyse(root, config, adapter, candidates, unreadable);
   const prunable = prunableSet(analyses);
   const history = await removalsFromHistory(root, config, adapter, candidates);
   const modules: PruneModule[] = analyses.map((a) => {
@@ -377,7 +389,7 @@ export async function listPrunable(options: Pick<PruneOptions, 'root' | 'config'
       removedBy: history.get(candidate.module) ?? [],
     };
   });
-  return { modules, skipped };
+  return { modules, skipped, unreadable: [...unreadable].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([file, message]) => ({ file, message })) };
 }
 
 /** `ssot prune --apply`: deletes the unused modules (and their re-exports) as one gated, committed phase. */
@@ -398,8 +410,19 @@ export async function runPrune(options: PruneOptions): Promise<PruneOutcome> {
   }
   const adapter = adapterFor(config.language);
   const { removeReExports } = requirePruneSupport(adapter);
+  if (options.interpreter !== undefined) {
+    // an explicit interpreter that cannot run is a usage error, never a quiet "compile check skipped"
+    const why = await adapter.probeInterpreter?.(options.interpreter);
+    if (why) throw new UserError(`--python ${options.interpreter}: ${why}`, { hint: 'name an interpreter that runs, or leave --python out to use the default' });
+  }
   progress({ type: 'step', message: 'finding what still refers to the deprecated modules' });
   const listing = await listPrunable(options);
+  if (listing.unreadable.length) {
+    const first = listing.unreadable[0]!;
+    throw new UserError(`cannot tell what ${plural(listing.unreadable.length, 'file')} refer${listing.unreadable.length === 1 ? 's' : ''} to: ${first.file} (${oneLine(first.message)})${listing.unreadable.length > 1 ? ', …' : ''}; nothing was deleted`, {
+      hint: 'fix those files or leave them out with `exclude` in the config',
+    });
+  }
   const gates: GateResult[] = [];
   const unused = listing.modules.filter((m) => m.status === 'unused');
   const base = { ...listing, commitBefore: head, gates };
@@ -453,6 +476,9 @@ export async function runPrune(options: PruneOptions): Promise<PruneOutcome> {
   if (options.signal?.aborted) return await fail('interrupted before any file changed', 'interrupted');
   const red = firstFailure(gates);
   if (red) return await fail(`gate "${red.name}" fails before the prune (baseline is red); nothing was changed`, 'failed', red);
+  // a gate is a check: one that edited a file the prune is about to delete or write would lose the edit
+  const editedByGates = [...removed, ...fixes].filter((f) => !readIfExists(path.join(root, f.file))?.equals(f.original)).map((f) => f.file);
+  if (editedByGates.length) return await fail(`the before gates changed ${editedByGates.join(', ')}; nothing was changed by ssot`, 'failed', undefined, { stage: 'before-gates', restored: [] });
 
   const rules = [...new Set(unused.flatMap((m) => m.rules))];
   const subject = `ssot(${PRUNE_PHASE}): ${plural(unused.length, 'unused deprecated module')} deleted [${rules.join(', ')}]`;

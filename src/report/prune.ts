@@ -41,6 +41,7 @@ function moduleLines(m: PruneModule, colors: Colors): string[] {
 function listingLines(listing: PruneListing, colors: Colors): string[] {
   const lines = listing.modules.flatMap((m) => moduleLines(m, colors));
   lines.push(...listing.skipped.map((s) => colors.dim(`  ${s.module} (rule ${s.rules.join(', ')}): left alone, ${s.reason}`)));
+  for (const u of listing.unreadable) lines.push(colors.yellow(`  ${u.file}: could not be searched (${oneLine(u.message)}); what it refers to is unknown, --apply refuses`));
   return lines;
 }
 

@@ -93,7 +93,7 @@ describe('ssot prune', () => {
     assert.deepEqual(summary(await listPrunable({ root: dir, config })), expected.modules);
   });
 
-  it('refuses, in one line with exit 2: uncommitted changes, --apply with --check, a configured phase named prune', async () => {
+  it('refuses, in one line with exit 2: uncommitted changes, --apply with --check, a configured phase named prune, a file it cannot read', async () => {
     const dir = fixtureRepo();
     cpSync(path.join(dir, 'core/a.py'), path.join(dir, 'core/b.py'));
     const dirty = await runCli(['prune', dir, '--apply']);
@@ -110,6 +110,17 @@ describe('ssot prune', () => {
     assert.equal(clash.code, 2);
     assert.match(clash.stderr, /a configured phase is called "prune"/);
     assert.equal(clash.stderr.trim().split('\n').filter((l) => !l.startsWith('hint')).length, 1, clash.stderr);
+    writeFileSync(configFile, readFileSync(configFile, 'utf8').replace('{ id: "prune",', '{ id: "core",'));
+    // a file the search cannot decode may import a module: nothing is deleted
+    writeFileSync(path.join(dir, 'core/latin1.py'), Buffer.from('from legacy.unused import Client  # caf\xe9\n', 'latin1'));
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'an undecodable file');
+    const listed = await runCli(['prune', dir]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /core\/latin1\.py: could not be searched/);
+    const unsure = await runCli(['prune', dir, '--apply']);
+    assert.equal(unsure.code, 2, unsure.stdout + unsure.stderr);
+    assert.match(unsure.stderr, /cannot tell what 1 file refers to: core\/latin1\.py/);
   });
 });
 

@@ -9,7 +9,7 @@ const MAX_LISTED = 10;
 
 function place(r: ModuleReference): string {
   const what = r.kind === 'string-reference' ? `string "${r.path}"` : r.kind === 'usage' ? `uses ${r.path}` : `imports ${r.path}`;
-  return `${r.file}:${r.line}  ${what}${r.alsoPruned ? ' (a module pruned with it)' : ''}`;
+  return `${r.file}:${r.line}  ${what}${r.alsoPruned ? ' (in a module pruned too)' : ''}`;
 }
 
 function removedByLine(m: PruneModule): string {

@@ -97,6 +97,12 @@ export interface ScanOptions {
    * SSOT_WORKERS environment variable sets the number instead.
    */
   readonly workers?: number;
+  /**
+   * Keep findings on lines marked `# ssot: ignore` (default false): a
+   * suppressed import still loads its module, and `ssot prune` must not
+   * delete a module such a line imports. Such a run uses no cache.
+   */
+  readonly ignoreSuppressions?: boolean;
 }
 
 export interface PipelineOptions extends Omit<ScanOptions, 'annotate'> {
@@ -149,7 +155,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const { banSets, banSetOf } = activeBanSets({ ...config, rules: shaped }, grouping, files, ruleFilter);
   const rules = mode === 'inventory' ? [] : shaped.map((r) => [r.id, planRule(r)] as const);
   // a fix run reads what it plans: the cache is for the inventory and its annotation
-  const cacheFile = options.cache && mode !== 'fix' ? cacheFileOf(root) : null;
+  const cacheFile = options.cache && mode !== 'fix' && !options.ignoreSuppressions ? cacheFileOf(root) : null;
   const fingerprint = cacheFile ? cacheFingerprint(config.language, adapter.grammar, config.sourceRoots, mode === 'annotate' ? rules : null) : '';
   const job: RunJob = {
     root,
@@ -162,6 +168,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     rules,
     unsafe: options.unsafe ?? false,
     rounds: options.rounds ?? MAX_ROUNDS,
+    ...(options.ignoreSuppressions ? { ignoreSuppressions: true } : {}),
     cache: cacheFile ? { file: cacheFile, fingerprint, trustBefore: startedAt - RACY_MARGIN_MS } : null,
     imports: null,
   };
@@ -461,7 +468,7 @@ async function replanWith(
   } catch (error) {
     return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}), skipped` };
   }
-  const context = { adapter, sourceRoots: job.sourceRoots, mode: job.mode, rules: new Map(job.rules), unsafe: job.unsafe, rounds: job.rounds, ...needs };
+  const context = { adapter, sourceRoots: job.sourceRoots, mode: job.mode, rules: new Map(job.rules), unsafe: job.unsafe, rounds: job.rounds, ignoreSuppressions: job.ignoreSuppressions ?? false, ...needs };
   return processFile({ rel, bytes, bans, needles }, context, { prefilter: false });
 }
 

@@ -12,6 +12,7 @@ import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
 import { checkPythonCompiles, DEFAULT_INTERPRETER, forgetBytecode, probePython } from './compile.js';
 import { pythonSourceEncoding } from './encoding.js';
 import { moduleFile, resolvePythonExport } from './exports.js';
+import { removePythonReExports } from './prune.js';
 import { buildPythonShim, checkPythonDelegation, legacyModuleOf } from './shim.js';
 import { describePythonSymbols } from './symbols.js';
 import { planPythonFixes } from './fix.js';
@@ -89,7 +90,7 @@ export const pythonAdapter: LanguageAdapter = {
       const root = lite.root;
       // planning asks whether the canonical names are free: they must be resolved too
       const extraNames = input.plan ? [...input.plan.rules.values()].flatMap((r) => [...r.bans.flatMap((b) => (b.target ? [b.target.local, b.target.name] : [])), ...(r.types ? [r.types.local] : [])]) : [];
-      const analysis = analyzePythonFile(root, moduleContextOf(input.rel, input.sourceRoots), input.bans, extraNames);
+      const analysis = analyzePythonFile(root, moduleContextOf(input.rel, input.sourceRoots), input.bans, extraNames, { ignoreSuppressions: input.ignoreSuppressions ?? false });
       const output = analysisOutput(root, analysis);
       if (!input.plan || !analysis.findings.length) return output;
       const packageInit = input.rel === '__init__.py' || input.rel.endsWith('/__init__.py');
@@ -121,6 +122,7 @@ export const pythonAdapter: LanguageAdapter = {
   legacyModuleOf,
   buildShim: buildPythonShim,
   checkDelegation: checkPythonDelegation,
+  removeReExports: removePythonReExports,
   describeSymbols: describePythonSymbols,
   moduleNameOf: (rel, sourceRoots) => moduleContextOf(rel, sourceRoots).module,
 };

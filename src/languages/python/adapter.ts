@@ -9,6 +9,7 @@ import { LiteTree } from '../../parsing/liteTree.js';
 import { getParser, type SyntaxNode } from '../../parsing/treeSitter.js';
 import type { FileAnalysis, FileAnalysisInput, LanguageAdapter } from '../adapter.js';
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
+import { blankCommentLines } from './commentLines.js';
 import { checkPythonCompiles, DEFAULT_INTERPRETER, forgetBytecode, probePython } from './compile.js';
 import { pythonSourceEncoding } from './encoding.js';
 import { moduleFile, resolvePythonExport } from './exports.js';
@@ -83,7 +84,7 @@ export const pythonAdapter: LanguageAdapter = {
   async analyzeFile(input: FileAnalysisInput): Promise<FileAnalysis> {
     const parser = await getParser(PYTHON_GRAMMAR);
     // the next fix round plans the text the last validation parsed: its tree is reused
-    const tree = takeValidatedTree(input.text) ?? parser.parse(input.text);
+    const tree = takeValidatedTree(input.text) ?? parser.parse(blankCommentLines(input.text));
     if (!tree) throw new Error(`tree-sitter returned no tree for ${input.rel}`);
     const lite = new LiteTree(tree, input.text);
     try {

@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../config/compile.js';
 import { buildGrouping } from '../../config/grouping.js';
 import { findPhase, findRule, requireService } from '../../config/select.js';
 import { BASELINE_FILE, baselineOf, compareWithBaseline, mergeBaselines, pruneBaseline, readBaseline, writeBaseline, type Baseline } from '../../engine/baseline.js';
+import { checkBoundaries, withBoundaryFindings } from '../../engine/boundaries.js';
 import { scan, summarize, type ScanResult } from '../../engine/run.js';
 import { UserError } from '../../model/errors.js';
 import { plural } from '../../text/plural.js';
@@ -75,6 +76,14 @@ async function scanWith(targets: Targets, options: ScanCliOptions): Promise<Scan
       // each finding says how `ssot fix` would handle it (`fix`, `reason`), planned from the scan's own parse
       annotate: true,
     });
+    // the boundaries' findings: not with --rule (a rule of the migration), else for the same files
+    if (config.boundaries.length && !options.rule) {
+      const grouping = buildGrouping(config);
+      const paths = targets.paths ? new Set(targets.paths) : undefined;
+      const only = (rel: string) =>
+        (!paths || paths.has(rel)) && (!options.phase || grouping.phaseOf(rel) === options.phase) && (!options.service || grouping.serviceOf(rel) === options.service);
+      result = withBoundaryFindings(result, await checkBoundaries({ root, config, only, cache: options.cache !== false }));
+    }
   } finally {
     progress.stop();
   }

@@ -64,6 +64,7 @@ export function phaseOutcomeJson(outcome: PhaseOutcome): Record<string, unknown>
     ...(outcome.failedGate ? { failedGate: gateJson(outcome.failedGate) } : {}),
     restored: outcome.restored,
     compileCheck: outcome.compileCheck,
+    serviceImports: outcome.serviceImports,
   };
 }
 

@@ -86,9 +86,18 @@ export function renderPhaseOutcome(outcome: PhaseOutcome, colors: Colors = NO_CO
     rows.push(['findings left for a person', String(c.left)]);
     out.push(indent(table(null, rows, ['l', 'r'], colors)));
     if (outcome.warning) out.push(colors.yellow(`  warning: ${outcome.warning}`));
+    if (outcome.serviceImports.length) {
+      out.push(`  imports between services added (${outcome.serviceImports.length}, each allowed by the boundaries):`);
+      for (const s of outcome.serviceImports) out.push(`    ${s.file}:${s.line}  ${s.module}  ${colors.dim(`${s.fromService} → ${s.toService}`)}`);
+    }
   } else {
-    const verb = outcome.status === 'interrupted' ? 'interrupted' : 'failed';
+    const verb = outcome.status === 'interrupted' ? 'interrupted' : outcome.stage === 'boundaries' ? 'refused' : 'failed';
     out.push(colors.red(`✘ phase ${id} ${verb}: ${outcome.reason ?? ''}`));
+    const forbidden = outcome.stage === 'boundaries' ? outcome.serviceImports.filter((s) => s.forbiddenBy.length) : [];
+    if (forbidden.length > 1) {
+      out.push(colors.yellow(`  imports between services the phase would add that a boundary forbids (${forbidden.length}):`));
+      for (const s of forbidden) out.push(`    ${s.file}:${s.line}  ${s.module}  ${colors.dim(`${s.fromService} → ${s.toService}: ${s.forbiddenBy.map((c) => `'${c}'`).join(', ')}`)}`);
+    }
     if (outcome.restored.length) out.push(`  restored ${plural(outcome.restored.length, 'file')} byte for byte; HEAD still at ${short(outcome.commitBefore)}`);
     else if (!outcome.kept.length) out.push(`  no file was changed; HEAD still at ${short(outcome.commitBefore)}`);
     else out.push(`  HEAD still at ${short(outcome.commitBefore)}`);

@@ -173,8 +173,8 @@ export interface AddedServiceImport extends ServiceImport {
 
 /**
  * The imports between services that rewriting `files` (original → updated
- * bytes) adds: an import of a module into another service that the updated
- * text has more often than the original. Empty without services.
+ * bytes) adds: a module of another service the updated text imports and the
+ * original did not (its first statement). Empty without services.
  */
 export async function addedServiceImports(
   root: string,
@@ -187,14 +187,11 @@ export async function addedServiceImports(
   for (const f of files) {
     const before = await serviceImportsOfText(tree, f.file, f.original.toString('utf8'));
     const after = await serviceImportsOfText(tree, f.file, f.updated.toString('utf8'));
-    const had = new Map<string, number>();
-    for (const imp of before) had.set(imp.module, (had.get(imp.module) ?? 0) + 1);
+    // an import between services is a pair of file and module (as import-linter's graph): a second statement of a module the file imported is nothing new
+    const had = new Set(before.map((imp) => imp.module));
     for (const imp of after) {
-      const left = had.get(imp.module) ?? 0;
-      if (left > 0) {
-        had.set(imp.module, left - 1);
-        continue;
-      }
+      if (had.has(imp.module)) continue;
+      had.add(imp.module);
       out.push({ ...imp, forbiddenBy: contractsForbidding(config.boundaries, imp).map((c) => c.name) });
     }
   }

@@ -88,6 +88,9 @@ const allowList = z
   .describe('Imported modules (dotted; each allows everything under it) this contract lets through, e.g. the canonical module.');
 const contractName = z.string().min(1).optional().describe('Shown with every violation and used as the finding\'s rule (default: the type and its services).');
 
+/** The contract types of `boundaries:` (model/boundary.ts ContractType). */
+export const BOUNDARY_TYPES = ['forbidden', 'independence', 'layers'] as const;
+
 export const boundarySchema = z.discriminatedUnion('type', [
   z
     .object({

@@ -175,14 +175,17 @@ export interface AddedServiceImport extends ServiceImport {
  * The imports between services that rewriting `files` (original → updated
  * bytes) adds: a module of another service the updated text imports and the
  * original did not (its first statement). Empty without services.
+ * `cache: false` neither reads nor writes the import graph's cache (a fix
+ * outside the phases writes only the files it fixes).
  */
 export async function addedServiceImports(
   root: string,
   config: Config,
   files: readonly { readonly file: string; readonly original: Buffer; readonly updated: Buffer }[],
+  options: { readonly cache?: boolean } = {},
 ): Promise<AddedServiceImport[]> {
   if (!config.services.length || !files.length || !adapterFor(config.language).imports) return [];
-  const tree = await treeOf(path.resolve(root), config, undefined);
+  const tree = await treeOf(path.resolve(root), config, options.cache);
   const out: AddedServiceImport[] = [];
   for (const f of files) {
     const before = await serviceImportsOfText(tree, f.file, f.original.toString('utf8'));

@@ -391,6 +391,7 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
         counts: outcome.counts,
         ...(outcome.part ? { part: outcome.part } : {}),
         ...(unpinned ? { unpinned } : {}),
+        serviceImports: serviceImportRecords(outcome.serviceImports, account.toWrite.map((f) => f.file)),
         gates,
         rules,
         journalId,

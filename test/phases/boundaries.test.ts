@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { BASE_CONFIG, GATE, hashTree, head, makeRepo, removeRepo, runCli, stateOf } from './helpers.js';
+import { BASE_CONFIG, GATE, git, hashTree, head, makeRepo, removeRepo, runCli, stateOf } from './helpers.js';
 
 const repos: string[] = [];
 after(() => repos.forEach(removeRepo));
@@ -48,6 +48,7 @@ describe('ssot fix --phase and boundaries', () => {
     assert.match(result.stdout, /imports between services added \(1, each allowed by the boundaries\):\n {4}auth\/c\.py:1 {2}app\.redis {2}auth → app\n/);
     const applied = stateOf(dir).events.find((e) => e.type === 'phase-applied');
     assert.deepEqual(applied?.serviceImports, [{ file: 'auth/c.py', line: 1, module: 'app.redis', fromService: 'auth', toService: 'app' }]);
+    assert.match(git(dir, 'log', '-1', '--format=%B'), /\nImports between services added \(allowed by the boundaries\):\n- auth\/c\.py:1: app\.redis \(auth → app\)\n/);
   });
 
   it('is not refused for a forbidden import the file already had', async () => {

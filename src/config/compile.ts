@@ -4,11 +4,12 @@
  * globs normalised. Errors name file, line and key.
  */
 import path from 'node:path';
+import type { Contract } from '../model/boundary.js';
 import { findBan, isAtOrUnder, type Ban, type ImportSpec, type ImportTarget } from '../model/finding.js';
 import { UserError } from '../model/errors.js';
 import { adapterFor } from '../languages/registry.js';
 import { displayPath, formatKeyPath, locateConfig, readRawConfig, type LoadedRawConfig } from './load.js';
-import type { RawConfig, RawGate, RawPhase } from './schema.js';
+import type { RawBoundary, RawConfig, RawGate, RawPhase } from './schema.js';
 
 /** The placeholder a gate's `run` lists the affected tests with (phases/gates.ts expands it). */
 export const AFFECTED_PLACEHOLDER = '{affected}';
@@ -75,6 +76,8 @@ export interface Config {
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly services: readonly { readonly name: string; readonly globs: readonly string[] }[];
+  /** Contracts on the imports between services (model/boundary.ts), in config order; names unique and distinct from rule ids. */
+  readonly boundaries: readonly Contract[];
   readonly rules: readonly Rule[];
   readonly phases: readonly Phase[];
   readonly gates: readonly Gate[];
@@ -205,6 +208,8 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
     if (gate.cwd !== undefined) inside(['gates', index, 'cwd'], gate.cwd, 'folder');
   }
 
+  const boundaries = compileBoundaries(raw.boundaries, new Set(Object.keys(raw.services)), ruleIds, fail, (keyPath) => `${displayPath(file)}:${loaded.lineOf(keyPath) ?? 1}`);
+
   return {
     file,
     language: raw.language,
@@ -215,6 +220,7 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
       name,
       globs: (typeof globs === 'string' ? [inside(['services', name], globs, 'glob')] : insideAll(['services', name], globs, 'glob')).map(normaliseGlob),
     })),
+    boundaries,
     rules,
     phases,
     gates: raw.gates.map((gate) => ({ ...gate, affected: gate.affected ?? gate.run.includes(AFFECTED_PLACEHOLDER) })),
@@ -222,6 +228,61 @@ export async function compileConfig(loaded: LoadedRawConfig): Promise<Config> {
     monitor: raw.monitor,
     where: (keyPath) => `${displayPath(file)}:${loaded.lineOf(keyPath) ?? 1}`,
   };
+}
+
+/**
+ * The `boundaries:` contracts: every service named is one of `services`,
+ * a service sits in one layer only, and names (given, or made of the type
+ * and its services) are unique and no rule's id — a violation is reported
+ * under its contract's name as a finding's rule.
+ */
+function compileBoundaries(
+  raw: readonly RawBoundary[],
+  services: ReadonlySet<string>,
+  ruleIds: ReadonlySet<string>,
+  fail: Fail,
+  where: (keyPath: (string | number)[]) => string,
+): Contract[] {
+  const names = new Set<string>();
+  return raw.map((b, index) => {
+    const at = (...rest: (string | number)[]) => ['boundaries', index, ...rest];
+    const known = () => [...services].join(', ') || 'none';
+    const checkServices = (list: readonly string[], ...key: (string | number)[]) =>
+      list.forEach((s, i) => {
+        if (!services.has(s)) fail(at(...key, i), `names no service: "${s}" (known: ${known()})`);
+      });
+    const empty = { from: [] as string[], to: [] as string[], services: [] as string[], layers: [] as string[][] };
+    let shape: typeof empty;
+    let defaultName: string;
+    if (b.type === 'forbidden') {
+      checkServices(b.from, 'from');
+      checkServices(b.to, 'to');
+      shape = { ...empty, from: [...b.from], to: [...b.to] };
+      defaultName = `forbidden: ${b.from.join(', ')} → ${b.to.join(', ')}`;
+    } else if (b.type === 'independence') {
+      checkServices(b.services, 'services');
+      if (b.services.length < 2) fail(at('services'), 'needs at least two services to be independent of each other');
+      shape = { ...empty, services: [...b.services] };
+      defaultName = `independence: ${b.services.join(', ')}`;
+    } else {
+      const layers = b.layers.map((layer) => (typeof layer === 'string' ? [layer] : [...layer]));
+      const seen = new Map<string, number>();
+      layers.forEach((layer, l) => {
+        checkServices(layer, 'layers', l);
+        for (const s of layer) {
+          if (seen.has(s)) fail(at('layers', l), `puts service "${s}" in a second layer (it is in layer ${seen.get(s)! + 1}): a service belongs to one layer`);
+          seen.set(s, l);
+        }
+      });
+      shape = { ...empty, layers };
+      defaultName = `layers: ${layers.map((l) => l.join(' | ')).join(' > ')}`;
+    }
+    const name = b.name ?? defaultName;
+    if (names.has(name)) fail(at(b.name === undefined ? 'type' : 'name'), `duplicates boundary name "${name}"${b.name === undefined ? ' (give each contract a `name`)' : ''}`);
+    if (ruleIds.has(name)) fail(at('name'), `"${name}" is also a rule id: a boundary's name is the rule of its findings, so the two must differ`);
+    names.add(name);
+    return { name, type: b.type, ...shape, allow: [...b.allow], configLocation: where(at()) };
+  });
 }
 
 function singleName(spec: ImportSpec | { error: string }): Omit<ConfigTarget, 'statement'> | { error: string } {

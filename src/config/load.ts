@@ -8,7 +8,7 @@ import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../model/errors.js';
-import { configSchema, type RawConfig } from './schema.js';
+import { BOUNDARY_TYPES, configSchema, type RawConfig } from './schema.js';
 
 export const CONFIG_FILE_NAMES = ['ssot.config.yaml', 'ssot.config.yml', 'ssot.config.json'];
 
@@ -136,7 +136,9 @@ function describeIssue(
 
 function plainMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'too_small' && issue.origin === 'array' && issue.minimum === 1) return 'must not be empty';
-  if (issue.code === 'invalid_union') return 'expected a string or a list of strings'; // the only union: glob lists
+  // a discriminated union (a boundary's `type`) names its discriminator; the others are glob or service lists
+  if (issue.code === 'invalid_union' && 'discriminator' in issue) return `must be one of ${BOUNDARY_TYPES.map((t) => `\`${t}\``).join(', ')}`;
+  if (issue.code === 'invalid_union') return 'expected a string or a list of strings';
   return issue.message.replace(/^Invalid input: /, '');
 }
 

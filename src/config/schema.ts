@@ -81,6 +81,50 @@ export const gateSchema = z
   })
   .strict();
 
+const serviceList = z.array(z.string().min(1)).min(1);
+const allowList = z
+  .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'a dotted module name'))
+  .default([])
+  .describe('Imported modules (dotted; each allows everything under it) this contract lets through, e.g. the canonical module.');
+const contractName = z.string().min(1).optional().describe('Shown with every violation and used as the finding\'s rule (default: the type and its services).');
+
+/** The contract types of `boundaries:` (model/boundary.ts ContractType). */
+export const BOUNDARY_TYPES = ['forbidden', 'independence', 'layers'] as const;
+
+export const boundarySchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('forbidden'),
+      name: contractName,
+      from: serviceList.describe('Services that must not import …'),
+      to: serviceList.describe('… these services.'),
+      allow: allowList,
+    })
+    .strict()
+    .describe('No service of `from` imports a service of `to` (import-linter\'s forbidden contract).'),
+  z
+    .object({
+      type: z.literal('independence'),
+      name: contractName,
+      services: serviceList.describe('Services that import none of each other.'),
+      allow: allowList,
+    })
+    .strict()
+    .describe('No service of `services` imports another of them (import-linter\'s independence contract).'),
+  z
+    .object({
+      type: z.literal('layers'),
+      name: contractName,
+      layers: z
+        .array(z.union([z.string().min(1), serviceList]))
+        .min(2)
+        .describe('Top layer first; each a service or a list of services. A service imports only its own layer and the layers below it.'),
+      allow: allowList,
+    })
+    .strict()
+    .describe('Higher layers may import lower ones, never the reverse (import-linter\'s layers contract).'),
+]);
+
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
@@ -90,6 +134,10 @@ export const configSchema = z
     include: z.array(z.string()).optional().describe('Default per language: ["**/*.py", "**/*.pyi"] for python.'),
     exclude: z.array(z.string()).default([]),
     services: z.record(z.string(), globList).default({}),
+    boundaries: z
+      .array(boundarySchema)
+      .default([])
+      .describe('Contracts on the imports between `services`: `ssot check` reports violations, and a phase that would add a forbidden import is refused.'),
     canonical: z.record(z.string(), z.string()),
     rules: z.array(ruleSchema).min(1),
     phases: z.array(phaseSchema).default([]),
@@ -105,3 +153,4 @@ export const configSchema = z
 export type RawConfig = z.infer<typeof configSchema>;
 export type RawPhase = z.infer<typeof phaseSchema>;
 export type RawGate = z.infer<typeof gateSchema>;
+export type RawBoundary = z.infer<typeof boundarySchema>;

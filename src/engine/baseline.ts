@@ -136,7 +136,7 @@ export function renderBaseline(baseline: Baseline): string {
   return `${lines.join('\n')}\n`;
 }
 
-const KINDS = new Set<string>(['import', 'usage', 'string-reference']);
+const KINDS = new Set<string>(['import', 'usage', 'string-reference', 'boundary']);
 
 /** Reads a baseline file; a missing, unreadable or malformed one is a one-line UserError. */
 export function readBaseline(file: string): Baseline {

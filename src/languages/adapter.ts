@@ -5,7 +5,7 @@
  * implements the same interface with its own grammar, scopes and planner.
  */
 import type { Ban, ImportSpec, ImportTarget, RawFinding } from '../model/finding.js';
-import type { ModuleEdge } from '../model/importGraph.js';
+import type { ImportStatement, ModuleEdge } from '../model/importGraph.js';
 import type { FilePlan } from '../model/outcome.js';
 import type { SymbolInfo } from '../model/symbols.js';
 import type { Range } from '../model/range.js';
@@ -155,6 +155,8 @@ export interface ImportGraphSupport {
    * parsed instead.
    */
   moduleImports(input: { readonly rel: string; readonly bytes: Buffer; readonly sourceRoots: readonly string[] }): Promise<{ readonly edges: ModuleEdge[]; readonly parsed: boolean }>;
+  /** The import statements of a file's text, each with the module it names and where (service boundaries). */
+  importStatements(input: { readonly rel: string; readonly text: string; readonly sourceRoots: readonly string[] }): Promise<ImportStatement[]>;
   /** The id of a failing test a line of the test runner's output names (pytest: `FAILED a/test_x.py::test_y - …`), or null. */
   failedTestOf(line: string): string | null;
   /** The file a test id names, relative to the runner's root (pytest: the part before `::`). */

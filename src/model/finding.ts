@@ -86,7 +86,8 @@ export function mappedPath(ban: Ban, path: string): string | null {
   return targetPath(ban.target) + path.slice(ban.path.length);
 }
 
-export type FindingKind = 'import' | 'usage' | 'string-reference';
+/** `boundary`: an import between services that a contract of `boundaries:` forbids (engine/boundaries.ts); its rule is the contract's name. */
+export type FindingKind = 'import' | 'usage' | 'string-reference' | 'boundary';
 
 export type UsageCategory =
   | 'call-no-args'
@@ -138,6 +139,8 @@ export interface Finding {
    * keyed by it, so edits elsewhere in the file do not move them.
    */
   scope?: string;
+  /** For a `boundary` finding: the contract, and the service and file of the imported module (`symbol`). */
+  boundary?: { readonly contract: string; readonly type: 'forbidden' | 'independence' | 'layers'; readonly toService: string; readonly moduleFile: string };
 }
 
 /**

@@ -20,6 +20,23 @@ export interface ModuleEdge {
   readonly typeChecking: boolean;
 }
 
+/**
+ * One module an import statement names, where it names it (boundaries,
+ * engine/boundaries.ts). `import a.b, c` names two; `from M import x, y`
+ * names M, with x and y as `names` (one of them may be a module under M).
+ */
+export interface ImportStatement {
+  /** Absolute dotted module (relative imports resolved). */
+  readonly module: string;
+  /** For `from M import …`: the imported names (`*` for a star import); empty for `import M`. */
+  readonly names: readonly string[];
+  /** 1-based line and 1-based code-point columns of the module's name in the statement. */
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
 export interface ImportGraph {
   /** Root-relative posix paths of every file of the tree, sorted. */
   readonly files: readonly string[];

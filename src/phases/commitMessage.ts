@@ -7,7 +7,7 @@ import { oneLine, plural } from '../text/plural.js';
 import type { PerFileFixes } from './accounting.js';
 import type { GateResult } from './gates.js';
 import { JOURNAL_TRAILER } from './journal.js';
-import { formatPart, type FileNote, type PhaseCounts, type PhasePart } from './state.js';
+import { formatPart, type FileNote, type PhaseCounts, type PhasePart, type ServiceImportRecord } from './state.js';
 import { formatCounts, TRAILER } from './trailers.js';
 
 export function phaseCommitSubject(phaseId: string, counts: Pick<PhaseCounts, 'fixes' | 'files'>, rules: readonly string[]): string {
@@ -25,6 +25,8 @@ export function phaseCommitMessage(input: {
   counts: PhaseCounts;
   part?: PhasePart;
   unpinned?: readonly string[];
+  /** Imports between services the phase adds (each allowed by the boundaries). */
+  serviceImports?: readonly ServiceImportRecord[];
   gates: readonly GateResult[];
   rules: readonly string[];
   journalId: string;
@@ -44,6 +46,10 @@ export function phaseCommitMessage(input: {
   if (input.skipped.length) {
     lines.push('', 'Skipped:');
     for (const s of input.skipped) lines.push(`- ${s.file}: ${s.reason}`);
+  }
+  if (input.serviceImports?.length) {
+    lines.push('', 'Imports between services added (allowed by the boundaries):');
+    for (const s of input.serviceImports) lines.push(`- ${s.file}:${s.line}: ${s.module} (${s.fromService} → ${s.toService})`);
   }
   if (input.left) lines.push('', `Left for a person: ${plural(input.left, 'finding')} (see \`ssot scan --phase ${input.phase.id}\`).`);
   const gates = input.gates.filter((g) => g.ok);

@@ -20,6 +20,7 @@ import { requirePhaseFilesExist } from '../config/grouping.js';
 import { findPhase, findRule } from '../config/select.js';
 import { UserError } from '../model/errors.js';
 import type { CompileCheck } from '../model/outcome.js';
+import { addedImportLine, addedServiceImports, type AddedServiceImport } from '../engine/boundaries.js';
 import { computeFixes } from '../engine/fix.js';
 import { commitBlocker, headDetached, requireGitWorkTree, trackedAmong, trackedChanges } from '../workspace/git.js';
 import { adapterFor } from '../languages/registry.js';
@@ -30,7 +31,7 @@ import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type Gat
 import { requireNoJournal } from './journal.js';
 import { isolateCulprits, type TrialRecord } from './isolate.js';
 import { describeOrphans, endOrphanedGates } from './orphans.js';
-import { appendEvent, gateRecords, phaseStates, readState, type CulpritRecord, type FailedStage, type FileNote, type IsolationRecord, type PhaseCounts, type PhasePart, type PhaseState } from './state.js';
+import { appendEvent, gateRecords, phaseStates, readState, type CulpritRecord, type FailedStage, type FileNote, type IsolationRecord, type PhaseCounts, type PhasePart, type PhaseState, type ServiceImportRecord } from './state.js';
 import { finishTransaction, writeCheckCommit } from './transaction.js';
 
 export type PhaseProgress =
@@ -117,6 +118,12 @@ export interface PhaseOutcome {
   readonly isolation?: PhaseIsolation;
   /** Culprits found by earlier runs and held back from this one (see --retry-culprits). */
   readonly heldBack: readonly CulpritRecord[];
+  /**
+   * Imports between services the phase's fixes add (before any write): on
+   * success those of the committed files, each allowed by the boundaries; on
+   * a `boundaries` refusal all of them, the forbidden ones with their contracts.
+   */
+  readonly serviceImports: readonly AddedServiceImport[];
   /** How many files changed and tests were affected, as the gates were told (affected null: no import graph). */
   readonly selection?: { readonly changed: number; readonly affected: number | null };
 }
@@ -225,6 +232,7 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
     kept: [],
     compileCheck: { ran: true },
     heldBack,
+    serviceImports: [],
   };
   const fail = async (stage: FailedStage, reason: string, restored: readonly string[] = [], failedGate?: GateResult): Promise<PhaseOutcome> => {
     const status: PhaseRunStatus = stage === 'interrupted' ? 'interrupted' : 'failed';
@@ -290,6 +298,18 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
   const toWrite = account.toWrite;
   if (options.signal?.aborted) return fail('interrupted', 'interrupted before any file changed');
 
+  // the imports between services the fixes add, judged by the boundaries before anything is written
+  if (toWrite.length && config.services.length) {
+    progress({ type: 'step', message: 'checking the imports between services the phase adds' });
+    const added = await addedServiceImports(root, config, toWrite.map((f) => ({ file: f.file, original: f.original, updated: f.updated! })));
+    outcome = { ...outcome, serviceImports: added };
+    const forbidden = added.filter((a) => a.forbiddenBy.length);
+    if (forbidden.length) {
+      const more = forbidden.length > 1 ? ` (and ${forbidden.length - 1} more)` : '';
+      return fail('boundaries', `${addedImportLine(forbidden[0]!)}${more}; nothing was changed`);
+    }
+  }
+
   progress({ type: 'step', message: 'finding the tests the change affects' });
   const selection = await gateSelection(root, config, toWrite.map((f) => f.file));
   outcome = { ...outcome, selection: { changed: selection.changed.length, affected: selection.affected?.length ?? null } };
@@ -312,8 +332,9 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
   const editedByGates = toWrite.filter((f) => !readFileSync(path.join(root, f.file)).equals(f.original)).map((f) => f.file);
   if (editedByGates.length) return fail('before-gates', `the before gates changed ${editedByGates.join(', ')}; nothing was changed by ssot`);
 
-  const record = (commitAfter: string | null, files: readonly string[]) =>
-    appendEvent(root, {
+  const record = (commitAfter: string | null, files: readonly string[]) => {
+    const serviceImports = serviceImportRecords(outcome.serviceImports, files);
+    return appendEvent(root, {
       type: 'phase-applied',
       at: new Date().toISOString(),
       phase: phase.id,
@@ -329,7 +350,9 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
       ...(unpinned ? { unpinned } : {}),
       ...(outcome.isolation?.culprits.length ? { culprits: outcome.isolation.culprits } : {}),
       ...(outcome.isolation ? { isolation: isolationRecord(outcome.isolation) } : {}),
+      ...(serviceImports.length ? { serviceImports } : {}),
     });
+  };
 
   if (!toWrite.length) {
     // nothing to write: the tree is what the baseline gates just checked, so there is no `after` to run
@@ -368,6 +391,7 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
         counts: outcome.counts,
         ...(outcome.part ? { part: outcome.part } : {}),
         ...(unpinned ? { unpinned } : {}),
+        serviceImports: serviceImportRecords(outcome.serviceImports, account.toWrite.map((f) => f.file)),
         gates,
         rules,
         journalId,
@@ -433,10 +457,18 @@ export async function runPhase(options: RunPhaseOptions): Promise<PhaseOutcome> 
   }
   await record(result.commit, result.written);
   finishTransaction(root, result);
+  const written = new Set(result.written);
+  outcome = { ...outcome, serviceImports: outcome.serviceImports.filter((s) => written.has(s.file)) };
   const warning = detached
     ? `committed on a detached HEAD: \`git switch -c NAME\` keeps it on a branch; once HEAD moves away the phase is no longer in force there`
     : undefined;
   return { ...base, ...outcome, status: 'done', commitAfter: result.commit, ...(warning ? { warning } : {}) };
+}
+
+/** The added imports of the files a phase wrote, as its record keeps them. */
+function serviceImportRecords(added: readonly AddedServiceImport[], files: readonly string[]): ServiceImportRecord[] {
+  const written = new Set(files);
+  return added.filter((a) => written.has(a.file)).map((a) => ({ file: a.file, line: a.line, module: a.module, fromService: a.fromService, toService: a.toService }));
 }
 
 function sameFiles(a: readonly string[], b: readonly string[]): boolean {

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config, Gate, Rule } from '../config/compile.js';
 import { buildGrouping } from '../config/grouping.js';
+import { addedImportLine, addedServiceImports, type AddedServiceImport } from '../engine/boundaries.js';
 import { shapeRules } from '../engine/mappings.js';
 import type { DelegationCheck, LanguageAdapter, ShimName } from '../languages/adapter.js';
 import { adapterFor } from '../languages/registry.js';
@@ -86,6 +87,8 @@ export interface ShimOutcome {
   readonly commitAfter: string | null;
   readonly gates: readonly GateResult[];
   readonly failedGate?: GateResult;
+  /** Imports between services the compatibility modules add (as a fix phase's: refused when a boundary forbids one). */
+  readonly serviceImports: readonly AddedServiceImport[];
 }
 
 export interface ShimOptions {
@@ -251,7 +254,9 @@ export async function runShim(options: ShimOptions): Promise<ShimOutcome> {
     }
     outcomes.push({ ...m, status: 'shimmed', dropped: built.dropped, ...(legacy ? { legacyFile: legacy.rel } : {}) });
   }
-  const base = { modules: outcomes, skipped, commitBefore: head, gates };
+  // the compatibility modules import the canonical module: judged by the boundaries like any fix (a kept old implementation is the module's own imports, moved)
+  const serviceImports = await addedServiceImports(root, config, fixes.filter((f) => !created.has(f.file)).map((f) => ({ file: f.file, original: f.original, updated: f.updated! })));
+  const base = { modules: outcomes, skipped, commitBefore: head, gates, serviceImports };
   const fail = (reason: string, status: 'failed' | 'interrupted' = 'failed', failedGate?: GateResult, undone?: { readonly stage: FailedStage; readonly restored: readonly string[] }): ShimOutcome => {
     appendEvent(root, {
       type: 'phase-failed',
@@ -267,6 +272,10 @@ export async function runShim(options: ShimOptions): Promise<ShimOutcome> {
     return { ...base, status, reason, written: [], commitAfter: null, ...(failedGate ? { failedGate } : {}) };
   };
   if (!fixes.length) return { ...base, status: 'done', written: [], commitAfter: null };
+  const forbidden = serviceImports.filter((s) => s.forbiddenBy.length);
+  if (forbidden.length) {
+    return fail(`refused: ${addedImportLine(forbidden[0]!)}${forbidden.length > 1 ? ` (and ${forbidden.length - 1} more)` : ''}; nothing was changed`, 'failed', undefined, { stage: 'boundaries', restored: [] });
+  }
 
   const hooks = {
     phase: SHIM_PHASE,
@@ -336,6 +345,7 @@ export async function runShim(options: ShimOptions): Promise<ShimOutcome> {
     skipped: [],
     counts: { fixes: shimmed.reduce((n, o) => n + o.names.length, 0), safe: shimmed.reduce((n, o) => n + o.names.length, 0), unsafe: 0, files: result.written.length, refused: outcomes.filter((o) => o.status === 'refused').length, skipped: 0, left: 0 },
     gates: gateRecords(gates),
+    ...(serviceImports.length ? { serviceImports: serviceImports.map((s) => ({ file: s.file, line: s.line, module: s.module, fromService: s.fromService, toService: s.toService })) } : {}),
   });
   finishTransaction(root, result);
   return { ...base, status: 'done', written: result.written, commitAfter: result.commit };

@@ -104,8 +104,20 @@ export interface PhaseAppliedEvent {
   readonly part?: PhasePart;
   /** Pinned files this run was allowed to fix again (`--unpin`). */
   readonly unpinned?: readonly string[];
+  /** Imports between services the phase added (every one allowed by the boundaries; absent when it added none). */
+  readonly serviceImports?: readonly ServiceImportRecord[];
   /** Rebuilt from the commit's trailers: the record (note) is not in this clone; gates and notes are unknown. */
   readonly fromTrailers?: true;
+}
+
+/** An import between services a phase added: where, what, from which service into which. */
+export interface ServiceImportRecord {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly module: string;
+  readonly fromService: string;
+  readonly toService: string;
 }
 
 /** Which part of a phase a run applied. */
@@ -117,7 +129,8 @@ export interface PhasePart {
 }
 
 /** Where a phase stopped; `hand-edit`: someone changed a file ssot had written while the phase ran. */
-export type FailedStage = 'before-gates' | 'fix' | 'after-gates' | 'hand-edit' | 'commit' | 'interrupted';
+/** `boundaries`: the phase would add an import between services that a contract of `boundaries:` forbids (refused before any write). */
+export type FailedStage = 'before-gates' | 'boundaries' | 'fix' | 'after-gates' | 'hand-edit' | 'commit' | 'interrupted';
 
 export interface PhaseFailedEvent {
   readonly type: 'phase-failed';

@@ -3,6 +3,7 @@
  * as the contract other reports (and scripts) read. Bytes never appear (the
  * diff is `--diff`'s business); findings use the scan contract's keys.
  */
+import type { AddedServiceImport } from '../engine/boundaries.js';
 import type { FixRun } from '../model/outcome.js';
 import { TOOL_VERSION } from '../model/version.js';
 import type { RunAllResult } from '../phases/runAll.js';
@@ -11,7 +12,7 @@ import type { GateResult } from '../phases/gates.js';
 import { findingJson } from './json.js';
 
 /** `ssot fix` without a phase: every file's outcome, what was written (`written` null for --dry-run), the findings. */
-export function fixRunJson(run: FixRun, written: readonly string[] | null): Record<string, unknown> {
+export function fixRunJson(run: FixRun, written: readonly string[] | null, serviceImports: readonly AddedServiceImport[] = []): Record<string, unknown> {
   const wrote = new Set(written ?? []);
   return {
     tool: 'ssot',
@@ -32,6 +33,7 @@ export function fixRunJson(run: FixRun, written: readonly string[] | null): Reco
     compileCheck: run.compileCheck,
     findings: run.findings.map(findingJson),
     errors: run.errors,
+    serviceImports,
   };
 }
 
@@ -64,11 +66,12 @@ export function phaseOutcomeJson(outcome: PhaseOutcome): Record<string, unknown>
     ...(outcome.failedGate ? { failedGate: gateJson(outcome.failedGate) } : {}),
     restored: outcome.restored,
     compileCheck: outcome.compileCheck,
+    serviceImports: outcome.serviceImports,
   };
 }
 
-export function renderFixRunJson(run: FixRun, written: readonly string[] | null): string {
-  return `${JSON.stringify(fixRunJson(run, written), null, 2)}\n`;
+export function renderFixRunJson(run: FixRun, written: readonly string[] | null, serviceImports: readonly AddedServiceImport[] = []): string {
+  return `${JSON.stringify(fixRunJson(run, written, serviceImports), null, 2)}\n`;
 }
 
 export function renderPhaseOutcomeJson(root: string, outcome: PhaseOutcome): string {

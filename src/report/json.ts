@@ -22,6 +22,7 @@ export function findingJson(f: Finding): Record<string, unknown> {
   };
   if (f.fix !== undefined) out.fix = f.fix;
   if (f.reason !== undefined) out.reason = f.reason;
+  if (f.boundary !== undefined) out.boundary = f.boundary;
   return out;
 }
 

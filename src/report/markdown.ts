@@ -31,9 +31,11 @@ export function renderMarkdown(result: ScanResult): string {
     );
     out.push('## By file', '');
     const files = [...new Set(findings.map((f) => f.file))];
+    // `ssot check` with boundaries: their violations get a column of their own
+    const boundaries = findings.some((f) => f.kind === 'boundary');
     out.push(
       markdownTable(
-        ['File', 'Service', 'Phase', 'Imports', 'Usages', 'Strings'],
+        ['File', 'Service', 'Phase', 'Imports', 'Usages', 'Strings', ...(boundaries ? ['Boundaries'] : [])],
         files.map((file) => {
           const fs = findings.filter((f) => f.file === file);
           return [
@@ -43,6 +45,7 @@ export function renderMarkdown(result: ScanResult): string {
             String(fs.filter((f) => f.kind === 'import').length),
             String(fs.filter((f) => f.kind === 'usage').length),
             String(fs.filter((f) => f.kind === 'string-reference').length),
+            ...(boundaries ? [String(fs.filter((f) => f.kind === 'boundary').length)] : []),
           ];
         }),
       ),

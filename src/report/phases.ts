@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { FileFix, FixRun } from '../model/outcome.js';
+import type { AddedServiceImport } from '../engine/boundaries.js';
 import { NO_COLORS, type Colors } from '../text/colors.js';
 import { oneLine, plural } from '../text/plural.js';
 import { markdownTable, textTable, type Align } from '../text/table.js';
@@ -49,7 +50,7 @@ export function renderGateFailure(result: GateResult | GateRecord, colors: Color
 }
 
 /** The end-of-run table of `ssot fix` (no phase): fixed, left manual by reason, files written / refused. */
-export function renderFixSummary(run: FixRun, written: readonly string[] | null, colors: Colors = NO_COLORS): string {
+export function renderFixSummary(run: FixRun, written: readonly string[] | null, colors: Colors = NO_COLORS, serviceImports: readonly AddedServiceImport[] = []): string {
   const s = run.summary;
   const rows: string[][] = [
     ['fixed (safe)', String(s.fixedSafe)],
@@ -64,7 +65,19 @@ export function renderFixSummary(run: FixRun, written: readonly string[] | null,
     out.push('', colors.yellow('refused by validation (left untouched):'));
     for (const f of refused) out.push(`  ${f.file}: ${oneLine(f.reason ?? 'refused')}`);
   }
+  if (serviceImports.length) {
+    out.push('', `imports between services added (${serviceImports.length}):`);
+    out.push(...serviceImportLines(serviceImports, colors).map((l) => `  ${l}`));
+  }
   return `${out.join('\n')}\n`;
+}
+
+/** One `file:line  module  from → to` line per added import between services, with the contracts that forbid it. */
+function serviceImportLines(imports: readonly AddedServiceImport[], colors: Colors): string[] {
+  return imports.map((s) => {
+    const verdict = s.forbiddenBy.length ? `: forbidden by ${s.forbiddenBy.map((c) => `'${c}'`).join(', ')}` : '';
+    return `${s.file}:${s.line}  ${s.module}  ${colors.dim(`${s.fromService} → ${s.toService}`)}${verdict ? colors.red(verdict) : ''}`;
+  });
 }
 
 export function renderPhaseOutcome(outcome: PhaseOutcome, colors: Colors = NO_COLORS): string {
@@ -86,9 +99,18 @@ export function renderPhaseOutcome(outcome: PhaseOutcome, colors: Colors = NO_CO
     rows.push(['findings left for a person', String(c.left)]);
     out.push(indent(table(null, rows, ['l', 'r'], colors)));
     if (outcome.warning) out.push(colors.yellow(`  warning: ${outcome.warning}`));
+    if (outcome.serviceImports.length) {
+      out.push(`  imports between services added (${outcome.serviceImports.length}, each allowed by the boundaries):`);
+      out.push(...serviceImportLines(outcome.serviceImports, colors).map((l) => `    ${l}`));
+    }
   } else {
-    const verb = outcome.status === 'interrupted' ? 'interrupted' : 'failed';
+    const verb = outcome.status === 'interrupted' ? 'interrupted' : outcome.stage === 'boundaries' ? 'refused' : 'failed';
     out.push(colors.red(`✘ phase ${id} ${verb}: ${outcome.reason ?? ''}`));
+    const forbidden = outcome.stage === 'boundaries' ? outcome.serviceImports.filter((s) => s.forbiddenBy.length) : [];
+    if (forbidden.length > 1) {
+      out.push(colors.yellow(`  imports between services the phase would add that a boundary forbids (${forbidden.length}):`));
+      out.push(...serviceImportLines(forbidden, colors).map((l) => `    ${l}`));
+    }
     if (outcome.restored.length) out.push(`  restored ${plural(outcome.restored.length, 'file')} byte for byte; HEAD still at ${short(outcome.commitBefore)}`);
     else if (!outcome.kept.length) out.push(`  no file was changed; HEAD still at ${short(outcome.commitBefore)}`);
     else out.push(`  HEAD still at ${short(outcome.commitBefore)}`);

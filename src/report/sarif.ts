@@ -13,6 +13,7 @@ import { staleMessage } from './github.js';
  */
 export function renderSarif(result: ScanResult, baseline?: CheckBaseline): string {
   const ruleIds = [...new Set([...result.findings.map((f) => f.rule), ...(baseline?.absent ?? []).map((e) => e.rule)])].sort();
+  const boundaryRules = new Set([...result.findings.filter((f) => f.kind === 'boundary').map((f) => f.rule), ...(baseline?.absent ?? []).filter((e) => e.kind === 'boundary').map((e) => e.rule)]);
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -23,12 +24,21 @@ export function renderSarif(result: ScanResult, baseline?: CheckBaseline): strin
             name: 'ssot',
             version: result.version,
             informationUri: 'https://github.com/ssot-tool/ssot',
-            rules: ruleIds.map((id) => ({
-              id,
-              shortDescription: { text: `Deprecated import (${id})` },
-              fullDescription: { text: `Imports, usages and string references that must move to the canonical import of rule ${id}.` },
-              defaultConfiguration: { level: 'warning' },
-            })),
+            rules: ruleIds.map((id) =>
+              boundaryRules.has(id)
+                ? {
+                    id,
+                    shortDescription: { text: `Service boundary (${id})` },
+                    fullDescription: { text: `Imports between services that the boundary contract ${id} forbids.` },
+                    defaultConfiguration: { level: 'warning' },
+                  }
+                : {
+                    id,
+                    shortDescription: { text: `Deprecated import (${id})` },
+                    fullDescription: { text: `Imports, usages and string references that must move to the canonical import of rule ${id}.` },
+                    defaultConfiguration: { level: 'warning' },
+                  },
+            ),
           },
         },
         columnKind: 'unicodeCodePoints',
@@ -78,6 +88,7 @@ function findingResult(f: Finding, ruleIds: readonly string[], state: BaselineSt
       parseErrors: f.parseErrors,
       ...(f.fix ? { fix: f.fix, reason: f.reason } : {}),
       ...(f.scope !== undefined ? { scope: f.scope } : {}),
+      ...(f.boundary !== undefined ? { boundary: f.boundary } : {}),
     },
     ...(state ? { baselineState: state } : {}),
   };

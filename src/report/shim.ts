@@ -35,6 +35,10 @@ export function renderShimOutcome(outcome: ShimOutcome, colors: Colors = NO_COLO
     else lines.push(`  ${colors.yellow('refused')}   ${m.file}: ${oneLine(m.reason ?? '')}`);
   }
   lines.push(...skippedLines(outcome.skipped, colors));
+  if (outcome.serviceImports.length && outcome.status === 'done') {
+    lines.push(`  imports between services added (${outcome.serviceImports.length}, each allowed by the boundaries):`);
+    for (const s of outcome.serviceImports) lines.push(`    ${s.file}:${s.line}  ${s.module}  ${colors.dim(`${s.fromService} → ${s.toService}`)}`);
+  }
   if (outcome.status !== 'done') {
     if (outcome.failedGate) lines.push(renderGateFailure(outcome.failedGate, colors).trimEnd());
     lines.push(colors.red(`✖ shim ${outcome.status}: ${outcome.reason ?? ''}`));

@@ -37,7 +37,7 @@ const USAGE_WORDS: Record<UsageCategory, string> = {
 };
 
 /** One finding in a few words: what is deprecated here (the canonical import is said once per rule, at the end). */
-export function shortMessage(f: Pick<Finding, 'kind' | 'symbol' | 'local' | 'usage'>): string {
+export function shortMessage(f: Pick<Finding, 'kind' | 'symbol' | 'local' | 'usage'> & Partial<Pick<Finding, 'boundary'>>): string {
   switch (f.kind) {
     case 'import': {
       const last = f.symbol.split('.').pop();
@@ -46,6 +46,8 @@ export function shortMessage(f: Pick<Finding, 'kind' | 'symbol' | 'local' | 'usa
     }
     case 'usage':
       return `use of \`${f.local}\` (${USAGE_WORDS[f.usage ?? 'other']})`;
+    case 'boundary':
+      return `import of \`${f.symbol}\`${f.boundary ? ` (service ${f.boundary.toService})` : ''} crosses a service boundary`;
     default:
       return `string refers to deprecated \`${f.symbol}\``;
   }

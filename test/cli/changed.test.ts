@@ -26,8 +26,9 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 describe('ssot check FILE… and --since', () => {
-  it('reports for a list of files exactly what a scan of the tree reports in them (string references included)', () => {
-    const full = json(runCli(['scan', exampleRoot, '--format', 'json', '--no-cache']).stdout);
+  it('reports for a list of files exactly what a check of the tree reports in them (string references and boundaries included)', () => {
+    const full = json(runCli(['check', exampleRoot, '--format', 'json', '--no-cache']).stdout);
+    assert.ok(full.findings.some((f) => f.kind === 'boundary'));
     const files = [...new Set(full.findings.map((f) => f.file))];
     assert.ok(full.findings.some((f) => f.kind === 'string-reference'));
     // from the root, as pre-commit runs it: paths relative to the cwd, the config found above them

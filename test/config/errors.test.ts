@@ -73,6 +73,9 @@ const cases: { name: string; file?: string; text: string; message: string }[] = 
   { name: 'types that is not `from M import Class`', text: `${HEAD}${RULE}    types: "import a"\n`, message: '8: `rules[0].types` must import exactly one name: "import a" (expected `from module import Class`)' },
   { name: 'duplicate rule id', text: `${HEAD}${RULE}  - id: r\n    deprecated: ["from x import z"]\n    replaceWith: c\n`, message: '8: `rules[1].id` duplicates rule id "r"' },
   { name: 'phase naming an unknown rule', text: `${HEAD}${RULE}phases:\n  - id: "1"\n    rules: [nope]\n`, message: '10: `phases[0].rules[0]` names no rule id: "nope"' },
+  { name: 'a boundary of no known type', text: `${HEAD}${RULE}services:\n  a: "a/**"\n  b: "b/**"\nboundaries:\n  - { type: forbiden, from: [a], to: [b] }\n`, message: '12: `boundaries[0].type`: must be one of `forbidden`, `independence`, `layers`' },
+  { name: 'a boundary naming no service', text: `${HEAD}${RULE}services:\n  a: "a/**"\n  b: "b/**"\nboundaries:\n  - { type: forbidden, from: [a], to: [c] }\n`, message: '12: `boundaries[0].to[0]` names no service: "c" (known: a, b)' },
+  { name: 'two boundaries of the same name', text: `${HEAD}${RULE}services:\n  a: "a/**"\n  b: "b/**"\nboundaries:\n  - { type: independence, services: [a, b] }\n  - { type: independence, services: [b, a], name: "independence: a, b" }\n`, message: '13: `boundaries[1].name` duplicates boundary name "independence: a, b"' },
 ];
 
 const dirs: string[] = [];

@@ -99,7 +99,7 @@ describe('action.yml (composite GitHub Action)', () => {
     const validate = sarifValidator();
     assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 3)));
     // as many results and annotations as ssot check finds in the same tree
-    const scan = spawnSync(process.execPath, [mainJs, 'scan', path.join(dir, 'services'), '--format', 'json'], { encoding: 'utf8' });
+    const scan = spawnSync(process.execPath, [mainJs, 'check', path.join(dir, 'services'), '--format', 'json'], { encoding: 'utf8' });
     const expected = (JSON.parse(scan.stdout) as { findings: unknown[] }).findings.length;
     assert.ok(expected > 0);
     assert.equal(log.runs[0]!.results.length, expected);

@@ -13,6 +13,7 @@ import { findPhase, findRule } from '../../config/select.js';
 import { UserError } from '../../model/errors.js';
 import type { FileProblem } from '../../model/finding.js';
 import type { CompileCheck, FixRun } from '../../model/outcome.js';
+import { addedImportLine, addedServiceImports } from '../../engine/boundaries.js';
 import { computeFixes } from '../../engine/fix.js';
 import { adapterFor, DEFAULT_LANGUAGE } from '../../languages/registry.js';
 import { writeFileFixes } from '../../engine/write.js';
@@ -141,9 +142,18 @@ async function fixLocked(root: string, config: Config, options: FixCliOptions, g
       reportFileProblems(run.errors, []);
       return run.errors.length ? 2 : 0;
     }
+    // the imports between services the fixes add: one a boundary forbids refuses the run before any write
+    const changed = run.files.filter((f) => f.status === 'changed' && f.updated);
+    const added = await addedServiceImports(root, config, changed.map((f) => ({ file: f.file, original: f.original, updated: f.updated! })), { cache: false });
+    const forbidden = added.filter((a) => a.forbiddenBy.length);
+    if (forbidden.length && !options.dryRun) {
+      const more = forbidden.length > 1 ? ` (and ${forbidden.length - 1} more; \`ssot fix --dry-run\` lists them)` : '';
+      process.stdout.write(options.format === 'json' ? renderFixRunJson(run, [], added) : `${colors.red(`✘ ssot fix refused: ${addedImportLine(forbidden[0]!)}${more}; nothing was written`)}\n`);
+      return 1;
+    }
     // one file that cannot be written is that file's outcome: the others are still written
     const writes = options.dryRun ? null : writeFileFixes(root, run.files, 'each');
-    process.stdout.write(options.format === 'json' ? renderFixRunJson(run, writes?.written ?? null) : renderFixSummary(run, writes?.written ?? null, colors));
+    process.stdout.write(options.format === 'json' ? renderFixRunJson(run, writes?.written ?? null, added) : renderFixSummary(run, writes?.written ?? null, colors, added));
     reportFileProblems(run.errors, writes?.failed ?? []);
     return run.errors.length || writes?.failed.length ? 2 : 0;
   }

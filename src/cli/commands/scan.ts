@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../config/compile.js';
 import { buildGrouping } from '../../config/grouping.js';
 import { findPhase, findRule, requireService } from '../../config/select.js';
 import { BASELINE_FILE, baselineOf, compareWithBaseline, mergeBaselines, pruneBaseline, readBaseline, writeBaseline, type Baseline } from '../../engine/baseline.js';
+import { checkBoundaries, withBoundaryFindings } from '../../engine/boundaries.js';
 import { scan, summarize, type ScanResult } from '../../engine/run.js';
 import { UserError } from '../../model/errors.js';
 import { plural } from '../../text/plural.js';
@@ -41,6 +42,8 @@ export interface ScanCliOptions {
   root?: string;
   baseline?: string;
   strictBaseline?: boolean;
+  /** Check the config's boundaries too (`check` and `baseline`: the gate; `scan` is the migration's inventory). */
+  boundaries?: boolean;
 }
 
 export interface ScanRun {
@@ -75,6 +78,14 @@ async function scanWith(targets: Targets, options: ScanCliOptions): Promise<Scan
       // each finding says how `ssot fix` would handle it (`fix`, `reason`), planned from the scan's own parse
       annotate: true,
     });
+    // the boundaries' findings: not with --rule (a rule of the migration), else for the same files
+    if (options.boundaries && config.boundaries.length && !options.rule) {
+      const grouping = buildGrouping(config);
+      const paths = targets.paths ? new Set(targets.paths) : undefined;
+      const only = (rel: string) =>
+        (!paths || paths.has(rel)) && (!options.phase || grouping.phaseOf(rel) === options.phase) && (!options.service || grouping.serviceOf(rel) === options.service);
+      result = withBoundaryFindings(result, await checkBoundaries({ root, config, only, cache: options.cache !== false }));
+    }
   } finally {
     progress.stop();
   }
@@ -208,14 +219,14 @@ export function registerScanCommands(program: Command): void {
       process.exitCode = exitCodeOfScan(run.result, false);
     },
   );
-  addScanOptions(program.command('check').description('CI gate: exit 1 when any finding remains (with --baseline: any new one), 0 when none, 2 on usage or config errors'))
+  addScanOptions(program.command('check').description('CI gate: exit 1 when any finding remains — deprecated imports and boundary violations (with --baseline: any new one), 0 when none, 2 on usage or config errors'))
     .option('--baseline <file>', 'fail only on findings not in this baseline (written by `ssot baseline`); report its stale entries')
     .option('--strict-baseline', 'with --baseline: stale entries (accepted findings that are gone) fail the check too')
     .action(async (args: string[], options: ScanCliOptions) => {
       if (options.strictBaseline && !options.baseline) throw new UserError('--strict-baseline needs --baseline FILE');
       // a bad baseline file is a usage error before any work
       const accepted = options.baseline ? readBaseline(path.resolve(options.baseline)) : undefined;
-      const run = await runScan(args, options);
+      const run = await runScan(args, { ...options, boundaries: true });
       if (run.targets.note) process.stderr.write(`ssot: ${run.targets.note}\n`);
       const baseline = accepted ? checkBaseline(run, accepted, options.baseline!, options) : undefined;
       emit(renderScan(run.result, options.format, Boolean(options.output), { level: 'error', statistics: options.statistics, ...(baseline ? { baseline } : {}) }), options.output);
@@ -228,7 +239,7 @@ export function registerScanCommands(program: Command): void {
     .option('-o, --output <file>', `the baseline file (default: ROOT/${BASELINE_FILE})`)
     .option('--prune', 'only remove the entries that no longer occur; never add one')
     .action(async (args: string[], options: ScanCliOptions & { prune?: boolean }) => {
-      const run = await runScan(args, { ...options, format: 'text' });
+      const run = await runScan(args, { ...options, format: 'text', boundaries: true });
       const file = path.resolve(options.output ?? path.join(run.targets.root, BASELINE_FILE));
       const shown = displayPath(file);
       if (options.prune) {

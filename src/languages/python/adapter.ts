@@ -21,6 +21,7 @@ import { PYTHON_GRAMMAR } from './grammar.js';
 import { mayHaveFindings, planPrefilter, type PrefilterPlan } from './importPrefilter.js';
 import { parsePythonImportSpec } from './importSpec.js';
 import { lexModuleImports, parseModuleImports } from './moduleImports.js';
+import { pythonImportStatements } from './importStatements.js';
 import { moduleContextOf } from './moduleNames.js';
 import { failedPytestTest } from './pytest.js';
 import { PYTHON_STARTER_CONFIG } from './starter.js';
@@ -115,6 +116,7 @@ export const pythonAdapter: LanguageAdapter = {
       if (lexed) return { edges: lexed, parsed: false };
       return { edges: await parseModuleImports(bytes.toString('utf8'), rel, sourceRoots), parsed: true };
     },
+    importStatements: ({ rel, text, sourceRoots }) => pythonImportStatements(text, rel, sourceRoots),
     failedTestOf: failedPytestTest,
     testFileOf: (id) => id.split('::', 1)[0]!,
   },

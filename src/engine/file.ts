@@ -39,6 +39,8 @@ export interface FileContext {
   readonly keep?: ReadonlyMap<string, string>;
   /** Deprecated paths other files compare by identity (path → where): fixes here that hand out another object are unsafe. */
   readonly comparedElsewhere?: ReadonlyMap<string, string>;
+  /** Deprecated paths other files name in a string, as `patch("m.N")` does (path → where): chains here that read them through their module stay. */
+  readonly patchedElsewhere?: ReadonlyMap<string, string>;
 }
 
 export interface FileInput {
@@ -84,6 +86,7 @@ export async function processFile(input: FileInput, context: FileContext, option
               validate: context.mode === 'fix',
               ...(context.keep ? { keep: context.keep } : {}),
               ...(context.comparedElsewhere ? { comparedElsewhere: context.comparedElsewhere } : {}),
+              ...(context.patchedElsewhere ? { patchedElsewhere: context.patchedElsewhere } : {}),
             },
           }),
     };

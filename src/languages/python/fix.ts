@@ -59,7 +59,7 @@ export const REASONS = {
     `the module \`${name}\` is also used as a value at line ${line} (not as \`${name}.…\`): code there may read or replace the name on it; rewrite the chain by hand`,
   chainAssign: 'assigns to the name on the deprecated module: move this state to the canonical module by hand',
   patchedElsewhere: (path: string, where: string) =>
-    `\`${path}\` is named in a string at ${where} (as \`patch("…")\` does): this chain reads it through its module when it runs and sees what replaces it there, the canonical name would not; change that reference first`,
+    `\`${path}\` is named in a string at ${where} (a \`patch("…")\` target?): the chain reads it through its module at call time and sees what replaces it, the canonical name would not; change that reference first`,
   rebound: 'the name is also assigned in this scope (not an ImportError fallback to None)',
   ambiguous: 'the name may refer to another binding here',
   fallback: 'ImportError fallback: rewriting it makes the fallback guard the canonical import',

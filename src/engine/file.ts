@@ -115,6 +115,7 @@ export async function processFile(input: FileInput, context: FileContext, option
     const changed = {
       ...(analysis.plan?.changedNames?.length ? { changedNames: analysis.plan.changedNames } : {}),
       ...(analysis.plan?.identityCompared?.length ? { identityCompared: analysis.plan.identityCompared } : {}),
+      ...(analysis.plan?.patchTargets?.length ? { patchTargets: analysis.plan.patchTargets } : {}),
     };
     if (context.mode !== 'fix' || !analysis.plan || !analysisInput.plan || !kept.length) {
       return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors, ...warning, ...changed };

@@ -184,12 +184,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     // deprecated objects compared by identity anywhere in the tree (a phase run plans only part of it):
     // a fix elsewhere that hands out the canonical object changes what those comparisons see
     const compared = new Map<string, string>();
-    // deprecated paths named in strings anywhere (`patch("m.N")`): code that reads `m.N` through its module when it runs sees what replaces it
+    // deprecated paths patched by name anywhere (`patch("m.N")`): code that reads `m.N` through its module when it runs sees the patch
     const patched = new Map<string, string>();
     const noteCompared = (rel: string, outcome: FileOutcome) => {
       if (outcome.status !== 'findings') return;
       for (const use of outcome.identityCompared ?? []) if (!compared.has(use.path)) compared.set(use.path, `${rel}:${use.line}`);
-      for (const f of outcome.findings) if (f.kind === 'string-reference' && !patched.has(f.symbol)) patched.set(f.symbol, `${rel}:${f.line}`);
+      for (const use of outcome.patchTargets ?? []) if (!patched.has(use.path)) patched.set(use.path, `${rel}:${use.line}`);
     };
     for (const [index, outcome] of outcomes) noteCompared(files[index]!, outcome);
     if (files.length < discovered.files.length && shaped.some((r) => r.bans.some((b) => b.shape && b.shape !== 'move'))) {

@@ -104,7 +104,7 @@ describe('ssot fix --all on the example without gates keeps every passing test p
     assert.ok(reasons.some((r) => r.startsWith('compared by identity')), 'identity in the test');
     assert.ok(reasons.some((r) => r.includes('is compared by identity at') && r.includes('test_auth_comprehensive.py')), 'identity across files');
     // a chain read through its module at call time, patched by name in a test
-    assert.ok(reasons.some((r) => r.includes('is named in a string at') && r.includes('test_redis_staging_fixes.py')), 'patched chain');
+    assert.ok(reasons.some((r) => r.includes('is patched by name at') && r.includes('test_redis_staging_fixes.py')), 'patched chain');
     // fresh state read on what would become the shared instance
     assert.ok(reasons.some((r) => r.includes('private state of what was a new object')), 'fresh private state');
   });

@@ -59,7 +59,7 @@ export const REASONS = {
     `the module \`${name}\` is also used as a value at line ${line} (not as \`${name}.…\`): code there may read or replace the name on it; rewrite the chain by hand`,
   chainAssign: 'assigns to the name on the deprecated module: move this state to the canonical module by hand',
   patchedElsewhere: (path: string, where: string) =>
-    `\`${path}\` is named in a string at ${where} (a \`patch("…")\` target?): the chain reads it through its module at call time and sees what replaces it, the canonical name would not; change that reference first`,
+    `\`${path}\` is patched by name at ${where}: the chain reads it through its module at call time and sees the patch, the canonical name would not; change that patch first`,
   rebound: 'the name is also assigned in this scope (not an ImportError fallback to None)',
   ambiguous: 'the name may refer to another binding here',
   fallback: 'ImportError fallback: rewriting it makes the fallback guard the canonical import',
@@ -218,6 +218,12 @@ export function planPythonFixes(
     }
   });
 
+  // strings that name what to patch and stay as they are (a string a fix rewrites follows the name it patches)
+  const patchTargets: IdentityUse[] = [];
+  findings.forEach((f, i) => {
+    if (f.kind !== 'string-reference' || perFinding[i]!.applicability === 'safe' || !isPatchTarget(root, f)) return;
+    if (!patchTargets.some((u) => u.path === f.symbol)) patchTargets.push({ path: f.symbol, line: lineOf(i) });
+  });
   const stringUses = namesInStrings(root, findings, analysis.relevant);
   /** The innermost scope whose node contains `index` (for a name inside a string). */
   const innermostScope = (index: number): Scope => {
@@ -318,7 +324,11 @@ export function planPythonFixes(
   const changedNames = decisions
     .filter((d) => !d.manual && !d.chain && d.form === 'rename' && !d.keepAs && d.binding.scope === analysis.scopes.module && (d.applicability === 'safe' || options.unsafe))
     .map((d) => d.binding.name);
-  const extra = { ...(changedNames.length ? { changedNames: [...new Set(changedNames)] } : {}), ...(identityCompared.length ? { identityCompared } : {}) };
+  const extra = {
+    ...(changedNames.length ? { changedNames: [...new Set(changedNames)] } : {}),
+    ...(identityCompared.length ? { identityCompared } : {}),
+    ...(patchTargets.length ? { patchTargets } : {}),
+  };
   return { edits, perFinding, applied, ...extra };
 
   // ---------------------------------------------------------------------------
@@ -555,8 +565,8 @@ export function planPythonFixes(
         return stay(REASONS.chainModuleValue(base.name, rowOf(root, ref.node.startIndex) + 1));
       }
     }
-    const patchedHere = findings.find((f) => f.kind === 'string-reference' && isAtOrUnder(f.symbol, ban.path));
-    if (patchedHere) return stay(REASONS.patchedElsewhere(patchedHere.symbol, `line ${rowOf(root, patchedHere.range.start) + 1}`));
+    const patchedHere = patchTargets.find((u) => isAtOrUnder(u.path, ban.path));
+    if (patchedHere) return stay(REASONS.patchedElsewhere(patchedHere.path, `line ${patchedHere.line}`));
     for (const [path, where] of options.patchedElsewhere ?? []) if (isAtOrUnder(path, ban.path)) return stay(REASONS.patchedElsewhere(path, where));
 
     const dot = mapped.lastIndexOf('.');
@@ -827,6 +837,21 @@ function classUse(category: UsageCategory, rule: PlanRule): { reason: string | u
   if (category === 'assignment-target') return { reason: REASONS.classAssign, to: 'canonical' };
   if (TYPE_POSITIONS.has(category)) return rule.types ? { reason: undefined, to: 'types' } : { reason: REASONS.typeNoTypes, to: 'canonical' };
   return { reason: REASONS.classValue, to: 'canonical' };
+}
+
+/** Calls whose string argument names what they replace: `patch`, `patch.object` / `.dict` / `.multiple`, `(monkeypatch.)setattr` / `delattr`. */
+const PATCH_CALLS = new Set(['patch', 'object', 'dict', 'multiple', 'setattr', 'delattr']);
+
+/** A string reference that is the first or second positional argument of a patching call (`patch("m.N")`, `patch.object(m, "N")`). */
+function isPatchTarget(root: SyntaxNode, finding: RawFinding): boolean {
+  const node = nodeSpanning(root, finding.range.start, finding.range.end, 'string') ?? nodeSpanning(root, finding.range.start, finding.range.end, 'concatenated_string');
+  const args = node?.parent;
+  if (!node || args?.type !== 'argument_list' || args.parent?.type !== 'call') return false;
+  const fn = args.parent.childForFieldName('function');
+  const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (!name || !PATCH_CALLS.has(name)) return false;
+  const positional = args.namedChildren.filter((c) => c && c.type !== 'keyword_argument' && c.type !== 'comment');
+  return positional.slice(0, 2).some((c) => c?.id === node.id);
 }
 
 /** The node of `type` that spans exactly [start, end), or null. */

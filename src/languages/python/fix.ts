@@ -16,6 +16,9 @@
  *
  * A binding is migrated whole or not at all: when one of its uses needs a
  * person, none of its references change and its import stays, with the reason.
+ * Attribute chains through an allowed module import (`mod.Old`, `pkg.mod.Old`)
+ * are rewritten like plain uses of `Old`, per module binding and banned name,
+ * the module import staying.
  * No alias is invented: a renamed binding takes the canonical name, or the
  * deprecated local name (`from M import canonical as Old`), or stays manual
  * naming what holds both names.
@@ -868,9 +871,10 @@ function rowOf(root: SyntaxNode, index: number): number {
 }
 
 /**
- * Findings no binding owns: a string reference to a moved path is rewritten
- * (its content only; quotes and prefix kept); other strings get the path to
- * use; chains and star imports of modules that hold banned names are manual.
+ * Findings no binding owns (and not planned as chains, see decideChain): a
+ * string reference to a moved path is rewritten (its content only; quotes and
+ * prefix kept); other strings get the path to use; chains to banned modules,
+ * chains in string annotations and star imports are manual.
  */
 function unboundFindingFix(root: SyntaxNode, finding: RawFinding, rule: PlanRule | undefined): { fix: FindingFix; edit?: Edit } {
   if (finding.kind === 'string-reference') {

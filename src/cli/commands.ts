@@ -24,6 +24,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ['status'], register: async () => (await import('./commands/status.js')).registerStatusCommand },
   { names: ['recover'], register: async () => (await import('./commands/recover.js')).registerRecoverCommand },
   { names: ['shim'], register: async () => (await import('./commands/shim.js')).registerShimCommand },
+  { names: ['prune'], register: async () => (await import('./commands/prune.js')).registerPruneCommand },
   { names: ['history'], register: async () => (await import('./commands/history.js')).registerHistoryCommand },
   { names: ['report'], register: async () => (await import('./commands/report.js')).registerReportCommand },
   { names: ['affected'], register: async () => (await import('./commands/affected.js')).registerAffectedCommand },

@@ -41,6 +41,8 @@ export interface FileContext {
   readonly comparedElsewhere?: ReadonlyMap<string, string>;
   /** Deprecated paths other files name in a string, as `patch("m.N")` does (path → where): chains here that read them through their module stay. */
   readonly patchedElsewhere?: ReadonlyMap<string, string>;
+  /** Keep findings on `# ssot: ignore` lines (ScanOptions.ignoreSuppressions). */
+  readonly ignoreSuppressions?: boolean;
 }
 
 export interface FileInput {
@@ -77,6 +79,7 @@ export async function processFile(input: FileInput, context: FileContext, option
       text,
       bans: input.bans,
       sourceRoots: context.sourceRoots,
+      ...(context.ignoreSuppressions ? { ignoreSuppressions: true } : {}),
       ...(context.mode === 'inventory' || !context.rules
         ? {}
         : {
@@ -103,7 +106,7 @@ export async function processFile(input: FileInput, context: FileContext, option
       const { plan: _dropped, ...inventoryInput } = analysisInput;
       analysis = await context.adapter.analyzeFile(inventoryInput);
     }
-    const { kept, keptIndex } = reportedFindings(text, analysis);
+    const { kept, keptIndex } = reportedFindings(text, analysis, context.ignoreSuppressions ?? false);
     if (planFailure !== undefined) {
       for (const finding of kept) {
         finding.fix = 'manual';
@@ -219,12 +222,12 @@ function describeBadBytes(encoding: string, offset: number): string {
 }
 
 /** The findings a report shows (suppressions applied, positions resolved), with the planner's answer for each; `keptIndex`: their index in the analysis. */
-function reportedFindings(text: string, analysis: FileAnalysis): { kept: FileFinding[]; keptIndex: number[] } {
+function reportedFindings(text: string, analysis: FileAnalysis, ignoreSuppressions: boolean): { kept: FileFinding[]; keptIndex: number[] } {
   const lines = new LineIndex(text);
   const kept: FileFinding[] = [];
   const keptIndex: number[] = [];
   for (const [i, raw] of analysis.findings.entries()) {
-    if (isSuppressed(raw, lines, analysis.suppressions, analysis.statementRanges.get(raw))) continue;
+    if (!ignoreSuppressions && isSuppressed(raw, lines, analysis.suppressions, analysis.statementRanges.get(raw))) continue;
     keptIndex.push(i);
     const start = lines.position(raw.range.start);
     const end = lines.position(raw.range.end);

@@ -24,7 +24,8 @@ import { bansKey, cacheFingerprint, historyCacheFileOf, readCacheEntries, writeC
 import { MAX_ROUNDS } from './rounds.js';
 import { runJob, type RunJob } from './pool.js';
 import { shapeRules } from './mappings.js';
-import { planRule, poolOptions } from './run.js';
+import { planRule, poolOptions, referenceBans, referenceRules } from './run.js';
+import type { Ban } from '../model/finding.js';
 
 /** Findings of one commit, counted. */
 export interface CommitCounts {
@@ -159,18 +160,87 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
     todo.forEach((f, index) => outcomes.set(versionKey(f), found.get(index) ?? { status: 'clean' }));
   }
 
+  // as a scan does: names a commit's fixes would remove from a module, referred to from other files of
+  // that commit (`patch.object(M, "N")`, `"M.N"`), are findings of those files. Commits with the same such
+  // names share one pass, and each (names, file version) is processed once, from the cache when it can.
+  const referenceOutcomes = new Map<string, FileOutcome>();
+  const referenceKeyOf: string[] = [];
+  const referenceGroups = new Map<string, { bans: Ban[]; versions: Map<string, TreeFile> }>();
+  trees.forEach((tree, i) => {
+    const bans = referenceBans(
+      tree.map((f) => [f.path, outcomes.get(versionKey(f))!] as const),
+      adapter,
+      config.sourceRoots,
+    );
+    const key = bans.length ? bansKey(bans) : '';
+    referenceKeyOf.push(key);
+    if (!key) return;
+    let group = referenceGroups.get(key);
+    if (!group) referenceGroups.set(key, (group = { bans, versions: new Map() }));
+    for (const f of tree) group.versions.set(`ref:${key}:${f.path}:${f.blob}`, f);
+  });
+  let referenceProcessed = 0;
+  for (const [, group] of referenceGroups) {
+    const pending: [string, TreeFile][] = [];
+    for (const [key, f] of group.versions) {
+      versions.set(key, f);
+      const entry = stored.get(key);
+      if (entry && entry.h === f.blob) {
+        referenceOutcomes.set(key, entry.o);
+        outcomes.set(key, entry.o);
+        cached++;
+      } else pending.push([key, f]);
+    }
+    if (!pending.length) continue;
+    const job: RunJob = {
+      root,
+      files: pending.map(([, f]) => f.path),
+      banSetOf: new Uint32Array(pending.length),
+      banSets: [group.bans],
+      sourceRoots: config.sourceRoots,
+      language: config.language,
+      mode: 'annotate',
+      rules: referenceRules(group.bans),
+      unsafe: false,
+      rounds: MAX_ROUNDS,
+      blobs: { cwd: root, oids: pending.map(([, f]) => f.blob) },
+      cache: null,
+      imports: null,
+    };
+    const result = await runJob(job, poolOptions(options.workers));
+    parsedFiles += result.parsedFiles;
+    workers = Math.max(workers, result.workers);
+    referenceProcessed += pending.length;
+    const found = new Map(result.outcomes);
+    pending.forEach(([key], index) => {
+      const outcome = found.get(index) ?? { status: 'clean' as const };
+      referenceOutcomes.set(key, outcome);
+      outcomes.set(key, outcome);
+    });
+  }
+
   if (cacheFile) {
     // keep the versions this run used: a window that slides drops the ones it left behind
     const next = new Map<string, CacheEntry>();
     for (const [key, f] of versions) next.set(key, { h: f.blob, o: outcomes.get(key)! });
-    if (todo.length || next.size !== stored.size) writeCacheEntries(cacheFile, fingerprint, next);
+    if (todo.length || referenceProcessed || next.size !== stored.size) writeCacheEntries(cacheFile, fingerprint, next);
   }
 
-  const counts = options.commits.map((commit, i) => countCommit(commit, trees[i]!, (f) => outcomes.get(versionKey(f))!, grouping));
+  const counts = options.commits.map((commit, i) => {
+    const key = referenceKeyOf[i]!;
+    const referring = (f: TreeFile): FileOutcome | undefined => (key ? referenceOutcomes.get(`ref:${key}:${f.path}:${f.blob}`) : undefined);
+    return countCommit(commit, trees[i]!, (f) => outcomes.get(versionKey(f))!, grouping, referring);
+  });
   return { counts, stats: { commits: options.commits.length, versions: versions.size, cached, processed: todo.length, parsedFiles, workers } };
 }
 
-function countCommit(commit: string, tree: readonly TreeFile[], outcomeOf: (f: TreeFile) => FileOutcome, grouping: ReturnType<typeof buildGrouping>): CommitCounts {
+function countCommit(
+  commit: string,
+  tree: readonly TreeFile[],
+  outcomeOf: (f: TreeFile) => FileOutcome,
+  grouping: ReturnType<typeof buildGrouping>,
+  referringOf: (f: TreeFile) => FileOutcome | undefined,
+): CommitCounts {
   const byPhase: Record<string, number> = {};
   const byService: Record<string, number> = {};
   const byRule: Record<string, number> = {};
@@ -183,11 +253,17 @@ function countCommit(commit: string, tree: readonly TreeFile[], outcomeOf: (f: T
   for (const f of tree) {
     const outcome = outcomeOf(f);
     if (outcome.status === 'skipped') skipped++;
-    if (outcome.status !== 'findings' || !outcome.findings.length) continue;
+    const referring = referringOf(f);
+    const found = [
+      ...(outcome.status === 'findings' ? outcome.findings : []),
+      // references to names other files' fixes remove, added as the scan adds them (run.ts, withFindings)
+      ...(referring?.status === 'findings' ? referring.findings : []),
+    ];
+    if (!found.length) continue;
     filesWithFindings++;
     const phase = grouping.phaseOf(f.path) ?? UNASSIGNED;
     const service = grouping.serviceOf(f.path) ?? UNASSIGNED;
-    for (const finding of outcome.findings) {
+    for (const finding of found) {
       total++;
       add(byPhase, phase);
       add(byService, service);

@@ -39,6 +39,8 @@ export interface RunJob {
   /** Fix mode: apply unsafe fixes too, and the plan-apply rounds per file. */
   readonly unsafe: boolean;
   readonly rounds: number;
+  /** Keep findings on `# ssot: ignore` lines (ScanOptions.ignoreSuppressions). */
+  readonly ignoreSuppressions?: boolean;
   /**
    * Read each file's bytes from git instead of the work tree: `oids[i]` is
    * the blob of `files[i]` (one repository, `cwd` inside it). Such a job has
@@ -133,7 +135,7 @@ export class JobRunner {
 
   constructor(private readonly job: RunJob) {
     const adapter = adapterFor(job.language);
-    this.context = { adapter, sourceRoots: job.sourceRoots, mode: job.mode, rules: new Map(job.rules), unsafe: job.unsafe, rounds: job.rounds };
+    this.context = { adapter, sourceRoots: job.sourceRoots, mode: job.mode, rules: new Map(job.rules), unsafe: job.unsafe, rounds: job.rounds, ignoreSuppressions: job.ignoreSuppressions ?? false };
     this.needles = job.banSets.map((bans) => adapter.needles(bans).map((n) => Buffer.from(n, 'utf8')));
     this.bansKeys = job.cache ? job.banSets.map(bansKey) : [];
     this.blobReader = job.blobs ? new BlobReader(job.blobs.cwd) : undefined;

@@ -97,6 +97,12 @@ export interface ScanOptions {
    * SSOT_WORKERS environment variable sets the number instead.
    */
   readonly workers?: number;
+  /**
+   * Keep findings on lines marked `# ssot: ignore` (default false): a
+   * suppressed import still loads its module, and `ssot prune` must not
+   * delete a module such a line imports. Such a run uses no cache.
+   */
+  readonly ignoreSuppressions?: boolean;
 }
 
 export interface PipelineOptions extends Omit<ScanOptions, 'annotate'> {
@@ -149,7 +155,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const { banSets, banSetOf } = activeBanSets({ ...config, rules: shaped }, grouping, files, ruleFilter);
   const rules = mode === 'inventory' ? [] : shaped.map((r) => [r.id, planRule(r)] as const);
   // a fix run reads what it plans: the cache is for the inventory and its annotation
-  const cacheFile = options.cache && mode !== 'fix' ? cacheFileOf(root) : null;
+  const cacheFile = options.cache && mode !== 'fix' && !options.ignoreSuppressions ? cacheFileOf(root) : null;
   const fingerprint = cacheFile ? cacheFingerprint(config.language, adapter.grammar, config.sourceRoots, mode === 'annotate' ? rules : null) : '';
   const job: RunJob = {
     root,
@@ -162,6 +168,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     rules,
     unsafe: options.unsafe ?? false,
     rounds: options.rounds ?? MAX_ROUNDS,
+    ...(options.ignoreSuppressions ? { ignoreSuppressions: true } : {}),
     cache: cacheFile ? { file: cacheFile, fingerprint, trustBefore: startedAt - RACY_MARGIN_MS } : null,
     imports: null,
   };
@@ -389,23 +396,13 @@ async function crossFileReferences(input: CrossFileInput): Promise<{
   parsedBytes: number;
 }> {
   const empty = { findingsByFile: new Map(), keepByOwner: new Map(), cacheEntries: [], parsedFiles: 0, parsedBytes: 0 };
-  const bansByRule = new Map<string, Ban[]>();
-  for (const [index, outcome] of input.outcomes) {
-    if (outcome.status !== 'findings' || !outcome.changedNames?.length) continue;
-    const rel = input.files[index]!;
-    const module = input.adapter.moduleNameOf(rel, input.config.sourceRoots);
-    if (!module) continue;
-    for (const name of outcome.changedNames) {
-      const ruleId = outcome.findings.find((f) => f.kind === 'import' && f.local === name)?.rule ?? outcome.findings[0]!.rule;
-      let list = bansByRule.get(ruleId);
-      if (!list) bansByRule.set(ruleId, (list = []));
-      list.push({ ruleId, kind: 'symbol', path: `${module}.${name}`, source: `${name} of ${rel}`, referenceOf: { file: rel, name } });
-    }
-  }
-  const bans = [...bansByRule.values()].flat();
+  const bans = referenceBans(
+    [...input.outcomes].map(([index, outcome]) => [input.files[index]!, outcome] as const),
+    input.adapter,
+    input.config.sourceRoots,
+  );
   if (!bans.length) return empty;
   const files = [...input.discovered];
-  const rules = [...bansByRule].map(([id, list]) => [id, { id, bans: list, types: undefined }] as const);
   const job: RunJob = {
     root: input.root,
     files,
@@ -414,7 +411,7 @@ async function crossFileReferences(input: CrossFileInput): Promise<{
     sourceRoots: input.config.sourceRoots,
     language: input.config.language,
     mode: 'annotate',
-    rules,
+    rules: referenceRules(bans),
     unsafe: false,
     rounds: MAX_ROUNDS,
     cache: input.cache,
@@ -445,6 +442,36 @@ interface ReplanNeeds {
   patchedElsewhere?: ReadonlyMap<string, string>;
 }
 
+/**
+ * The names that files' fixes remove or rebind (FileOutcome.changedNames),
+ * as bans of their own: `module.name`, each pointing back at its owner
+ * (Ban.referenceOf). Sorted by path, so equal sets compare equal.
+ */
+export function referenceBans(outcomes: Iterable<readonly [string, FileOutcome]>, adapter: LanguageAdapter, sourceRoots: readonly string[]): Ban[] {
+  const bans: Ban[] = [];
+  for (const [rel, outcome] of outcomes) {
+    if (outcome.status !== 'findings' || !outcome.changedNames?.length) continue;
+    const module = adapter.moduleNameOf(rel, sourceRoots);
+    if (!module) continue;
+    for (const name of outcome.changedNames) {
+      const ruleId = outcome.findings.find((f) => f.kind === 'import' && f.local === name)?.rule ?? outcome.findings[0]!.rule;
+      bans.push({ ruleId, kind: 'symbol', path: `${module}.${name}`, source: `${name} of ${rel}`, referenceOf: { file: rel, name } });
+    }
+  }
+  return bans.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The plan rules of reference bans: one per rule id, no types. */
+export function referenceRules(bans: readonly Ban[]): RunJob['rules'] {
+  const byRule = new Map<string, Ban[]>();
+  for (const ban of bans) {
+    let list = byRule.get(ban.ruleId);
+    if (!list) byRule.set(ban.ruleId, (list = []));
+    list.push(ban);
+  }
+  return [...byRule].map(([id, list]) => [id, { id, bans: list, types: undefined }] as const);
+}
+
 /** One file of a job planned again, on this thread, knowing what other files need (names they refer to, objects they compare). */
 async function replanWith(
   job: RunJob,
@@ -461,7 +488,7 @@ async function replanWith(
   } catch (error) {
     return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)}), skipped` };
   }
-  const context = { adapter, sourceRoots: job.sourceRoots, mode: job.mode, rules: new Map(job.rules), unsafe: job.unsafe, rounds: job.rounds, ...needs };
+  const context = { adapter, sourceRoots: job.sourceRoots, mode: job.mode, rules: new Map(job.rules), unsafe: job.unsafe, rounds: job.rounds, ignoreSuppressions: job.ignoreSuppressions ?? false, ...needs };
   return processFile({ rel, bytes, bans, needles }, context, { prefilter: false });
 }
 

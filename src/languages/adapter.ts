@@ -28,6 +28,8 @@ export interface FileAnalysisInput {
   /** Bans active in this file (rules whose allowIn matches it are left out). */
   readonly bans: readonly Ban[];
   readonly sourceRoots: readonly string[];
+  /** Keep findings on lines with an inline suppression (`# ssot: ignore`): `ssot prune` counts every import. */
+  readonly ignoreSuppressions?: boolean;
   /**
    * Also plan the fixes (nothing is written) from the same parse and
    * analysis, so a scan can say how each finding would be fixed without
@@ -106,6 +108,21 @@ export interface ShimModuleInput {
 
 /** The compatibility module's text and the definitions it dropped, or why none can be written. */
 export type ShimModuleOutput = { readonly text: string; readonly dropped: readonly string[] } | { readonly error: string };
+
+/** `ssot prune`: a package `__init__` that re-exports names of modules being deleted. */
+export interface ReExportRemovalInput {
+  /** Posix path of the `__init__` file, relative to the root. */
+  readonly rel: string;
+  readonly text: string;
+  readonly sourceRoots: readonly string[];
+  /** Dotted modules being deleted: imports of them or of names from them go. */
+  readonly modules: readonly string[];
+}
+
+/** The text without those imports (and their names out of the export list), or why it cannot be written. */
+export type ReExportRemovalOutput =
+  | { readonly text: string; /** Local names no longer bound. */ readonly names: readonly string[]; /** Import clauses removed. */ readonly clauses: number }
+  | { readonly error: string };
 
 /** Is `module.name` the canonical object (`bind` as in ShimName)? */
 export interface DelegationCheck {
@@ -200,6 +217,8 @@ export interface LanguageAdapter {
   legacyModuleOf?(rel: string, module: string): { rel: string; module: string };
   /** `ssot shim`: the compatibility module for one deprecated module. */
   buildShim?(input: ShimModuleInput): Promise<ShimModuleOutput>;
+  /** `ssot prune`: a package `__init__` without its re-exports of deleted modules. */
+  removeReExports?(input: ReExportRemovalInput): Promise<ReExportRemovalOutput>;
   /**
    * `ssot shim --check`: runs the project's code to answer whether each
    * deprecated name is the canonical object; null when the interpreter is

@@ -180,13 +180,19 @@ export class LiteNode {
   descendantForIndex(index: number): LiteNode {
     let node: LiteNode = this;
     for (;;) {
-      let next: LiteNode | undefined;
-      for (const child of node.children) {
-        if (child.endIndex <= index) continue;
-        if (child.startIndex <= index) next = child;
-        break;
+      // Children are in document order, so their end indices do not decrease:
+      // binary search for the first that ends after `index` (a file of one
+      // huge module body has tens of thousands of children at the top).
+      const kids = node.children;
+      let lo = 0;
+      let hi = kids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (kids[mid]!.endIndex <= index) lo = mid + 1;
+        else hi = mid;
       }
-      if (!next) return node;
+      const next = kids[lo];
+      if (!next || next.startIndex > index) return node;
       node = next;
     }
   }
@@ -196,15 +202,18 @@ export class LiteNode {
    * a subtree out (it is then never copied out of the wasm tree).
    */
   descendantsOfType(type: string, skip?: (node: LiteNode) => boolean): LiteNode[] {
+    // An explicit stack, not recursion: nesting depth is the input's to choose.
     const out: LiteNode[] = [];
-    const visit = (node: LiteNode): void => {
-      for (const child of node.children) {
-        if (skip?.(child)) continue;
-        if (child.type === type) out.push(child);
-        visit(child);
+    const stack: LiteNode[] = [this];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node !== this) {
+        if (skip?.(node)) continue;
+        if (node.type === type) out.push(node);
       }
-    };
-    visit(this);
+      const kids = node.children;
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    }
     return out;
   }
 }

@@ -15,6 +15,7 @@
  * the gate evidence is real, the suite stays fast.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import type { HistoryResult } from '../../src/phases/history.js';
 import type { ReportDocument } from '../../src/report/reportData.js';
-import { git, REPO, removeRepo, runCli } from '../phases/helpers.js';
+import { CLI, git, REPO, removeRepo, runCli } from '../phases/helpers.js';
 import { normaliseReport } from './normalise.js';
 import { SNAPSHOT_DIR } from './snapshot.js';
 
@@ -49,6 +50,13 @@ function exampleRepo(): string {
   return dir;
 }
 
+/** Findings of `ssot scan` of a checkout (synchronously: the CLI's bundle, as the tests run it). */
+function scanCount(tree: string): number {
+  const result = spawnSync(process.execPath, [CLI, 'scan', tree, '--format', 'json', '--no-cache'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  assert.equal(result.status, 0, result.stderr);
+  return (JSON.parse(result.stdout) as { findings: unknown[] }).findings.length;
+}
+
 async function ok(args: string[]): Promise<string> {
   const result = await runCli(args);
   assert.equal(result.code, 0, `ssot ${args.join(' ')}: ${result.stderr}${result.stdout}`);
@@ -70,16 +78,24 @@ describe('the example after three phases and a rollback', () => {
     const history = JSON.parse(await ok(['history', dir, '--format', 'json'])) as HistoryResult;
     assert.equal(history.every, 'commit');
     assert.deepEqual(history.points.map((p) => p.commit), commits);
-    assert.deepEqual(history.points.map((p) => p.total), [112, 96, 90, 74, 90]);
+    // each point is what `ssot scan` of that commit finds (cross-file references to names a fix removes included)
+    const scanned = commits.map((commit, i) => {
+      const tree = path.join(mkdtempSync(path.join(os.tmpdir(), 'ssot-history-at-')), String(i));
+      dirs.push(path.dirname(tree));
+      git(dir, 'worktree', 'add', '-q', '--detach', tree, commit);
+      return scanCount(tree);
+    });
+    assert.deepEqual(history.points.map((p) => p.total), scanned);
+    assert.deepEqual(scanned, [114, 98, 92, 76, 92]);
     const byPhase = (id: string) => history.points.map((p) => p.byPhase[id] ?? 0);
     assert.deepEqual(byPhase('1a'), [16, 0, 0, 0, 0]);
-    assert.deepEqual(byPhase('1b'), [46, 46, 40, 40, 40]);
+    assert.deepEqual(byPhase('1b'), [48, 48, 42, 42, 42]);
     assert.deepEqual(byPhase('2a'), [16, 16, 16, 0, 16]);
     for (const id of ['2b', '3a', '3b']) assert.deepEqual(new Set(byPhase(id)).size, 1, `phase ${id} untouched`);
-    assert.deepEqual(history.points.map((p) => p.byFix.manual), [36, 36, 36, 36, 36], 'the phases fix only what is safe');
+    assert.deepEqual(history.points.map((p) => p.byFix.manual), [38, 38, 38, 38, 38], 'the phases fix only what is safe');
     assert.deepEqual(history.points.map((p) => p.events.map((e) => `${e.type}:${e.phase}`)), [[], ['phase:1a'], ['phase:1b'], ['phase:2a'], ['rollback:2a']]);
-    assert.equal(history.points[0]!.byService.auth_service, 46);
-    assert.equal(history.points[2]!.byService.auth_service, 40);
+    assert.equal(history.points[0]!.byService.auth_service, 48);
+    assert.equal(history.points[2]!.byService.auth_service, 42);
     // a second run answers every file version from the cache
     const again = JSON.parse(await ok(['history', dir, '--format', 'json'])) as HistoryResult;
     assert.equal(again.stats.processed, 0);
@@ -87,10 +103,10 @@ describe('the example after three phases and a rollback', () => {
     assert.deepEqual(again.points.map((p) => p.total), history.points.map((p) => p.total));
     // a window from a ref, and CSV
     const since = JSON.parse(await ok(['history', dir, '--format', 'json', '--since', commits[2]!, '--no-cache'])) as HistoryResult;
-    assert.deepEqual(since.points.map((p) => p.total), [90, 74, 90]);
+    assert.deepEqual(since.points.map((p) => p.total), [92, 76, 92]);
     const csv = (await ok(['history', dir, '--format', 'csv'])).trimEnd().split('\n');
     assert.match(csv[0]!, /^date,commit,total,files_with_findings,phase:1a,phase:1b,phase:2a,phase:2b,phase:3a,phase:3b,service:netra_backend,/);
-    assert.match(csv[4]!, new RegExp(`,${commits[3]},74,`));
+    assert.match(csv[4]!, new RegExp(`,${commits[3]},76,`));
     assert.match(csv[5]!, /,rollback:2a$/);
     const bad = await runCli(['history', dir, '--since', 'not-a-ref']);
     assert.equal(bad.code, 2);
@@ -99,8 +115,8 @@ describe('the example after three phases and a rollback', () => {
 
   it('ssot report --format json is the document the views render (normalised, it matches the committed fixture)', async () => {
     doc = JSON.parse(await ok(['report', dir, '--format', 'json'])) as ReportDocument;
-    assert.equal(doc.totals.before?.total, 112);
-    // now: a scan of the tree, which also counts the two-part references its cross-file pass finds (history counts per file)
+    assert.equal(doc.totals.before?.total, 114);
+    // now: a scan of the tree — the last point of the history (both count the two-part references into modules a fix changes)
     assert.equal(doc.totals.now.total, 92);
     assert.deepEqual(doc.phases.map((p) => p.status), ['done', 'done', 'rolled-back', 'pending', 'pending', 'pending']);
     assert.ok(doc.phases[0]!.gates.every((g) => g.ok && g.name === 'compiles'));
@@ -111,9 +127,9 @@ describe('the example after three phases and a rollback', () => {
     if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(fixture, normalised);
     assert.deepEqual(JSON.parse(normalised), JSON.parse(readFileSync(fixture, 'utf8')));
     const md = await ok(['report', dir, '--format', 'markdown']);
-    assert.match(md, /^\| Deprecated uses \| 112 \| 92 \| −20 \|$/m);
+    assert.match(md, /^\| Deprecated uses \| 114 \| 92 \| −22 \|$/m);
     const daily = await ok(['status', dir, '--format', 'markdown']);
-    assert.match(daily, /^- Findings on the branch: 112 → 90 \(−22\) over 5 commits\.$/m);
+    assert.match(daily, /^- Findings on the branch: 114 → 92 \(−22\) over 5 commits\.$/m);
   });
 
   it('the HTML dashboard in headless Chromium: no console error, chart and heat map = the JSON, screenshots', { skip: !existsSync(CHROMIUM) && `needs ${CHROMIUM} (scripts/pretest.sh installs Debian's chromium)` }, async () => {

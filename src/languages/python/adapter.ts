@@ -9,9 +9,11 @@ import { LiteTree } from '../../parsing/liteTree.js';
 import { getParser, type SyntaxNode } from '../../parsing/treeSitter.js';
 import type { FileAnalysis, FileAnalysisInput, LanguageAdapter } from '../adapter.js';
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
+import { blankCommentLines } from './commentLines.js';
 import { checkPythonCompiles, DEFAULT_INTERPRETER, forgetBytecode, probePython } from './compile.js';
 import { pythonSourceEncoding } from './encoding.js';
 import { moduleFile, resolvePythonExport } from './exports.js';
+import { removePythonReExports } from './prune.js';
 import { buildPythonShim, checkPythonDelegation, legacyModuleOf } from './shim.js';
 import { describePythonSymbols } from './symbols.js';
 import { planPythonFixes } from './fix.js';
@@ -82,14 +84,14 @@ export const pythonAdapter: LanguageAdapter = {
   async analyzeFile(input: FileAnalysisInput): Promise<FileAnalysis> {
     const parser = await getParser(PYTHON_GRAMMAR);
     // the next fix round plans the text the last validation parsed: its tree is reused
-    const tree = takeValidatedTree(input.text) ?? parser.parse(input.text);
+    const tree = takeValidatedTree(input.text) ?? parser.parse(blankCommentLines(input.text));
     if (!tree) throw new Error(`tree-sitter returned no tree for ${input.rel}`);
     const lite = new LiteTree(tree, input.text);
     try {
       const root = lite.root;
       // planning asks whether the canonical names are free: they must be resolved too
       const extraNames = input.plan ? [...input.plan.rules.values()].flatMap((r) => [...r.bans.flatMap((b) => (b.target ? [b.target.local, b.target.name] : [])), ...(r.types ? [r.types.local] : [])]) : [];
-      const analysis = analyzePythonFile(root, moduleContextOf(input.rel, input.sourceRoots), input.bans, extraNames);
+      const analysis = analyzePythonFile(root, moduleContextOf(input.rel, input.sourceRoots), input.bans, extraNames, { ignoreSuppressions: input.ignoreSuppressions ?? false });
       const output = analysisOutput(root, analysis);
       if (!input.plan || !analysis.findings.length) return output;
       const packageInit = input.rel === '__init__.py' || input.rel.endsWith('/__init__.py');
@@ -121,6 +123,7 @@ export const pythonAdapter: LanguageAdapter = {
   legacyModuleOf,
   buildShim: buildPythonShim,
   checkDelegation: checkPythonDelegation,
+  removeReExports: removePythonReExports,
   describeSymbols: describePythonSymbols,
   moduleNameOf: (rel, sourceRoots) => moduleContextOf(rel, sourceRoots).module,
 };

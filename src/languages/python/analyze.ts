@@ -77,7 +77,13 @@ function relevantStatements(
   return { scopes: analyzeScopes(root, resolve, relevant), relevant };
 }
 
-export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans: readonly Ban[], extraNames: readonly string[] = []): PythonFileAnalysis {
+export function analyzePythonFile(
+  root: SyntaxNode,
+  context: ModuleContext,
+  bans: readonly Ban[],
+  extraNames: readonly string[] = [],
+  options: { readonly ignoreSuppressions?: boolean } = {},
+): PythonFileAnalysis {
   const { scopes, relevant } = relevantStatements(root, bans, (level, module) => resolveRelativeModule(context, level, module), extraNames);
   const findings: RawFinding[] = [];
   const deprecatedBindings = new Map<Binding, Ban>();
@@ -250,7 +256,7 @@ export function analyzePythonFile(root: SyntaxNode, context: ModuleContext, bans
     }
   }
 
-  if (suppressions.size) applySuppressions(root, findings, suppressions, deprecatedBindings, importBinding, usageBinding);
+  if (suppressions.size && !options.ignoreSuppressions) applySuppressions(root, findings, suppressions, deprecatedBindings, importBinding, usageBinding);
   findings.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
   const bindingOf = new Map<RawFinding, Binding>([...usageBinding, ...importBinding]);
   for (const [finding, binding] of rebindingFindings) bindingOf.set(finding, binding);

@@ -198,7 +198,7 @@ export function clausesOf(statement: SyntaxNode): SyntaxNode[] {
 }
 
 /** The imported name and the local name of one clause (`a.b` / `x as y`). */
-function clauseNames(clause: SyntaxNode): { name: string; local: string } {
+export function clauseNames(clause: SyntaxNode): { name: string; local: string } {
   if (clause.type === 'aliased_import') {
     const name = clause.childForFieldName('name');
     const alias = clause.childForFieldName('alias');

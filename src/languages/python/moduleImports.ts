@@ -25,6 +25,7 @@ import { getParser, type WasmNode } from '../../parsing/treeSitter.js';
 import { PYTHON_GRAMMAR } from './grammar.js';
 import { CLASS, C_IDENT, C_NEWLINE, C_SPACE, prefixFlags } from './importPrefilter.js';
 import { moduleContextOf, resolveRelativeModule, type ModuleContext } from './moduleNames.js';
+import { blankCommentLines } from './commentLines.js';
 
 const QUOTE1 = 39;
 const QUOTE2 = 34;
@@ -701,7 +702,7 @@ export async function parseModuleImports(text: string, rel: string, sourceRoots:
   const edges = new EdgeSet();
   addOwnPackages(edges, context);
   const parser = await getParser(PYTHON_GRAMMAR);
-  const tree = parser.parse(text);
+  const tree = parser.parse(blankCommentLines(text));
   if (!tree) throw new Error(`tree-sitter returned no tree for ${rel}`);
   try {
     const visit = (node: WasmNode, outer: Context) => {

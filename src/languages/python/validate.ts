@@ -12,6 +12,7 @@ import { getParser } from '../../parsing/treeSitter.js';
 import { PYTHON_GRAMMAR } from './grammar.js';
 import { moduleContextOf, resolveRelativeModule } from './moduleNames.js';
 import { analyzeScopes, relevanceOf } from './scopes.js';
+import { blankCommentLines } from './commentLines.js';
 
 /**
  * Checks a rewrite of `before` parsed from scratch: it parses without new
@@ -33,10 +34,10 @@ export async function validateRewrite({
   readonly placed: readonly { start: number; name: string; binds: string }[];
 }): Promise<string | null> {
   const parser = await getParser(PYTHON_GRAMMAR);
-  const tree = parser.parse(after);
+  const tree = parser.parse(blankCommentLines(after));
   if (!tree) return 'the result could not be parsed';
   const hadErrors = () => {
-    const old = parser.parse(before);
+    const old = parser.parse(blankCommentLines(before));
     const errors = old?.rootNode.hasError ?? false;
     old?.delete();
     return errors;
@@ -117,7 +118,7 @@ export function validatePlan(
       newEndPosition: pointAfter(startPosition, e.text),
     });
   }
-  const tree = parser.parse(applied.text, old);
+  const tree = parser.parse(blankCommentLines(applied.text), old);
   if (!tree) return 'the result could not be parsed';
   let accepted = false;
   try {

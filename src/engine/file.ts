@@ -39,6 +39,8 @@ export interface FileContext {
   readonly keep?: ReadonlyMap<string, string>;
   /** Deprecated paths other files compare by identity (path → where): fixes here that hand out another object are unsafe. */
   readonly comparedElsewhere?: ReadonlyMap<string, string>;
+  /** Deprecated paths other files name in a string, as `patch("m.N")` does (path → where): chains here that read them through their module stay. */
+  readonly patchedElsewhere?: ReadonlyMap<string, string>;
   /** Keep findings on `# ssot: ignore` lines (ScanOptions.ignoreSuppressions). */
   readonly ignoreSuppressions?: boolean;
 }
@@ -87,6 +89,7 @@ export async function processFile(input: FileInput, context: FileContext, option
               validate: context.mode === 'fix',
               ...(context.keep ? { keep: context.keep } : {}),
               ...(context.comparedElsewhere ? { comparedElsewhere: context.comparedElsewhere } : {}),
+              ...(context.patchedElsewhere ? { patchedElsewhere: context.patchedElsewhere } : {}),
             },
           }),
     };
@@ -115,6 +118,7 @@ export async function processFile(input: FileInput, context: FileContext, option
     const changed = {
       ...(analysis.plan?.changedNames?.length ? { changedNames: analysis.plan.changedNames } : {}),
       ...(analysis.plan?.identityCompared?.length ? { identityCompared: analysis.plan.identityCompared } : {}),
+      ...(analysis.plan?.patchTargets?.length ? { patchTargets: analysis.plan.patchTargets } : {}),
     };
     if (context.mode !== 'fix' || !analysis.plan || !analysisInput.plan || !kept.length) {
       return { status: 'findings', findings: kept, parseErrors: analysis.parseErrors, ...warning, ...changed };

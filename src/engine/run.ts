@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Config, Rule } from '../config/compile.js';
 import { activeBanSets, buildGrouping, phaseFileProblems } from '../config/grouping.js';
 import type { FileProblem, Finding } from '../model/finding.js';
-import { findBan, UNASSIGNED, type Ban, type ImportTarget } from '../model/finding.js';
+import { findBan, isAtOrUnder, UNASSIGNED, type Ban, type ImportTarget } from '../model/finding.js';
 import type { FileFinding, FileOutcome, FileRewrite, RunStats } from '../model/outcome.js';
 import { TOOL_VERSION } from '../model/version.js';
 import type { LanguageAdapter, PlanRule } from '../languages/adapter.js';
@@ -191,9 +191,12 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     // deprecated objects compared by identity anywhere in the tree (a phase run plans only part of it):
     // a fix elsewhere that hands out the canonical object changes what those comparisons see
     const compared = new Map<string, string>();
+    // deprecated paths patched by name anywhere (`patch("m.N")`): code that reads `m.N` through its module when it runs sees the patch
+    const patched = new Map<string, string>();
     const noteCompared = (rel: string, outcome: FileOutcome) => {
       if (outcome.status !== 'findings') return;
       for (const use of outcome.identityCompared ?? []) if (!compared.has(use.path)) compared.set(use.path, `${rel}:${use.line}`);
+      for (const use of outcome.patchTargets ?? []) if (!patched.has(use.path)) patched.set(use.path, `${rel}:${use.line}`);
     };
     for (const [index, outcome] of outcomes) noteCompared(files[index]!, outcome);
     if (files.length < discovered.files.length && shaped.some((r) => r.bans.some((b) => b.shape && b.shape !== 'move'))) {
@@ -205,7 +208,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       parsedBytes += rest.parsedBytes;
       for (const [index, outcome] of rest.outcomes) noteCompared(others[index]!, outcome);
     }
-    const replans = new Map<number, { keep?: ReadonlyMap<string, string>; comparedElsewhere?: ReadonlyMap<string, string> }>();
+    const replans = new Map<number, ReplanNeeds>();
     for (const [rel, keep] of referenced.keepByOwner) {
       const index = files.indexOf(rel);
       if (index >= 0) replans.set(index, { keep });
@@ -216,6 +219,16 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         const rel = files[index]!;
         const here = new Map([...compared].filter(([p, where]) => !where.startsWith(`${rel}:`) && outcome.findings.some((f) => f.symbol === p && f.fix === 'safe')));
         if (here.size) replans.set(index, { ...replans.get(index), comparedElsewhere: here });
+      }
+    }
+    if (patched.size) {
+      for (const [index, outcome] of outcomes) {
+        if (outcome.status !== 'findings') continue;
+        const rel = files[index]!;
+        // only attribute chains (`m.N`, a dotted local) read the name through its module
+        const chains = outcome.findings.filter((f) => f.kind === 'usage' && f.fix === 'safe' && f.local.includes('.'));
+        const here = new Map([...patched].filter(([p, where]) => !where.startsWith(`${rel}:`) && chains.some((f) => isAtOrUnder(p, f.symbol))));
+        if (here.size) replans.set(index, { ...replans.get(index), patchedElsewhere: here });
       }
     }
     for (const [index, context] of replans) {
@@ -422,6 +435,13 @@ async function crossFileReferences(input: CrossFileInput): Promise<{
   return { findingsByFile, keepByOwner, cacheEntries: result.cacheEntries, parsedFiles: result.parsedFiles, parsedBytes: result.parsedBytes };
 }
 
+/** What a file's plan must know of other files (each map: name or path → where). */
+interface ReplanNeeds {
+  keep?: ReadonlyMap<string, string>;
+  comparedElsewhere?: ReadonlyMap<string, string>;
+  patchedElsewhere?: ReadonlyMap<string, string>;
+}
+
 /**
  * The names that files' fixes remove or rebind (FileOutcome.changedNames),
  * as bans of their own: `module.name`, each pointing back at its owner
@@ -456,7 +476,7 @@ export function referenceRules(bans: readonly Ban[]): RunJob['rules'] {
 async function replanWith(
   job: RunJob,
   index: number,
-  needs: { keep?: ReadonlyMap<string, string>; comparedElsewhere?: ReadonlyMap<string, string> },
+  needs: ReplanNeeds,
   adapter: LanguageAdapter,
 ): Promise<FileOutcome> {
   const rel = job.files[index]!;

@@ -49,6 +49,8 @@ export interface FileAnalysisInput {
     readonly keep?: ReadonlyMap<string, string>;
     /** Deprecated paths other files compare by identity (path → where): a fix here that hands out another object is unsafe. */
     readonly comparedElsewhere?: ReadonlyMap<string, string>;
+    /** Deprecated paths (or paths under them) that code names in a string, as `patch("m.N")` does (path → where): a fix here that stops reading them through their module is manual. */
+    readonly patchedElsewhere?: ReadonlyMap<string, string>;
   };
 }
 

@@ -28,9 +28,16 @@ export interface FilePlan {
   readonly changedNames?: readonly string[];
   /** Deprecated paths whose values this file compares by identity (`is`, `id()`), with the first line: a rename elsewhere changes what the comparison sees. */
   readonly identityCompared?: readonly IdentityUse[];
+  /**
+   * Deprecated paths (or paths under them) this file names as what to patch
+   * (`patch("m.N")`, `monkeypatch.setattr(m, "N", …)`) in strings no fix
+   * rewrites, with the first line: code elsewhere that reads `m.N` through
+   * its module when it runs sees the patch; the canonical name would not.
+   */
+  readonly patchTargets?: readonly IdentityUse[];
 }
 
-/** A deprecated path compared by identity in a file (1-based line). */
+/** A deprecated path compared by identity, or patched, in a file (1-based line). */
 export interface IdentityUse {
   readonly path: string;
   readonly line: number;
@@ -78,6 +85,8 @@ export type FileOutcome =
       readonly changedNames?: readonly string[];
       /** Deprecated paths this file compares by identity (annotate and fix modes). */
       readonly identityCompared?: readonly IdentityUse[];
+      /** Deprecated paths this file patches by name (annotate and fix modes). */
+      readonly patchTargets?: readonly IdentityUse[];
       /** A stage failed after the findings were made (planning): said once, the findings stand. */
       readonly warning?: string;
     }

@@ -4,7 +4,8 @@
  * `app.store.SharedStore` with its shared instance `store` (rule: class →
  * instance) differ in members — methods on one side only, sync on one side
  * and async on the other, different required parameters, class attributes,
- * properties, private state — and caller modules construct `Store()` and use
+ * properties, private state — and caller modules construct `Store()` (or
+ * `legacy_store.Store()` / `legacy.store.Store()` through a module import) and use
  * it: call members with 0–3 arguments, read attributes, compare by identity,
  * read `_private` state.
  *
@@ -103,17 +104,31 @@ interface Tree {
   deprecated: Side;
   canonical: Side;
   /** One caller module per entry, one function per use. */
-  callers: Use[][];
+  callers: Caller[];
 }
+/** How a caller reaches the class: its name, or an attribute chain through a module import. */
+type ImportForm = 'name' | 'module-alias' | 'dotted';
+interface Caller {
+  form: ImportForm;
+  uses: Use[];
+}
+const IMPORTS: Record<ImportForm, { statement: string; ref: string }> = {
+  name: { statement: 'from legacy.store import Store', ref: 'Store' },
+  'module-alias': { statement: 'import legacy.store as legacy_store', ref: 'legacy_store.Store' },
+  dotted: { statement: 'import legacy.store', ref: 'legacy.store.Store' },
+};
 const treeArb: fc.Arbitrary<Tree> = fc.record({
   deprecated: sideArb,
   canonical: sideArb,
-  callers: fc.array(fc.array(useArb, { minLength: 1, maxLength: 2 }), { minLength: 2, maxLength: 4 }),
+  callers: fc.array(
+    fc.record({ form: fc.constantFrom<ImportForm>('name', 'name', 'module-alias', 'dotted'), uses: fc.array(useArb, { minLength: 1, maxLength: 2 }) }),
+    { minLength: 2, maxLength: 4 },
+  ),
 });
 
-function renderUse(use: Use): string[] {
+function renderUse(use: Use, Store: string): string[] {
   const args = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1)).join(', ');
-  const on = (assigned: boolean, tail: string) => (assigned ? ['    x = Store()', `    return x${tail}`] : [`    return Store()${tail}`]);
+  const on = (assigned: boolean, tail: string) => (assigned ? [`    x = ${Store}()`, `    return x${tail}`] : [`    return ${Store}()${tail}`]);
   switch (use.kind) {
     case 'call':
       return on(use.assigned, `.${use.member}(${args(use.args)})`);
@@ -124,13 +139,13 @@ function renderUse(use: Use): string[] {
     case 'identity':
       switch (use.form) {
         case 'is-fresh':
-          return ['    return Store() is Store()'];
+          return [`    return ${Store}() is ${Store}()`];
         case 'is-none':
-          return ['    return Store() is None'];
+          return [`    return ${Store}() is None`];
         case 'id':
-          return ['    return id(Store()) == id(Store())'];
+          return [`    return id(${Store}()) == id(${Store}())`];
         case 'is-not-assigned':
-          return ['    x = Store()', '    y = Store()', '    return x is not y'];
+          return [`    x = ${Store}()`, `    y = ${Store}()`, '    return x is not y'];
       }
   }
 }
@@ -152,9 +167,10 @@ const SHOW = [
   '',
 ].join('\n');
 
-function renderCaller(uses: Use[]): string {
-  const lines = ['from legacy.store import Store', ''];
-  uses.forEach((use, i) => lines.push('', `def u${i}():`, ...renderUse(use)));
+function renderCaller({ form, uses }: Caller): string {
+  const { statement, ref } = IMPORTS[form];
+  const lines = [statement, ''];
+  uses.forEach((use, i) => lines.push('', `def u${i}():`, ...renderUse(use, ref)));
   lines.push('', '', SHOW);
   uses.forEach((_, i) => lines.push(`_t("u${i}", u${i})`));
   return `${lines.join('\n')}\n`;
@@ -168,7 +184,7 @@ function renderTree(tree: Tree): Record<string, string> {
     'legacy/__init__.py': '',
     'legacy/store.py': `${renderClass('Store', tree.deprecated).join('\n')}\n`,
   };
-  tree.callers.forEach((uses, i) => (files[`c${i}.py`] = renderCaller(uses)));
+  tree.callers.forEach((caller, i) => (files[`c${i}.py`] = renderCaller(caller)));
   return files;
 }
 
@@ -219,7 +235,7 @@ function category(fix: string | undefined, reason: string | undefined): string {
   if (/private state/.test(r)) return 'unsafe: private state';
   return `${fix ?? 'none'}: other`;
 }
-const REQUIRED = ['safe', 'manual: missing on both', 'manual: missing on canonical', 'manual: sync vs async', 'unsafe: arguments', 'unsafe: identity', 'unsafe: private state'];
+const REQUIRED = ['safe', 'safe: chain', 'manual: missing on both', 'manual: missing on canonical', 'manual: sync vs async', 'unsafe: arguments', 'unsafe: identity', 'unsafe: private state'];
 
 let work: string;
 let config: Config;
@@ -254,7 +270,11 @@ test('generated class → instance trees: no safe fix changes what a caller prin
       writeTree(root, files);
       const run = await computeFixes({ root, config, unsafe: false, compileCheck: false });
       stats.runs++;
-      for (const f of run.findings) if (f.kind === 'usage') counts[category(f.fix, f.reason)] = (counts[category(f.fix, f.reason)] ?? 0) + 1;
+      for (const f of run.findings) {
+        if (f.kind !== 'usage') continue;
+        counts[category(f.fix, f.reason)] = (counts[category(f.fix, f.reason)] ?? 0) + 1;
+        if (f.local.includes('.') && f.fix === 'safe') counts['safe: chain'] = (counts['safe: chain'] ?? 0) + 1;
+      }
       const fixed = { ...files };
       const changed: string[] = [];
       for (const f of run.files) {

@@ -17,10 +17,12 @@ import { copyToTemp, PYTHON, REPO } from './helpers.js';
 const CLI = path.join(REPO, 'dist/cli/ssot.cjs');
 const EXAMPLE = path.join(REPO, 'examples/redis-monorepo');
 /**
- * Most of the example still migrates by itself: 59 of its 114 findings today
- * (the issue asks 60; the 11 `module.Name` attribute chains are manual).
+ * Most of the example still migrates by itself: 62 of its 114 findings today
+ * (the issue asks 60). Of its 11 `module.Name` attribute chains, 3 migrate;
+ * the others need a person (arguments, class attributes, a star import, and
+ * `token_blacklist.py`, whose chains a test patches by name).
  */
-const MIN_APPLIED = 59;
+const MIN_APPLIED = 62;
 
 function run(cmd: string, args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
@@ -101,6 +103,8 @@ describe('ssot fix --all on the example without gates keeps every passing test p
     // identity with the deprecated instance that stays alive
     assert.ok(reasons.some((r) => r.startsWith('compared by identity')), 'identity in the test');
     assert.ok(reasons.some((r) => r.includes('is compared by identity at') && r.includes('test_auth_comprehensive.py')), 'identity across files');
+    // a chain read through its module at call time, patched by name in a test
+    assert.ok(reasons.some((r) => r.includes('is patched by name at') && r.includes('test_redis_staging_fixes.py')), 'patched chain');
     // fresh state read on what would become the shared instance
     assert.ok(reasons.some((r) => r.includes('private state of what was a new object')), 'fresh private state');
   });

@@ -96,7 +96,7 @@ export const pythonAdapter: LanguageAdapter = {
       const output = analysisOutput(root, analysis);
       if (!input.plan || !analysis.findings.length) return output;
       const packageInit = input.rel === '__init__.py' || input.rel.endsWith('/__init__.py');
-      const plan = planPythonFixes(root, input.text, analysis, input.plan.rules, { unsafe: input.plan.unsafe, packageInit, keep: input.plan.keep, comparedElsewhere: input.plan.comparedElsewhere });
+      const plan = planPythonFixes(root, input.text, analysis, input.plan.rules, { unsafe: input.plan.unsafe, packageInit, keep: input.plan.keep, comparedElsewhere: input.plan.comparedElsewhere, patchedElsewhere: input.plan.patchedElsewhere });
       const problem = input.plan.validate ? validatePlan(parser, tree, lite, input.text, plan.edits, input.rel, input.sourceRoots) : null;
       return { ...output, plan: { ...plan, problem } };
     } finally {

@@ -16,6 +16,9 @@
  *
  * A binding is migrated whole or not at all: when one of its uses needs a
  * person, none of its references change and its import stays, with the reason.
+ * Attribute chains through an allowed module import (`mod.Old`, `pkg.mod.Old`)
+ * are rewritten like plain uses of `Old`, per module binding and banned name,
+ * the module import staying.
  * No alias is invented: a renamed binding takes the canonical name, or the
  * deprecated local name (`from M import canonical as Old`), or stays manual
  * naming what holds both names.
@@ -30,7 +33,7 @@
  * as N` are left to a person unless they move (a move keeps the name bound).
  */
 import type { Edit } from '../../model/edit.js';
-import { mappedPath, targetPath, type Ban, type ImportTarget, type RawFinding, type UsageCategory } from '../../model/finding.js';
+import { findBan, isAtOrUnder, mappedPath, targetPath, type Ban, type ImportTarget, type RawFinding, type UsageCategory } from '../../model/finding.js';
 import type { FilePlan, FindingFix, IdentityUse } from '../../model/outcome.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
 import type { PlanRule } from '../adapter.js';
@@ -38,7 +41,7 @@ import type { PythonFileAnalysis } from './analyze.js';
 import { checkUses } from './compat.js';
 import { classReadsGlobal, declaredElsewhere, importGuardOf, isNoneFallback, namesInStrings, within } from './fixContext.js';
 import { anchorsOf, ImportEditor, isTopLevelIn, type AddedName } from './importEdits.js';
-import { lookupScope, type Binding, type Scope } from './scopes.js';
+import { lookupScope, type Binding, type Reference, type Scope } from './scopes.js';
 
 const TYPE_POSITIONS = new Set<UsageCategory>(['annotation', 'isinstance', 'spec', 'base-class']);
 
@@ -52,6 +55,14 @@ export const REASONS = {
   star: 'star import: list the names it brings in, then re-run',
   string: 'string reference',
   chain: 'attribute access through a module import: replace with the canonical name by hand',
+  chainGuarded: (name: string) =>
+    `the import that binds \`${name}\` is guarded (\`try\`/\`except ImportError\` or \`warnings.catch_warnings()\`): the chain may reach another module, or none; rewrite it by hand`,
+  chainRebound: (name: string, line: number) => `\`${name}\` is bound again at line ${line}: the chain may not reach the deprecated module; rewrite it by hand`,
+  chainModuleValue: (name: string, line: number) =>
+    `the module \`${name}\` is also used as a value at line ${line} (not as \`${name}.…\`): code there may read or replace the name on it; rewrite the chain by hand`,
+  chainAssign: 'assigns to the name on the deprecated module: move this state to the canonical module by hand',
+  patchedElsewhere: (path: string, where: string) =>
+    `\`${path}\` is patched by name at ${where}: the chain reads it through its module at call time and sees the patch, the canonical name would not; change that patch first`,
   rebound: 'the name is also assigned in this scope (not an ImportError fallback to None)',
   ambiguous: 'the name may refer to another binding here',
   fallback: 'ImportError fallback: rewriting it makes the fallback guard the canonical import',
@@ -131,6 +142,11 @@ interface Decision {
   readonly notes: Map<number, string>;
   /** Other code refers to the name (where): it stays bound, as an alias of the canonical object. */
   keepAs?: string;
+  /**
+   * Set for attribute chains through an allowed module import (`mod.Old`):
+   * `binding` is the module's binding, which stays; the chains are the uses.
+   */
+  readonly chain?: true;
 }
 
 export function planPythonFixes(
@@ -140,7 +156,14 @@ export function planPythonFixes(
   rules: ReadonlyMap<string, PlanRule>,
   /** `packageInit`: the file is a package's `__init__.py` (its unused imports may be re-exports). */
   /** `keep`: module-level names other files refer to (name → where): kept bound, or left to a person. */
-  options: { unsafe: boolean; packageInit?: boolean; keep?: ReadonlyMap<string, string>; comparedElsewhere?: ReadonlyMap<string, string> },
+  /** `patchedElsewhere`: deprecated paths other files name in a string (`patch("m.N")`; path → where). */
+  options: {
+    unsafe: boolean;
+    packageInit?: boolean;
+    keep?: ReadonlyMap<string, string>;
+    comparedElsewhere?: ReadonlyMap<string, string>;
+    patchedElsewhere?: ReadonlyMap<string, string>;
+  },
 ): FilePlan {
   const { findings } = analysis;
   const perFinding: FindingFix[] = findings.map(() => ({ applicability: 'manual', reason: REASONS.ambiguous }));
@@ -155,6 +178,9 @@ export function planPythonFixes(
 
   // findings not tied to a deprecated binding: strings, chains, star imports, bare `import a.b.M`
   const bindingFindings = new Map<Binding, number[]>();
+  /** Attribute chains (`mod.Old`) by the module binding they start from, then by ban. */
+  const chainFindings = new Map<Binding, Map<Ban, number[]>>();
+  let referencesAt: Map<number, Reference> | undefined;
   findings.forEach((finding, index) => {
     const binding = analysis.bindingOf.get(finding);
     if (binding) {
@@ -169,6 +195,24 @@ export function planPythonFixes(
       perFinding[index] = { applicability: 'manual', reason: REASONS.refersTo(reference.path, reference.referenceOf.file) };
       return;
     }
+    if (finding.kind === 'usage' && rule) {
+      // a name only a star import brings in (no dot) or an attribute chain through a module import
+      if (!finding.local.includes('.')) {
+        perFinding[index] = { applicability: 'manual', reason: REASONS.star };
+        return;
+      }
+      const ban = findBan(rule.bans, finding.symbol);
+      referencesAt ??= new Map(analysis.scopes.references.map((r) => [r.node.startIndex, r] as const));
+      const base = referencesAt.get(finding.range.start)?.candidates.find((b) => b.import && b.import.qualifiedName !== null && b.kind !== 'star-import');
+      if (ban && base && ban.kind === 'symbol' && ban.path === finding.symbol) {
+        let byBan = chainFindings.get(base);
+        if (!byBan) chainFindings.set(base, (byBan = new Map()));
+        let list = byBan.get(ban);
+        if (!list) byBan.set(ban, (list = []));
+        list.push(index);
+        return;
+      }
+    }
     const planned = unboundFindingFix(root, finding, rule);
     perFinding[index] = planned.fix;
     if (planned.edit && (planned.fix.applicability === 'safe' || options.unsafe)) {
@@ -177,6 +221,12 @@ export function planPythonFixes(
     }
   });
 
+  // strings that name what to patch and stay as they are (a string a fix rewrites follows the name it patches)
+  const patchTargets: IdentityUse[] = [];
+  findings.forEach((f, i) => {
+    if (f.kind !== 'string-reference' || perFinding[i]!.applicability === 'safe' || !isPatchTarget(root, f)) return;
+    if (!patchTargets.some((u) => u.path === f.symbol)) patchTargets.push({ path: f.symbol, line: lineOf(i) });
+  });
   const stringUses = namesInStrings(root, findings, analysis.relevant);
   /** The innermost scope whose node contains `index` (for a name inside a string). */
   const innermostScope = (index: number): Scope => {
@@ -202,6 +252,13 @@ export function planPythonFixes(
     if (!rule || !ban.target || !ban.shape) continue;
     const decision = decide(binding, ban, rule, indices);
     if (decision) decisions.push(decision);
+  }
+  for (const [base, byBan] of chainFindings) {
+    for (const [ban, indices] of byBan) {
+      const rule = rules.get(ban.ruleId);
+      const decision = rule ? decideChain(base, ban, rule, indices) : null;
+      if (decision) decisions.push(decision);
+    }
   }
 
   // a binding whose shared uses are not all rewritten (with their owner) stays, whole
@@ -268,9 +325,13 @@ export function planPythonFixes(
   edits.sort((a, b) => a.start - b.start || a.end - b.end);
   // module-level names this plan removes or rebinds: what other modules may import or patch from here
   const changedNames = decisions
-    .filter((d) => !d.manual && d.form === 'rename' && !d.keepAs && d.binding.scope === analysis.scopes.module && (d.applicability === 'safe' || options.unsafe))
+    .filter((d) => !d.manual && !d.chain && d.form === 'rename' && !d.keepAs && d.binding.scope === analysis.scopes.module && (d.applicability === 'safe' || options.unsafe))
     .map((d) => d.binding.name);
-  const extra = { ...(changedNames.length ? { changedNames: [...new Set(changedNames)] } : {}), ...(identityCompared.length ? { identityCompared } : {}) };
+  const extra = {
+    ...(changedNames.length ? { changedNames: [...new Set(changedNames)] } : {}),
+    ...(identityCompared.length ? { identityCompared } : {}),
+    ...(patchTargets.length ? { patchTargets } : {}),
+  };
   return { edits, perFinding, applied, ...extra };
 
   // ---------------------------------------------------------------------------
@@ -422,18 +483,7 @@ export function planPythonFixes(
         decision.typeUses.push(index);
         continue;
       }
-      let reason: string | undefined;
-      let to: 'canonical' | 'types' = 'canonical';
-      if (isClass) {
-        if (category === 'call-no-args') to = 'canonical';
-        else if (category === 'call-with-args') reason = REASONS.args;
-        else if (category === 'attribute') reason = REASONS.classAttribute;
-        else if (category === 'assignment-target') reason = REASONS.classAssign;
-        else if (TYPE_POSITIONS.has(category)) {
-          if (rule.types) to = 'types';
-          else reason = REASONS.typeNoTypes;
-        } else reason = REASONS.classValue;
-      }
+      const { reason, to } = isClass ? classUse(category, rule) : { reason: undefined, to: 'canonical' as const };
       if (reason) {
         perFinding[index] = { applicability: 'manual', reason };
         manualUses.add(index);
@@ -480,6 +530,109 @@ export function planPythonFixes(
     if (stringUses.annotations.has(binding.name)) stayFor(REASONS.stringAnnotation, importIndex !== undefined ? lineOf(importIndex) : rowOf(root, binding.node.startIndex) + 1, true);
     // never half: a fallback is rewritten together with every use, or not at all
     if (decision.manual && fallbacks.length) decision.manual = { reason: `${REASONS.fallback}, and some uses need a manual change`, line: decision.manual.line, whole: true, uses: manualUses };
+    return decision;
+  }
+
+  /**
+   * Attribute chains through one module binding to one banned name (`mod.Old`,
+   * `pkg.mod.Old`): rewritten to the canonical name under the same rules and
+   * checks as plain uses of `Old`, all of them or none; the module import
+   * stays (its other uses, if any, still need it). Manual when the chain may
+   * not reach the deprecated module (the binding is guarded, rebound or used
+   * as a value) or when code names the deprecated path in a string, as
+   * `patch("m.Old")` does: a chain reads `m.Old` when it runs and sees the
+   * patch, the canonical name would not.
+   */
+  function decideChain(base: Binding, ban: Ban, rule: PlanRule, indices: number[]): Decision | null {
+    const stay = (reason: string) => {
+      setAll(indices, { applicability: 'manual', reason });
+      return null;
+    };
+    const mapped = ban.target && ban.shape ? mappedPath(ban, ban.path) : null;
+    if (!mapped) return stay(REASONS.chain);
+    const info = base.import!;
+    const scope = base.scope;
+    if (importGuardOf(info.statement)) return stay(REASONS.chainGuarded(base.name));
+    // `import a.b` and `import a.c` bind the same package `a`
+    const sameModule = (b: Binding) =>
+      b === base ||
+      (b.kind === 'import' && base.kind === 'import' && b.import?.alias === null && info.alias === null && b.import.qualifiedName === info.qualifiedName && !importGuardOf(b.import.statement));
+    const other = (scope.bindings.get(base.name) ?? []).find((b) => !sameModule(b));
+    if (other) return stay(REASONS.chainRebound(base.name, rowOf(root, other.node.startIndex) + 1));
+    if (declaredElsewhere(base, analysis.scopes.scopes)) return stay(REASONS.declared);
+    for (const ref of analysis.scopes.references) {
+      if (!ref.candidates.some(sameModule)) continue;
+      if (!ref.candidates.every(sameModule)) return stay(REASONS.ambiguous);
+      const parent = ref.node.parent;
+      if (parent?.type !== 'attribute' || parent.childForFieldName('object')?.id !== ref.node.id) {
+        return stay(REASONS.chainModuleValue(base.name, rowOf(root, ref.node.startIndex) + 1));
+      }
+    }
+    const patchedHere = patchTargets.find((u) => isAtOrUnder(u.path, ban.path));
+    if (patchedHere) return stay(REASONS.patchedElsewhere(patchedHere.path, `line ${patchedHere.line}`));
+    for (const [path, where] of options.patchedElsewhere ?? []) if (isAtOrUnder(path, ban.path)) return stay(REASONS.patchedElsewhere(path, where));
+
+    const dot = mapped.lastIndexOf('.');
+    const target: ImportTarget = dot < 0 ? { module: '', name: mapped, local: mapped } : { module: mapped.slice(0, dot), name: mapped.slice(dot + 1), local: ban.target!.local };
+    const decision: Decision = {
+      binding: base,
+      ban,
+      rule,
+      indices,
+      form: 'rename',
+      target,
+      applicability: 'safe',
+      unsafeReason: undefined,
+      remove: false,
+      rewrites: [],
+      fallbackRenames: [],
+      typeUses: [],
+      sharedUses: [],
+      fallbackStatement: undefined,
+      notes: new Map(),
+      chain: true,
+    };
+    const isClass = ban.shape === 'class-to-instance';
+    const manualUses = new Set<number>();
+    for (const index of indices) {
+      const finding = findings[index]!;
+      const chain = nodeSpanning(root, finding.range.start, finding.range.end, 'attribute');
+      const ref = referencesAt!.get(finding.range.start);
+      if (!chain || !ref) return stay(REASONS.chain);
+      const category = finding.usage!;
+      // `mod.Old = …` / `del mod.Old` changes the deprecated module itself (`mod.Old.x = …` is a use of `Old`)
+      const stored = category === 'assignment-target' && !(chain.parent?.type === 'attribute' && chain.parent.childForFieldName('object')?.id === chain.id);
+      const { reason, to } = stored ? { reason: REASONS.chainAssign, to: 'canonical' as const } : isClass ? classUse(category, rule) : { reason: undefined, to: 'canonical' as const };
+      if (reason) {
+        perFinding[index] = { applicability: 'manual', reason };
+        manualUses.add(index);
+        decision.manual ??= { reason, line: lineOf(index), whole: false, uses: manualUses };
+        continue;
+      }
+      const node = isClass && to === 'canonical' ? chain.parent! : chain; // `mod.Old()` → instance
+      if (to === 'canonical') {
+        const { verdict, notes } = checkUses(node, ban.deprecatedInfo, ban.targetInfo, isClass, (o) => becomesTarget(o, targetPath(ban.target!)));
+        if (verdict?.applicability === 'manual') {
+          perFinding[index] = { applicability: 'manual', reason: verdict.reason };
+          manualUses.add(index);
+          decision.manual ??= { reason: verdict.reason, line: lineOf(index), whole: false, uses: manualUses };
+          continue;
+        }
+        if (verdict?.identity && !isClass && !identityCompared.some((u) => u.path === ban.path)) identityCompared.push({ path: ban.path, line: lineOf(index) });
+        if (verdict && decision.applicability === 'safe') {
+          decision.applicability = 'unsafe';
+          decision.unsafeReason = verdict.reason;
+        }
+        const said = [isClass ? `a new \`${finding.local}\` object is now the shared \`${ban.target!.local}\`` : '', ...notes.map((n) => `${n}: not followed`)].filter(Boolean);
+        if (said.length) decision.notes.set(index, said.join('; '));
+      }
+      decision.rewrites.push({ start: node.startIndex, end: node.endIndex, scope: ref.scope, to, findingIndex: index, inString: false });
+    }
+    const comparedAt = options.comparedElsewhere?.get(ban.path);
+    if (comparedAt && decision.applicability === 'safe') {
+      decision.applicability = 'unsafe';
+      decision.unsafeReason = REASONS.comparedElsewhere(findings[indices[0]!]!.local, comparedAt);
+    }
     return decision;
   }
 
@@ -556,7 +709,7 @@ export function planPythonFixes(
     const taken = reserved.get(scope) ?? new Set<string>();
     reserved.set(scope, taken);
     const deprecatedNames = (to: 'canonical' | 'types') =>
-      group.filter((d) => d.rewrites.some((r) => r.to === to) || (to === 'canonical' && d.fallbackRenames.length)).map((d) => d.binding.name);
+      group.filter((d) => !d.chain && (d.rewrites.some((r) => r.to === to) || (to === 'canonical' && d.fallbackRenames.length))).map((d) => d.binding.name);
     const pick = (candidates: string[], path: string | null): { name: string } | { clash: string } => {
       let clash = '';
       for (const candidate of candidates) {
@@ -679,14 +832,49 @@ export function planPythonFixes(
   }
 }
 
+/** What a use of a deprecated class becomes when the class is replaced by the canonical instance: the instance, the `types` class, or a person's change. */
+function classUse(category: UsageCategory, rule: PlanRule): { reason: string | undefined; to: 'canonical' | 'types' } {
+  if (category === 'call-no-args') return { reason: undefined, to: 'canonical' };
+  if (category === 'call-with-args') return { reason: REASONS.args, to: 'canonical' };
+  if (category === 'attribute') return { reason: REASONS.classAttribute, to: 'canonical' };
+  if (category === 'assignment-target') return { reason: REASONS.classAssign, to: 'canonical' };
+  if (TYPE_POSITIONS.has(category)) return rule.types ? { reason: undefined, to: 'types' } : { reason: REASONS.typeNoTypes, to: 'canonical' };
+  return { reason: REASONS.classValue, to: 'canonical' };
+}
+
+/** Calls whose string argument names what they replace: `patch`, `patch.object` / `.dict` / `.multiple`, `(monkeypatch.)setattr` / `delattr`. */
+const PATCH_CALLS = new Set(['patch', 'object', 'dict', 'multiple', 'setattr', 'delattr']);
+
+/** A string reference that is the first or second positional argument of a patching call (`patch("m.N")`, `patch.object(m, "N")`). */
+function isPatchTarget(root: SyntaxNode, finding: RawFinding): boolean {
+  const node = nodeSpanning(root, finding.range.start, finding.range.end, 'string') ?? nodeSpanning(root, finding.range.start, finding.range.end, 'concatenated_string');
+  const args = node?.parent;
+  if (!node || args?.type !== 'argument_list' || args.parent?.type !== 'call') return false;
+  const fn = args.parent.childForFieldName('function');
+  const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (!name || !PATCH_CALLS.has(name)) return false;
+  const positional = args.namedChildren.filter((c) => c && c.type !== 'keyword_argument' && c.type !== 'comment');
+  return positional.slice(0, 2).some((c) => c?.id === node.id);
+}
+
+/** The node of `type` that spans exactly [start, end), or null. */
+function nodeSpanning(root: SyntaxNode, start: number, end: number, type: string): SyntaxNode | null {
+  for (let n: SyntaxNode | null = root.descendantForIndex(start); n; n = n.parent) {
+    if (n.startIndex < start || n.endIndex > end) return null;
+    if (n.startIndex === start && n.endIndex === end && n.type === type) return n;
+  }
+  return null;
+}
+
 function rowOf(root: SyntaxNode, index: number): number {
   return (root.descendantForIndex(index) ?? root).startPosition.row;
 }
 
 /**
- * Findings no binding owns: a string reference to a moved path is rewritten
- * (its content only; quotes and prefix kept); other strings get the path to
- * use; chains and star imports of modules that hold banned names are manual.
+ * Findings no binding owns (and not planned as chains, see decideChain): a
+ * string reference to a moved path is rewritten (its content only; quotes and
+ * prefix kept); other strings get the path to use; chains to banned modules,
+ * chains in string annotations and star imports are manual.
  */
 function unboundFindingFix(root: SyntaxNode, finding: RawFinding, rule: PlanRule | undefined): { fix: FindingFix; edit?: Edit } {
   if (finding.kind === 'string-reference') {

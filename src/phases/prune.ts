@@ -38,10 +38,11 @@ import { isAtOrUnder, type Ban, type Finding, type FindingKind } from '../model/
 import type { FileFix } from '../model/outcome.js';
 import { oneLine, plural } from '../text/plural.js';
 import { readIfExists } from '../workspace/files.js';
-import { requireGitWorkTree, showFile, trackedAmong, trackedChanges } from '../workspace/git.js';
+import { showFile, trackedAmong } from '../workspace/git.js';
 import { gateSelection } from './affected.js';
-import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
-import { JOURNAL_TRAILER, requireNoJournal } from './journal.js';
+import { firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
+import { JOURNAL_TRAILER } from './journal.js';
+import { prepareStepPhase } from './stepPhase.js';
 import type { PhaseProgress } from './runPhase.js';
 import { appendEvent, gateRecords, isApplied, phaseStatesAtHead, type FailedStage } from './state.js';
 import { finishTransaction, writeCheckCommit } from './transaction.js';
@@ -396,18 +397,7 @@ export async function listPrunable(options: Pick<PruneOptions, 'root' | 'config'
 export async function runPrune(options: PruneOptions): Promise<PruneOutcome> {
   const { root, config } = options;
   const progress = options.onProgress ?? (() => {});
-  if (config.phases.some((p) => p.id === PRUNE_PHASE)) {
-    throw new UserError(`a configured phase is called "${PRUNE_PHASE}": ssot records the prune step under that id`, { hint: 'rename that phase' });
-  }
-  requireNoJournal(root);
-  const head = await requireGitWorkTree(root, 'ssot prune --apply');
-  checkGates(root, config.gates);
-  const dirty = await trackedChanges(root);
-  if (dirty.length) {
-    throw new UserError(`the work tree has uncommitted changes to ${plural(dirty.length, 'tracked file')}: ${dirty.slice(0, 3).join(', ')}${dirty.length > 3 ? ', …' : ''}`, {
-      hint: "commit or stash them so the prune commit holds only ssot's changes",
-    });
-  }
+  const head = await prepareStepPhase(root, config, PRUNE_PHASE, 'ssot prune --apply');
   const adapter = adapterFor(config.language);
   const { removeReExports } = requirePruneSupport(adapter);
   if (options.interpreter !== undefined) {

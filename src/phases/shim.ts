@@ -27,10 +27,10 @@ import { UserError } from '../model/errors.js';
 import type { FileFix } from '../model/outcome.js';
 import { oneLine, plural } from '../text/plural.js';
 import { readIfExists } from '../workspace/files.js';
-import { requireGitWorkTree, trackedChanges } from '../workspace/git.js';
 import { gateSelection } from './affected.js';
-import { checkGates, firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
-import { JOURNAL_TRAILER, requireNoJournal } from './journal.js';
+import { firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
+import { JOURNAL_TRAILER } from './journal.js';
+import { prepareStepPhase } from './stepPhase.js';
 import type { PhaseProgress } from './runPhase.js';
 import { appendEvent, gateRecords, type FailedStage } from './state.js';
 import { finishTransaction, writeCheckCommit } from './transaction.js';
@@ -198,18 +198,7 @@ function replacementOf(rule: Rule): string {
 export async function runShim(options: ShimOptions): Promise<ShimOutcome> {
   const { root, config } = options;
   const progress = options.onProgress ?? (() => {});
-  if (config.phases.some((p) => p.id === SHIM_PHASE)) {
-    throw new UserError(`a configured phase is called "${SHIM_PHASE}": ssot records the shim step under that id`, { hint: 'rename that phase' });
-  }
-  requireNoJournal(root);
-  const head = await requireGitWorkTree(root, 'ssot shim');
-  checkGates(root, config.gates);
-  const dirty = await trackedChanges(root);
-  if (dirty.length) {
-    throw new UserError(`the work tree has uncommitted changes to ${plural(dirty.length, 'tracked file')}: ${dirty.slice(0, 3).join(', ')}${dirty.length > 3 ? ', …' : ''}`, {
-      hint: 'commit or stash them so the shim commit holds only ssot\'s changes',
-    });
-  }
+  const head = await prepareStepPhase(root, config, SHIM_PHASE, 'ssot shim');
   const adapter = adapterFor(config.language);
   const { legacyModuleOf, buildShim } = requireShimSupport(adapter);
   const { modules, skipped } = await deprecatedModules(options);

@@ -5,25 +5,17 @@
  * text is the original's without the blanked comment nodes.
  */
 import assert from 'node:assert/strict';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Node } from 'web-tree-sitter';
+import { pythonFiles } from './pythonFiles.js';
 import { blankCommentLines } from '../../src/languages/python/commentLines.js';
 import { PYTHON_GRAMMAR } from '../../src/languages/python/grammar.js';
 import { getParser } from '../../src/parsing/treeSitter.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    const stat = lstatSync(full);
-    if (stat.isDirectory()) return pythonFiles(full);
-    return stat.isFile() && name.endsWith('.py') ? [full] : [];
-  });
-}
 
 describe('blankCommentLines', () => {
   test('blanks comments that fill their line, character for character', () => {

@@ -5,25 +5,17 @@
  * descendantForIndex and startPosition at every line start.
  */
 import assert from 'node:assert/strict';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Node } from 'web-tree-sitter';
+import { pythonFiles } from './pythonFiles.js';
 import { LiteTree, type LiteNode } from '../../src/parsing/liteTree.js';
 import { getParser } from '../../src/parsing/treeSitter.js';
 import { PYTHON_GRAMMAR } from '../../src/languages/python/grammar.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    const stat = lstatSync(full);
-    if (stat.isDirectory()) return pythonFiles(full);
-    return stat.isFile() && (name.endsWith('.py') || name.endsWith('.pyi')) ? [full] : [];
-  });
-}
 
 function compare(lite: LiteNode, wasm: Node, where: string): number {
   const at = `${where}: ${wasm.type} at ${wasm.startIndex}`;

@@ -17,8 +17,8 @@ function repo(options?: Parameters<typeof makeRepo>[0]): string {
 after(() => repos.forEach(removeRepo));
 
 const MIXED = {
-  // one manual finding: attribute access through a module import
-  'auth/d.py': 'import legacy.redis\n\nmanager = legacy.redis.RedisManager()\n',
+  // one manual finding: a chain through a module import whose module is also used as a value
+  'auth/d.py': 'import legacy.redis\n\nbackend = legacy\nmanager = legacy.redis.RedisManager()\n',
   // owned by no phase
   'scripts/tool.py': 'from legacy.redis import RedisManager\n\nr = RedisManager()\n',
 };

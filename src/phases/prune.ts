@@ -28,7 +28,7 @@
  */
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import type { Config, Gate, Rule } from '../config/compile.js';
+import type { Config, Rule } from '../config/compile.js';
 import { processFile } from '../engine/file.js';
 import { scan } from '../engine/run.js';
 import type { LanguageAdapter } from '../languages/adapter.js';
@@ -37,15 +37,11 @@ import { UserError } from '../model/errors.js';
 import { isAtOrUnder, type Ban, type Finding, type FindingKind } from '../model/finding.js';
 import type { FileFix } from '../model/outcome.js';
 import { oneLine, plural } from '../text/plural.js';
-import { readIfExists } from '../workspace/files.js';
 import { showFile, trackedAmong } from '../workspace/git.js';
-import { gateSelection } from './affected.js';
-import { firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
-import { JOURNAL_TRAILER } from './journal.js';
-import { prepareStepPhase } from './stepPhase.js';
+import type { GateResult } from './gates.js';
+import { prepareStepPhase, recordStepFailure, runGatedStep, type StepFailure, type StepRecord } from './stepPhase.js';
 import type { PhaseProgress } from './runPhase.js';
-import { appendEvent, gateRecords, isApplied, phaseStatesAtHead, type FailedStage } from './state.js';
-import { finishTransaction, writeCheckCommit } from './transaction.js';
+import { isApplied, phaseStatesAtHead } from './state.js';
 
 /** The phase id the prune step is recorded (and rolled back) under. */
 export const PRUNE_PHASE = 'prune';
@@ -430,20 +426,9 @@ export async function runPrune(options: PruneOptions): Promise<PruneOutcome> {
     if ('error' in edited) throw new Error(`${file}: ${edited.error} (listed as removable)`); // analyse() tried each module alone: a bug if the union fails
     fixes.push({ file, status: 'changed', original, updated: Buffer.from(edited.text), applied: { safe: edited.clauses, unsafe: 0 }, left: [] });
   }
-  const fail = async (reason: string, status: 'failed' | 'interrupted' = 'failed', failedGate?: GateResult, undone?: { readonly stage: FailedStage; readonly restored: readonly string[] }): Promise<PruneOutcome> => {
-    await appendEvent(root, {
-      type: 'phase-failed',
-      at: new Date().toISOString(),
-      phase: PRUNE_PHASE,
-      rules: [...new Set(unused.flatMap((m) => m.rules))],
-      commitBefore: head,
-      stage: undone?.stage ?? (status === 'interrupted' ? 'interrupted' : failedGate ? (failedGate.moment === 'before' ? 'before-gates' : 'after-gates') : 'commit'),
-      reason,
-      restored: [...(undone?.restored ?? [])],
-      gates: gateRecords(gates),
-    });
-    return { ...base, status, reason, deleted: [], edited: [], commitAfter: null, ...(failedGate ? { failedGate } : {}) };
-  };
+  const rules = [...new Set(unused.flatMap((m) => m.rules))];
+  const step: StepRecord = { root, phaseId: PRUNE_PHASE, head, rules, gates };
+  const failed = (f: StepFailure): PruneOutcome => ({ ...base, status: f.status, reason: f.reason, deleted: [], edited: [], commitAfter: null, ...(f.failedGate ? { failedGate: f.failedGate } : {}) });
   // the edited `__init__` files must still compile (a deleted file cannot fail to)
   if (fixes.length && adapter.checkCompiles) {
     const compiled = await adapter.checkCompiles(
@@ -451,72 +436,23 @@ export async function runPrune(options: PruneOptions): Promise<PruneOutcome> {
       { interpreter: options.interpreter },
     );
     const broken = [...compiled.errors];
-    if (broken.length) return await fail(`${broken[0]![0]} would not compile without its re-exports (${oneLine(broken[0]![1])}); nothing was changed`);
+    if (broken.length) return failed(await recordStepFailure(step, `${broken[0]![0]} would not compile without its re-exports (${oneLine(broken[0]![1])}); nothing was changed`));
   }
 
-  const hooks = {
-    phase: PRUNE_PHASE,
-    signal: options.signal,
-    onStart: (gate: Gate, moment: GateMoment) => progress({ type: 'gate-start', gate, moment }),
-    onEnd: (result: GateResult) => progress({ type: 'gate-end', result }),
-  };
-  progress({ type: 'step', message: 'finding the tests the change affects' });
-  const selection = await gateSelection(root, config, [...removed.map((r) => r.file), ...fixes.map((f) => f.file)]);
-  gates.push(...(await runGates(root, gatesFor(config.gates, 'before'), { ...hooks, moment: 'before', stopOnFailure: true, selection })));
-  if (options.signal?.aborted) return await fail('interrupted before any file changed', 'interrupted');
-  const red = firstFailure(gates);
-  if (red) return await fail(`gate "${red.name}" fails before the prune (baseline is red); nothing was changed`, 'failed', red);
-  // a gate is a check: one that edited a file the prune is about to delete or write would lose the edit
-  const editedByGates = [...removed, ...fixes].filter((f) => !readIfExists(path.join(root, f.file))?.equals(f.original)).map((f) => f.file);
-  if (editedByGates.length) return await fail(`the before gates changed ${editedByGates.join(', ')}; nothing was changed by ssot`, 'failed', undefined, { stage: 'before-gates', restored: [] });
-
-  const rules = [...new Set(unused.flatMap((m) => m.rules))];
-  const subject = `ssot(${PRUNE_PHASE}): ${plural(unused.length, 'unused deprecated module')} deleted [${rules.join(', ')}]`;
-  const result = await writeCheckCommit({
-    root,
+  const result = await runGatedStep(step, {
+    config,
     command: 'ssot prune --apply',
-    phase: PRUNE_PHASE,
-    head,
+    signal: options.signal,
+    progress,
     files: fixes,
     removed,
-    signal: options.signal,
-    onStep: (message) => progress({ type: 'step', message }),
-    check: async () => {
-      const after = await runGates(root, gatesFor(config.gates, 'after'), { ...hooks, moment: 'after', stopOnFailure: true, selection });
-      gates.push(...after);
-      const failed = firstFailure(after);
-      return failed ? { failed: { reason: `gate "${failed.name}" fails after the prune; every file was restored`, gate: failed } } : {};
-    },
-    message: (journalId) =>
-      [
-        subject,
-        '',
-        'Deprecated modules nothing in the tree imports or names any more, deleted by `ssot prune --apply`.',
-        '',
-        ...unused.map((m) => `- ${m.file} (${m.module})`),
-        ...fixes.map((f) => `- ${f.file}: re-exports of the deleted modules removed`),
-        ...(gates.some((g) => g.ok) ? ['', `Gates passed: ${gates.filter((g) => g.ok).map((g) => `${g.name} (${g.moment})`).join(', ')}.`] : []),
-        '',
-        `Ssot-Phase: ${PRUNE_PHASE}`,
-        `Ssot-Rules: ${rules.join(', ')}`,
-        `${JOURNAL_TRAILER}: ${journalId}`,
-        '',
-      ].join('\n'),
+    changed: [...removed.map((r) => r.file), ...fixes.map((f) => f.file)],
+    subject: `ssot(${PRUNE_PHASE}): ${plural(unused.length, 'unused deprecated module')} deleted [${rules.join(', ')}]`,
+    description: 'Deprecated modules nothing in the tree imports or names any more, deleted by `ssot prune --apply`.',
+    lines: [...unused.map((m) => `- ${m.file} (${m.module})`), ...fixes.map((f) => `- ${f.file}: re-exports of the deleted modules removed`)],
+    commitRules: rules,
+    applied: { fixes: unused.length, refused: [] },
   });
-  if (result.status === 'undone') return await fail(oneLine(result.reason), result.stage === 'interrupted' ? 'interrupted' : 'failed', result.failedGate, result);
-  await appendEvent(root, {
-    type: 'phase-applied',
-    at: new Date().toISOString(),
-    phase: PRUNE_PHASE,
-    rules,
-    commitBefore: head,
-    commitAfter: result.commit,
-    files: result.written,
-    refused: [],
-    skipped: [],
-    counts: { fixes: unused.length, safe: unused.length, unsafe: 0, files: result.written.length, refused: 0, skipped: 0, left: 0 },
-    gates: gateRecords(gates),
-  });
-  finishTransaction(root, result);
+  if (result.status !== 'done') return failed(result);
   return { ...base, status: 'done', deleted: removed.map((r) => r.file), edited: fixes.map((f) => f.file), commitAfter: result.commit };
 }

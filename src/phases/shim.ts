@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config, Gate, Rule } from '../config/compile.js';
+import type { Config, Rule } from '../config/compile.js';
 import { buildGrouping } from '../config/grouping.js';
 import { addedImportLine, addedServiceImports, type AddedServiceImport } from '../engine/boundaries.js';
 import { shapeRules } from '../engine/mappings.js';
@@ -25,15 +25,11 @@ import type { DelegationCheck, LanguageAdapter, ShimName } from '../languages/ad
 import { adapterFor } from '../languages/registry.js';
 import { UserError } from '../model/errors.js';
 import type { FileFix } from '../model/outcome.js';
-import { oneLine, plural } from '../text/plural.js';
+import { plural } from '../text/plural.js';
 import { readIfExists } from '../workspace/files.js';
-import { gateSelection } from './affected.js';
-import { firstFailure, gatesFor, runGates, type GateMoment, type GateResult } from './gates.js';
-import { JOURNAL_TRAILER } from './journal.js';
-import { prepareStepPhase } from './stepPhase.js';
+import type { GateResult } from './gates.js';
+import { prepareStepPhase, recordStepFailure, runGatedStep, type StepFailure, type StepRecord } from './stepPhase.js';
 import type { PhaseProgress } from './runPhase.js';
-import { appendEvent, gateRecords, type FailedStage } from './state.js';
-import { finishTransaction, writeCheckCommit } from './transaction.js';
 
 /** The phase id the shim step is recorded (and rolled back) under. */
 export const SHIM_PHASE = 'shim';
@@ -246,96 +242,37 @@ export async function runShim(options: ShimOptions): Promise<ShimOutcome> {
   // the compatibility modules import the canonical module: judged by the boundaries like any fix (a kept old implementation is the module's own imports, moved)
   const serviceImports = await addedServiceImports(root, config, fixes.filter((f) => !created.has(f.file)).map((f) => ({ file: f.file, original: f.original, updated: f.updated! })));
   const base = { modules: outcomes, skipped, commitBefore: head, gates, serviceImports };
-  const fail = (reason: string, status: 'failed' | 'interrupted' = 'failed', failedGate?: GateResult, undone?: { readonly stage: FailedStage; readonly restored: readonly string[] }): ShimOutcome => {
-    appendEvent(root, {
-      type: 'phase-failed',
-      at: new Date().toISOString(),
-      phase: SHIM_PHASE,
-      rules: [...new Set(modules.map((m) => m.rule))],
-      commitBefore: head,
-      stage: undone?.stage ?? (status === 'interrupted' ? 'interrupted' : failedGate ? (failedGate.moment === 'before' ? 'before-gates' : 'after-gates') : 'commit'),
-      reason,
-      restored: [...(undone?.restored ?? [])],
-      gates: gateRecords(gates),
-    });
-    return { ...base, status, reason, written: [], commitAfter: null, ...(failedGate ? { failedGate } : {}) };
-  };
+  const step: StepRecord = { root, phaseId: SHIM_PHASE, head, rules: [...new Set(modules.map((m) => m.rule))], gates };
+  const failed = (f: StepFailure): ShimOutcome => ({ ...base, status: f.status, reason: f.reason, written: [], commitAfter: null, ...(f.failedGate ? { failedGate: f.failedGate } : {}) });
   if (!fixes.length) return { ...base, status: 'done', written: [], commitAfter: null };
   const forbidden = serviceImports.filter((s) => s.forbiddenBy.length);
   if (forbidden.length) {
-    return fail(`refused: ${addedImportLine(forbidden[0]!)}${forbidden.length > 1 ? ` (and ${forbidden.length - 1} more)` : ''}; nothing was changed`, 'failed', undefined, { stage: 'boundaries', restored: [] });
+    return failed(
+      await recordStepFailure(step, `refused: ${addedImportLine(forbidden[0]!)}${forbidden.length > 1 ? ` (and ${forbidden.length - 1} more)` : ''}; nothing was changed`, 'failed', undefined, { stage: 'boundaries', restored: [] }),
+    );
   }
-
-  const hooks = {
-    phase: SHIM_PHASE,
-    signal: options.signal,
-    onStart: (gate: Gate, moment: GateMoment) => progress({ type: 'gate-start', gate, moment }),
-    onEnd: (result: GateResult) => progress({ type: 'gate-end', result }),
-  };
-  // gates told the change, as a fix phase's: an `affected` gate runs the tests that import a shimmed module
-  progress({ type: 'step', message: 'finding the tests the change affects' });
-  const selection = await gateSelection(root, config, fixes.filter((f) => !created.has(f.file)).map((f) => f.file));
-  gates.push(...(await runGates(root, gatesFor(config.gates, 'before'), { ...hooks, moment: 'before', stopOnFailure: true, selection })));
-  if (options.signal?.aborted) return fail('interrupted before any file changed', 'interrupted');
-  const red = firstFailure(gates);
-  if (red) return fail(`gate "${red.name}" fails before the shim (baseline is red); nothing was changed`, 'failed', red);
-  // a gate is a check: one that edited a file the shim is about to write would lose the edit
-  const editedByGates = fixes
-    .filter((f) => {
-      const now = readIfExists(path.join(root, f.file));
-      return created.has(f.file) ? now !== null : !now?.equals(f.original);
-    })
-    .map((f) => f.file);
-  if (editedByGates.length) return fail(`the before gates changed ${editedByGates.join(', ')}; nothing was changed by ssot`, 'failed', undefined, { stage: 'before-gates', restored: [] });
 
   const rules = [...new Set(outcomes.filter((o) => o.status === 'shimmed').map((o) => o.rule))];
   const shimmed = outcomes.filter((o) => o.status === 'shimmed');
-  const subject = `ssot(${SHIM_PHASE}): ${plural(shimmed.length, 'compatibility module')} bound to the canonical objects [${rules.join(', ')}]`;
-  const result = await writeCheckCommit({
-    root,
+  const refused = outcomes.filter((o) => o.status === 'refused').map((o) => ({ file: o.file, reason: o.reason! }));
+  const result = await runGatedStep(step, {
+    config,
     command: 'ssot shim',
-    phase: SHIM_PHASE,
-    head,
+    signal: options.signal,
+    progress,
     files: fixes,
     created,
-    signal: options.signal,
-    onStep: (message) => progress({ type: 'step', message }),
-    check: async () => {
-      const after = await runGates(root, gatesFor(config.gates, 'after'), { ...hooks, moment: 'after', stopOnFailure: true, selection });
-      gates.push(...after);
-      const failed = firstFailure(after);
-      return failed ? { failed: { reason: `gate "${failed.name}" fails after the shim; every file was restored`, gate: failed } } : {};
+    changed: fixes.filter((f) => !created.has(f.file)).map((f) => f.file),
+    subject: `ssot(${SHIM_PHASE}): ${plural(shimmed.length, 'compatibility module')} bound to the canonical objects [${rules.join(', ')}]`,
+    description: 'Compatibility modules written by `ssot shim`: each deprecated name is the canonical object.',
+    lines: shimmed.map((o) => `- ${o.file}: ${o.names.map((n) => `${n.name} → ${n.target.module}.${n.target.name}${n.bind === 'factory' ? ' (factory)' : ''}`).join(', ')}${o.legacyFile ? ` (old implementation kept in ${o.legacyFile})` : ''}`),
+    commitRules: rules,
+    applied: {
+      fixes: shimmed.reduce((n, o) => n + o.names.length, 0),
+      refused,
+      serviceImports: serviceImports.map((s) => ({ file: s.file, line: s.line, module: s.module, fromService: s.fromService, toService: s.toService })),
     },
-    message: (journalId) =>
-      [
-        subject,
-        '',
-        'Compatibility modules written by `ssot shim`: each deprecated name is the canonical object.',
-        '',
-        ...shimmed.map((o) => `- ${o.file}: ${o.names.map((n) => `${n.name} → ${n.target.module}.${n.target.name}${n.bind === 'factory' ? ' (factory)' : ''}`).join(', ')}${o.legacyFile ? ` (old implementation kept in ${o.legacyFile})` : ''}`),
-        ...(gates.some((g) => g.ok) ? ['', `Gates passed: ${gates.filter((g) => g.ok).map((g) => `${g.name} (${g.moment})`).join(', ')}.`] : []),
-        '',
-        `Ssot-Phase: ${SHIM_PHASE}`,
-        `Ssot-Rules: ${rules.join(', ')}`,
-        `${JOURNAL_TRAILER}: ${journalId}`,
-        '',
-      ].join('\n'),
   });
-  if (result.status === 'undone') return fail(oneLine(result.reason), result.stage === 'interrupted' ? 'interrupted' : 'failed', result.failedGate, result);
-  appendEvent(root, {
-    type: 'phase-applied',
-    at: new Date().toISOString(),
-    phase: SHIM_PHASE,
-    rules,
-    commitBefore: head,
-    commitAfter: result.commit,
-    files: result.written,
-    refused: outcomes.filter((o) => o.status === 'refused').map((o) => ({ file: o.file, reason: o.reason! })),
-    skipped: [],
-    counts: { fixes: shimmed.reduce((n, o) => n + o.names.length, 0), safe: shimmed.reduce((n, o) => n + o.names.length, 0), unsafe: 0, files: result.written.length, refused: outcomes.filter((o) => o.status === 'refused').length, skipped: 0, left: 0 },
-    gates: gateRecords(gates),
-    ...(serviceImports.length ? { serviceImports: serviceImports.map((s) => ({ file: s.file, line: s.line, module: s.module, fromService: s.fromService, toService: s.toService })) } : {}),
-  });
-  finishTransaction(root, result);
+  if (result.status !== 'done') return failed(result);
   return { ...base, status: 'done', written: result.written, commitAfter: result.commit };
 }

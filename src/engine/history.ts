@@ -113,6 +113,22 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
   const fingerprint = cacheFile ? cacheFingerprint(config.language, adapter.grammar, config.sourceRoots, rules) : '';
   const stored = cacheFile ? readCacheEntries(cacheFile, fingerprint) : new Map<string, CacheEntry>();
 
+  /** A job over file versions read from git (each with the bans of banSets[banSetOf[i]]), planned as a scan plans. */
+  const blobJob = (files: readonly TreeFile[], jobBanSets: RunJob['banSets'], jobBanSetOf: Uint32Array, jobRules: RunJob['rules']): RunJob => ({
+    root,
+    files: files.map((f) => f.path),
+    banSetOf: jobBanSetOf,
+    banSets: jobBanSets,
+    sourceRoots: config.sourceRoots,
+    language: config.language,
+    mode: 'annotate',
+    rules: jobRules,
+    unsafe: false,
+    rounds: MAX_ROUNDS,
+    blobs: { cwd: root, oids: files.map((f) => f.blob) },
+    cache: null,
+    imports: null,
+  });
   const outcomes = new Map<string, FileOutcome>();
   const missing = new Map<string, TreeFile>();
   /** Every version the window holds, once. */
@@ -137,22 +153,7 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
   let parsedFiles = 0;
   let workers = 0;
   if (todo.length) {
-    const banSetOfTodo = new Uint32Array(todo.map((f) => setOfPath.get(f.path)!));
-    const job: RunJob = {
-      root,
-      files: todo.map((f) => f.path),
-      banSetOf: banSetOfTodo,
-      banSets,
-      sourceRoots: config.sourceRoots,
-      language: config.language,
-      mode: 'annotate',
-      rules,
-      unsafe: false,
-      rounds: MAX_ROUNDS,
-      blobs: { cwd: root, oids: todo.map((f) => f.blob) },
-      cache: null,
-      imports: null,
-    };
+    const job = blobJob(todo, banSets, new Uint32Array(todo.map((f) => setOfPath.get(f.path)!)), rules);
     const result = await runJob(job, poolOptions(options.workers, options.onProgress));
     parsedFiles = result.parsedFiles;
     workers = result.workers;
@@ -163,7 +164,6 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
   // as a scan does: names a commit's fixes would remove from a module, referred to from other files of
   // that commit (`patch.object(M, "N")`, `"M.N"`), are findings of those files. Commits with the same such
   // names share one pass, and each (names, file version) is processed once, from the cache when it can.
-  const referenceOutcomes = new Map<string, FileOutcome>();
   const referenceKeyOf: string[] = [];
   const referenceGroups = new Map<string, { bans: Ban[]; versions: Map<string, TreeFile> }>();
   trees.forEach((tree, i) => {
@@ -177,7 +177,7 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
     if (!key) return;
     let group = referenceGroups.get(key);
     if (!group) referenceGroups.set(key, (group = { bans, versions: new Map() }));
-    for (const f of tree) group.versions.set(`ref:${key}:${f.path}:${f.blob}`, f);
+    for (const f of tree) group.versions.set(referenceVersionKey(key, f), f);
   });
   let referenceProcessed = 0;
   for (const [, group] of referenceGroups) {
@@ -186,27 +186,12 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
       versions.set(key, f);
       const entry = stored.get(key);
       if (entry && entry.h === f.blob) {
-        referenceOutcomes.set(key, entry.o);
         outcomes.set(key, entry.o);
         cached++;
       } else pending.push([key, f]);
     }
     if (!pending.length) continue;
-    const job: RunJob = {
-      root,
-      files: pending.map(([, f]) => f.path),
-      banSetOf: new Uint32Array(pending.length),
-      banSets: [group.bans],
-      sourceRoots: config.sourceRoots,
-      language: config.language,
-      mode: 'annotate',
-      rules: referenceRules(group.bans),
-      unsafe: false,
-      rounds: MAX_ROUNDS,
-      blobs: { cwd: root, oids: pending.map(([, f]) => f.blob) },
-      cache: null,
-      imports: null,
-    };
+    const job = blobJob(pending.map(([, f]) => f), [group.bans], new Uint32Array(pending.length), referenceRules(group.bans));
     const result = await runJob(job, poolOptions(options.workers));
     parsedFiles += result.parsedFiles;
     workers = Math.max(workers, result.workers);
@@ -214,7 +199,6 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
     const found = new Map(result.outcomes);
     pending.forEach(([key], index) => {
       const outcome = found.get(index) ?? { status: 'clean' as const };
-      referenceOutcomes.set(key, outcome);
       outcomes.set(key, outcome);
     });
   }
@@ -228,10 +212,15 @@ export async function scanCommits(options: ScanCommitsOptions): Promise<{ counts
 
   const counts = options.commits.map((commit, i) => {
     const key = referenceKeyOf[i]!;
-    const referring = (f: TreeFile): FileOutcome | undefined => (key ? referenceOutcomes.get(`ref:${key}:${f.path}:${f.blob}`) : undefined);
+    const referring = (f: TreeFile): FileOutcome | undefined => (key ? outcomes.get(referenceVersionKey(key, f)) : undefined);
     return countCommit(commit, trees[i]!, (f) => outcomes.get(versionKey(f))!, grouping, referring);
   });
   return { counts, stats: { commits: options.commits.length, versions: versions.size, cached, processed: todo.length, parsedFiles, workers } };
+}
+
+/** The history cache's key of a file version searched for the references of one set of names (`bansKey` of them). */
+function referenceVersionKey(namesKey: string, f: TreeFile): string {
+  return `ref:${namesKey}:${f.path}:${f.blob}`;
 }
 
 function countCommit(

@@ -213,24 +213,19 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       const index = files.indexOf(rel);
       if (index >= 0) replans.set(index, { keep });
     }
-    if (compared.size) {
+    // a file whose safe findings reach a path used that way in another file is planned again, knowing where
+    const noteElsewhere = (uses: ReadonlyMap<string, string>, need: 'comparedElsewhere' | 'patchedElsewhere', reaches: (finding: FileFinding, path: string) => boolean) => {
+      if (!uses.size) return;
       for (const [index, outcome] of outcomes) {
         if (outcome.status !== 'findings') continue;
         const rel = files[index]!;
-        const here = new Map([...compared].filter(([p, where]) => !where.startsWith(`${rel}:`) && outcome.findings.some((f) => f.symbol === p && f.fix === 'safe')));
-        if (here.size) replans.set(index, { ...replans.get(index), comparedElsewhere: here });
+        const here = new Map([...uses].filter(([p, where]) => !where.startsWith(`${rel}:`) && outcome.findings.some((f) => f.fix === 'safe' && reaches(f, p))));
+        if (here.size) replans.set(index, { ...replans.get(index), [need]: here });
       }
-    }
-    if (patched.size) {
-      for (const [index, outcome] of outcomes) {
-        if (outcome.status !== 'findings') continue;
-        const rel = files[index]!;
-        // only attribute chains (`m.N`, a dotted local) read the name through its module
-        const chains = outcome.findings.filter((f) => f.kind === 'usage' && f.fix === 'safe' && f.local.includes('.'));
-        const here = new Map([...patched].filter(([p, where]) => !where.startsWith(`${rel}:`) && chains.some((f) => isAtOrUnder(p, f.symbol))));
-        if (here.size) replans.set(index, { ...replans.get(index), patchedElsewhere: here });
-      }
-    }
+    };
+    noteElsewhere(compared, 'comparedElsewhere', (f, p) => f.symbol === p);
+    // only attribute chains (`m.N`, a dotted local) read the name through its module
+    noteElsewhere(patched, 'patchedElsewhere', (f, p) => f.kind === 'usage' && f.local.includes('.') && isAtOrUnder(p, f.symbol));
     for (const [index, context] of replans) {
       const rel = files[index]!;
       const replanned = await replanWith(job, index, context, adapter);

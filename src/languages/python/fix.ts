@@ -492,22 +492,13 @@ export function planPythonFixes(
       }
       const node = use.node && isClass && to === 'canonical' ? use.node.parent! : use.node; // `L()` → instance
       if (node && to === 'canonical') {
-        // what the program does with the object must fit the canonical one
-        const { verdict, notes } = checkUses(node, ban.deprecatedInfo, ban.targetInfo, isClass, (other) => becomesTarget(other, targetPath(ban.target!)));
-        if (verdict?.applicability === 'manual') {
-          perFinding[index] = { applicability: 'manual', reason: verdict.reason };
+        const manual = checkCanonicalUse(node, ban, isClass, binding.name, decision, index);
+        if (manual) {
+          perFinding[index] = { applicability: 'manual', reason: manual };
           manualUses.add(index);
-          stayFor(verdict.reason, lineOf(index));
+          stayFor(manual, lineOf(index));
           continue;
         }
-        // an object shared by the program (not a new one) compared here: fixes elsewhere that swap it change what this sees
-        if (verdict?.identity && !isClass && !identityCompared.some((u) => u.path === ban.path)) identityCompared.push({ path: ban.path, line: lineOf(index) });
-        if (verdict && decision.applicability === 'safe') {
-          decision.applicability = 'unsafe';
-          decision.unsafeReason = verdict.reason;
-        }
-        const said = [isClass ? `a new \`${binding.name}\` object is now the shared \`${ban.target!.local}\`` : '', ...notes.map((n) => `${n}: not followed`)].filter(Boolean);
-        if (said.length) decision.notes.set(index, said.join('; '));
       }
       decision.rewrites.push({ start: node?.startIndex ?? use.start, end: node?.endIndex ?? use.end, scope: use.scope, to, findingIndex: index, inString: node === null });
     }
@@ -611,20 +602,13 @@ export function planPythonFixes(
       }
       const node = isClass && to === 'canonical' ? chain.parent! : chain; // `mod.Old()` → instance
       if (to === 'canonical') {
-        const { verdict, notes } = checkUses(node, ban.deprecatedInfo, ban.targetInfo, isClass, (o) => becomesTarget(o, targetPath(ban.target!)));
-        if (verdict?.applicability === 'manual') {
-          perFinding[index] = { applicability: 'manual', reason: verdict.reason };
+        const manual = checkCanonicalUse(node, ban, isClass, finding.local, decision, index);
+        if (manual) {
+          perFinding[index] = { applicability: 'manual', reason: manual };
           manualUses.add(index);
-          decision.manual ??= { reason: verdict.reason, line: lineOf(index), whole: false, uses: manualUses };
+          decision.manual ??= { reason: manual, line: lineOf(index), whole: false, uses: manualUses };
           continue;
         }
-        if (verdict?.identity && !isClass && !identityCompared.some((u) => u.path === ban.path)) identityCompared.push({ path: ban.path, line: lineOf(index) });
-        if (verdict && decision.applicability === 'safe') {
-          decision.applicability = 'unsafe';
-          decision.unsafeReason = verdict.reason;
-        }
-        const said = [isClass ? `a new \`${finding.local}\` object is now the shared \`${ban.target!.local}\`` : '', ...notes.map((n) => `${n}: not followed`)].filter(Boolean);
-        if (said.length) decision.notes.set(index, said.join('; '));
       }
       decision.rewrites.push({ start: node.startIndex, end: node.endIndex, scope: ref.scope, to, findingIndex: index, inString: false });
     }
@@ -634,6 +618,27 @@ export function planPythonFixes(
       decision.unsafeReason = REASONS.comparedElsewhere(findings[indices[0]!]!.local, comparedAt);
     }
     return decision;
+  }
+
+  /**
+   * What the program does with a use that becomes the canonical object must
+   * fit it (members, sync/async, arguments: checkUses). Returns the reason
+   * when that makes the use manual; else records what the decision must say:
+   * unsafe with the verdict's reason, the notes (a new object became the
+   * shared one, uses not followed), an identity comparison of a shared object.
+   */
+  function checkCanonicalUse(node: SyntaxNode, ban: Ban, isClass: boolean, name: string, decision: Decision, index: number): string | null {
+    const { verdict, notes } = checkUses(node, ban.deprecatedInfo, ban.targetInfo, isClass, (other) => becomesTarget(other, targetPath(ban.target!)));
+    if (verdict?.applicability === 'manual') return verdict.reason;
+    // an object shared by the program (not a new one) compared here: fixes elsewhere that swap it change what this sees
+    if (verdict?.identity && !isClass && !identityCompared.some((u) => u.path === ban.path)) identityCompared.push({ path: ban.path, line: lineOf(index) });
+    if (verdict && decision.applicability === 'safe') {
+      decision.applicability = 'unsafe';
+      decision.unsafeReason = verdict.reason;
+    }
+    const said = [isClass ? `a new \`${name}\` object is now the shared \`${ban.target!.local}\`` : '', ...notes.map((n) => `${n}: not followed`)].filter(Boolean);
+    if (said.length) decision.notes.set(index, said.join('; '));
+    return null;
   }
 
   /** True when `node` is a use of a deprecated name that moves to `path` (`lm is legacy_manager`: both sides become one object). */

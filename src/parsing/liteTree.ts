@@ -15,6 +15,7 @@
  * `dispose()` (or delete the tree) only when the analysis is done.
  */
 import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
+import { loadCursor, rawCursorBinding, storeCursor, treeAddress, type RawCursorBinding } from './wasmCursor.js';
 
 export interface Point {
   readonly row: number;
@@ -30,6 +31,12 @@ export class LiteTree {
   private lineStarts: number[] | undefined;
   /** Per node type: named or not (a property of the type, aliases included — one wasm call per type, not per node). */
   private readonly namedTypes: Map<number, boolean>;
+  /** web-tree-sitter's wasm cursor functions, called directly (./wasmCursor.ts), or null: TreeCursor's methods. */
+  private readonly raw: RawCursorBinding | null;
+  private readonly address: number;
+  private readonly scratch: LiteNode[] = [];
+  /** @internal tree-sitter's answer for the root (one call instead of a walk). */
+  readonly rootHasError: boolean;
 
   constructor(
     tree: Tree,
@@ -40,9 +47,11 @@ export class LiteTree {
     this.fields = tree.language.fields;
     this.namedTypes = namedTypesOf(tree.language);
     this.cursor = tree.walk();
+    this.raw = rawCursorBinding();
+    this.address = treeAddress(tree);
     const cursor = this.cursor;
-    this.root = new LiteNode(this, null, 0, cursor.nodeType, true, false, null, cursor.startIndex, cursor.endIndex);
-    this.root.setError(tree.rootNode.hasError);
+    this.root = new LiteNode(this, null, 0, cursor.nodeType, NAMED, null, cursor.startIndex, cursor.endIndex);
+    this.rootHasError = tree.rootNode.hasError;
   }
 
   /** Frees the wasm cursor; the tree itself belongs to the caller. Nodes not yet materialised cannot be afterwards. */
@@ -51,13 +60,21 @@ export class LiteTree {
     this.cursor = null;
   }
 
-  /** Copies the children of `node` out of the wasm tree (once per node). */
-  materialize(node: LiteNode): LiteNode[] {
+  /**
+   * Copies the children of `node` out of the wasm tree (once per node): all
+   * of them, or with `namedOnly` only the named ones (the analyses rarely
+   * ask for a keyword or a bracket; copying those too was four nodes in ten).
+   * `named`, the named ones copied before, are reused: a node is one object.
+   */
+  materialize(node: LiteNode, namedOnly: boolean, named: readonly LiteNode[] | undefined): readonly LiteNode[] {
     const cursor = this.cursor;
     if (!cursor) throw new Error('internal: syntax tree read after it was disposed');
+    if (this.raw) return this.materializeRaw(node, namedOnly, named, cursor, this.raw);
+    // TreeCursor's methods: always every child (namedChildren then filters them)
+    if (named) throw new Error('internal: named children copied without the raw cursor');
     cursor.gotoDescendant(node.id);
     const children: LiteNode[] = [];
-    if (!cursor.gotoFirstChild()) return children;
+    if (!cursor.gotoFirstChild()) return NO_NODES;
     const withFields = node.isNamed; // anonymous nodes have no fields
     do {
       const typeId = cursor.nodeTypeId;
@@ -66,10 +83,10 @@ export class LiteTree {
       const fieldId = withFields ? cursor.currentFieldId : 0;
       const missing = start === end && cursor.nodeIsMissing;
       // (an ERROR leaf — an unexpected character — is not named, an ERROR node is: ask the node)
-      let named = typeId === ERROR_TYPE_ID ? undefined : this.namedTypes.get(typeId);
-      if (named === undefined) {
-        named = typeId === ERROR_TYPE_ID ? cursor.nodeIsNamed : this.language.nodeTypeIsNamed(typeId);
-        if (typeId !== ERROR_TYPE_ID) this.namedTypes.set(typeId, named);
+      let isNamed = typeId === ERROR_TYPE_ID ? undefined : this.namedTypes.get(typeId);
+      if (isNamed === undefined) {
+        isNamed = typeId === ERROR_TYPE_ID ? cursor.nodeIsNamed : this.language.nodeTypeIsNamed(typeId);
+        if (typeId !== ERROR_TYPE_ID) this.namedTypes.set(typeId, isNamed);
       }
       children.push(
         new LiteNode(
@@ -77,8 +94,7 @@ export class LiteTree {
           node,
           cursor.currentDescendantIndex,
           this.types[typeId] ?? 'ERROR',
-          named,
-          missing,
+          (isNamed ? NAMED : 0) | (missing ? MISSING : 0),
           fieldId ? (this.fields[fieldId] ?? null) : null,
           start,
           end,
@@ -86,6 +102,62 @@ export class LiteTree {
       );
     } while (cursor.gotoNextSibling());
     return children;
+  }
+
+  /** Whether `materialize` can copy the named children alone (with the raw cursor). */
+  get copiesNamedAlone(): boolean {
+    return this.raw !== null;
+  }
+
+  /** `materialize` with the same calls made straight into wasm: the cursor is written once and read back once. */
+  private materializeRaw(node: LiteNode, namedOnly: boolean, named: readonly LiteNode[] | undefined, cursor: TreeCursor, b: RawCursorBinding): readonly LiteNode[] {
+    const tree = this.address;
+    // gathered in one reused array, then copied at their exact count: most nodes have a few
+    // children, and an array grown by push keeps room for 17
+    const children = this.scratch;
+    children.length = 0;
+    let reused = 0;
+    loadCursor(b, cursor);
+    b._ts_tree_cursor_goto_descendant_wasm(tree, node.id);
+    if (b._ts_tree_cursor_goto_first_child_wasm(tree)) {
+      const withFields = node.isNamed;
+      do {
+        const typeId = b._ts_tree_cursor_current_node_type_id_wasm(tree);
+        let isNamed = typeId === ERROR_TYPE_ID ? undefined : this.namedTypes.get(typeId);
+        if (isNamed === undefined) {
+          isNamed = typeId === ERROR_TYPE_ID ? b._ts_tree_cursor_current_node_is_named_wasm(tree) === 1 : this.language.nodeTypeIsNamed(typeId);
+          if (typeId !== ERROR_TYPE_ID) this.namedTypes.set(typeId, isNamed);
+        }
+        if (!isNamed && namedOnly) {
+          // childForFieldName may then look among the named ones only when no other child fills a field
+          if (withFields && b._ts_tree_cursor_current_field_id_wasm(tree) !== 0) node.markAnonymousFields();
+          continue;
+        }
+        if (isNamed && named) {
+          children.push(named[reused++]!);
+          continue;
+        }
+        const start = b._ts_tree_cursor_start_index_wasm(tree);
+        const end = b._ts_tree_cursor_end_index_wasm(tree);
+        const fieldId = withFields ? b._ts_tree_cursor_current_field_id_wasm(tree) : 0;
+        const missing = start === end && b._ts_tree_cursor_current_node_is_missing_wasm(tree) === 1;
+        children.push(
+          new LiteNode(
+            this,
+            node,
+            b._ts_tree_cursor_current_descendant_index_wasm(tree),
+            this.types[typeId] ?? 'ERROR',
+            (isNamed ? NAMED : 0) | (missing ? MISSING : 0),
+            fieldId ? (this.fields[fieldId] ?? null) : null,
+            start,
+            end,
+          ),
+        );
+      } while (b._ts_tree_cursor_goto_next_sibling_wasm(tree));
+    }
+    storeCursor(b, cursor);
+    if (named && reused !== named.length) throw new Error('internal: the named children changed between two copies');
+    return children.length === 0 ? NO_NODES : children.slice();
   }
 
   point(index: number): Point {
@@ -101,10 +173,21 @@ export class LiteTree {
   }
 }
 
+/** LiteNode.flags bits. */
+const NAMED = 1;
+const MISSING = 2;
+/** Some anonymous child fills a field (so the named children alone do not answer childForFieldName). */
+const ANONYMOUS_FIELDS = 4;
+
+/**
+ * A node of the mirror. A file's analysis holds every node of the
+ * statements it visits until it is done (tens of bytes each, 12 for a
+ * two-line function): the fields are only what the analyses read, flags
+ * are packed, and a leaf's children are one shared empty array.
+ */
 export class LiteNode {
-  private kids: LiteNode[] | undefined;
-  private named: LiteNode[] | undefined;
-  private errorFlag: boolean | undefined;
+  private kids: readonly LiteNode[] | undefined;
+  private named: readonly LiteNode[] | undefined;
 
   constructor(
     private readonly owner: LiteTree,
@@ -112,25 +195,48 @@ export class LiteNode {
     /** Unique in its tree: the node's pre-order index (tree-sitter's descendant index). */
     readonly id: number,
     readonly type: string,
-    readonly isNamed: boolean,
-    readonly isMissing: boolean,
+    /** NAMED | MISSING | ANONYMOUS_FIELDS */
+    private flags: number,
     /** The field this node fills in its parent, or null. */
     readonly fieldName: string | null,
     readonly startIndex: number,
     readonly endIndex: number,
   ) {}
 
+  get isNamed(): boolean {
+    return (this.flags & NAMED) !== 0;
+  }
+
+  get isMissing(): boolean {
+    return (this.flags & MISSING) !== 0;
+  }
+
   /** The tree this node belongs to (for its language). */
   get tree(): LiteTree {
     return this.owner;
   }
 
-  get children(): LiteNode[] {
-    return (this.kids ??= this.owner.materialize(this));
+  get children(): readonly LiteNode[] {
+    return (this.kids ??= this.owner.materialize(this, false, this.named));
   }
 
-  get namedChildren(): LiteNode[] {
-    return (this.named ??= this.children.filter((c) => c.isNamed));
+  get namedChildren(): readonly LiteNode[] {
+    if (this.named === undefined) this.named = this.kids === undefined && this.owner.copiesNamedAlone ? this.owner.materialize(this, true, undefined) : namedOf(this.children);
+    return this.named;
+  }
+
+  /** @internal Set while copying the named children alone. */
+  markAnonymousFields(): void {
+    this.flags |= ANONYMOUS_FIELDS;
+  }
+
+  /** The children a field can be among: all of them once copied; else the named ones, when no other child fills a field. */
+  private fieldCandidates(): readonly LiteNode[] {
+    if (this.kids !== undefined) return this.kids;
+    const named = this.namedChildren;
+    // (without the raw cursor, namedChildren copied every child)
+    if (this.kids !== undefined) return this.kids;
+    return this.flags & ANONYMOUS_FIELDS ? this.children : named;
   }
 
   get namedChildCount(): number {
@@ -154,22 +260,24 @@ export class LiteNode {
    * holds an ERROR or MISSING node (tree-sitter says false for an ERROR leaf).
    */
   get hasError(): boolean {
-    this.errorFlag ??= this.type === 'ERROR' || this.isMissing || this.children.some((c) => c.hasError);
-    return this.errorFlag;
-  }
-
-  /** @internal Set from the wasm tree for the root (where it is one call instead of a walk). */
-  setError(value: boolean): void {
-    this.errorFlag = value;
+    if (!this.parent) return this.owner.rootHasError;
+    // (asked of the root in practice; below it, a walk of the subtree, not a flag on every node)
+    const stack: LiteNode[] = [this];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.type === 'ERROR' || node.isMissing) return true;
+      for (const child of node.children) stack.push(child);
+    }
+    return false;
   }
 
   childForFieldName(field: string): LiteNode | null {
-    for (const child of this.children) if (child.fieldName === field) return child;
+    for (const child of this.fieldCandidates()) if (child.fieldName === field) return child;
     return null;
   }
 
   childrenForFieldName(field: string): LiteNode[] {
-    return this.children.filter((c) => c.fieldName === field);
+    return this.fieldCandidates().filter((c) => c.fieldName === field);
   }
 
   /**
@@ -217,6 +325,21 @@ export class LiteNode {
     return out;
   }
 }
+
+/** The named ones of `kids`: the same array when all are, else a copy of exactly their number. */
+function namedOf(kids: readonly LiteNode[]): readonly LiteNode[] {
+  let count = 0;
+  for (const kid of kids) if (kid.isNamed) count++;
+  if (count === kids.length) return kids;
+  if (count === 0) return NO_NODES;
+  const named = new Array<LiteNode>(count);
+  let at = 0;
+  for (const kid of kids) if (kid.isNamed) named[at++] = kid;
+  return named;
+}
+
+/** The children of every leaf (one shared array, never written). */
+const NO_NODES: readonly LiteNode[] = Object.freeze([]);
 
 /** tree-sitter's ts_builtin_sym_error. */
 const ERROR_TYPE_ID = 65535;

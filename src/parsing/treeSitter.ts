@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { Language, Parser } from 'web-tree-sitter';
+import { moduleOptions } from './wasmCursor.js';
 
 const require = createRequire(import.meta.url);
 
@@ -26,7 +27,8 @@ export function getParser(grammar: Grammar): Promise<Parser> {
   let parser = parsers.get(grammar.id);
   if (!parser) {
     parser = (async () => {
-      initialised ??= Parser.init();
+      // the module object is kept: ./wasmCursor.ts calls its cursor functions directly
+      initialised ??= Parser.init(moduleOptions as Parameters<typeof Parser.init>[0]);
       await initialised;
       const lang = await Language.load(require.resolve(grammar.wasm));
       const p = new Parser();

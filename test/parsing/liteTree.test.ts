@@ -2,7 +2,10 @@
  * The lazy plain-JS mirror answers what web-tree-sitter's Node answers, on
  * every node of every Python file of the fixtures and the example: type,
  * named, missing, range, children, field names, the root's hasError, and
- * descendantForIndex and startPosition at every line start.
+ * descendantForIndex and startPosition at every line start — copied with
+ * web-tree-sitter's wasm cursor functions called directly (what runs), and
+ * with TreeCursor's methods (where those are missing); and, asked in another
+ * order (named children and fields first), the same nodes as the same objects.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,6 +16,7 @@ import type { Node } from 'web-tree-sitter';
 import { pythonFiles } from './pythonFiles.js';
 import { LiteTree, type LiteNode } from '../../src/parsing/liteTree.js';
 import { getParser } from '../../src/parsing/treeSitter.js';
+import { disableRawCursor, rawCursorBinding } from '../../src/parsing/wasmCursor.js';
 import { PYTHON_GRAMMAR } from '../../src/languages/python/grammar.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -37,31 +41,71 @@ function compare(lite: LiteNode, wasm: Node, where: string): number {
   return nodes;
 }
 
+/** Named children and fields asked before the children: what they answer, and that the children then hold the same objects. */
+function compareNamedFirst(lite: LiteNode, wasm: Node, where: string): void {
+  const at = `${where}: ${wasm.type} at ${wasm.startIndex}`;
+  const fields = new Set<string>();
+  for (let i = 0; i < wasm.childCount; i++) {
+    const field = wasm.fieldNameForChild(i);
+    if (field) fields.add(field);
+  }
+  for (const field of fields) {
+    const l = lite.childForFieldName(field);
+    const w = wasm.childForFieldName(field);
+    assert.deepEqual([l?.type, l?.startIndex], [w?.type, w?.startIndex], `${at}: field ${field}`);
+    assert.equal(lite.childrenForFieldName(field).length, wasm.childrenForFieldName(field).length, `${at}: fields ${field}`);
+  }
+  const named = lite.namedChildren;
+  assert.deepEqual(
+    named.map((c) => [c.type, c.startIndex]),
+    wasm.namedChildren.map((c) => [c!.type, c!.startIndex]),
+    `${at}: named children`,
+  );
+  for (const child of named) assert.ok(lite.children.includes(child), `${at}: a named child is not among the children`);
+  named.forEach((child, i) => compareNamedFirst(child, wasm.namedChild(i)!, where));
+}
+
 describe('LiteTree', () => {
-  test('mirrors web-tree-sitter node for node on the fixtures and the example', async () => {
-    const parser = await getParser(PYTHON_GRAMMAR);
-    const files = [...pythonFiles(path.join(repo, 'test/fixtures')), ...pythonFiles(path.join(repo, 'examples'))];
-    assert.ok(files.length > 100, `only ${files.length} files found`);
-    let nodes = 0;
-    for (const file of files) {
-      const bytes = readFileSync(file);
-      const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-      const tree = parser.parse(text)!;
-      const lite = new LiteTree(tree, text);
+  const files = [...pythonFiles(path.join(repo, 'test/fixtures')), ...pythonFiles(path.join(repo, 'examples'))];
+
+  test('calls the wasm cursor functions directly with this web-tree-sitter', async () => {
+    await getParser(PYTHON_GRAMMAR);
+    assert.ok(rawCursorBinding(), 'web-tree-sitter no longer exposes the cursor functions LiteTree calls (src/parsing/wasmCursor.ts)');
+  });
+
+  for (const raw of [true, false]) {
+    test(`mirrors web-tree-sitter node for node on the fixtures and the example (${raw ? 'raw cursor calls' : "TreeCursor's methods"})`, async () => {
+      const parser = await getParser(PYTHON_GRAMMAR);
+      assert.ok(files.length > 100, `only ${files.length} files found`);
+      disableRawCursor(!raw);
+      let nodes = 0;
       try {
-        const where = path.relative(repo, file);
-        nodes += compare(lite.root, tree.rootNode, where);
-        for (let index = 0; index <= text.length; index = text.indexOf('\n', index) + 1 || text.length + 1) {
-          const l = lite.root.descendantForIndex(index);
-          const w = tree.rootNode.descendantForIndex(index)!;
-          assert.deepEqual([l.type, l.startIndex, l.endIndex], [w.type, w.startIndex, w.endIndex], `${where}: descendantForIndex(${index})`);
-          assert.deepEqual(l.startPosition, w.startPosition, `${where}: startPosition at ${index}`);
+        for (const file of files) {
+          const bytes = readFileSync(file);
+          const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+          const tree = parser.parse(text)!;
+          const lite = new LiteTree(tree, text);
+          const again = new LiteTree(tree, text);
+          try {
+            const where = path.relative(repo, file);
+            nodes += compare(lite.root, tree.rootNode, where);
+            compareNamedFirst(again.root, tree.rootNode, where);
+            for (let index = 0; index <= text.length; index = text.indexOf('\n', index) + 1 || text.length + 1) {
+              const l = lite.root.descendantForIndex(index);
+              const w = tree.rootNode.descendantForIndex(index)!;
+              assert.deepEqual([l.type, l.startIndex, l.endIndex], [w.type, w.startIndex, w.endIndex], `${where}: descendantForIndex(${index})`);
+              assert.deepEqual(l.startPosition, w.startPosition, `${where}: startPosition at ${index}`);
+            }
+          } finally {
+            lite.dispose();
+            again.dispose();
+            tree.delete();
+          }
         }
       } finally {
-        lite.dispose();
-        tree.delete();
+        disableRawCursor(false);
       }
-    }
-    assert.ok(nodes > 10_000, `only ${nodes} nodes compared`);
-  });
+      assert.ok(nodes > 10_000, `only ${nodes} nodes compared`);
+    });
+  }
 });

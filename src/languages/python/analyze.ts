@@ -407,7 +407,8 @@ function collectStringsAndComments(
   relevant: Relevance,
 ): void {
   const visit = (node: SyntaxNode): void => {
-    for (const child of node.children) {
+    // (strings and comments are named; an anonymous node is a token, with nothing inside)
+    for (const child of node.namedChildren) {
       const type = child.type;
       if (type === 'string' || type === 'concatenated_string') {
         const value = type === 'string' ? plainStringValue(child) : concatenatedStringValue(child);

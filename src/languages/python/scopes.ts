@@ -64,7 +64,7 @@ export interface Reference {
   /** The scope the name resolves to, null for builtins/undefined names. */
   resolvedScope: Scope | null;
   /** Bindings it may refer to: one when flow makes it clear, several when not. */
-  candidates: Binding[];
+  candidates: readonly Binding[];
 }
 
 export interface Scope {
@@ -74,9 +74,9 @@ export interface Scope {
   readonly parent: Scope | null;
   readonly children: Scope[];
   readonly bindings: Map<string, Binding[]>;
-  readonly globals: Set<string>;
-  readonly nonlocals: Set<string>;
-  readonly references: Reference[];
+  /** Names declared `global` / `nonlocal` here (one shared empty set until the first). */
+  globals: ReadonlySet<string>;
+  nonlocals: ReadonlySet<string>;
 }
 
 export interface ScopeAnalysis {
@@ -91,6 +91,16 @@ export interface ScopeAnalysis {
 
 /** Resolves a from-import's module (relative or absolute) to an absolute dotted path, or null. */
 export type ModuleResolver = (level: number, module: string | null) => string | null;
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+const NO_BINDINGS: readonly Binding[] = Object.freeze([]);
+
+/** `names` with `name` added: a new set the first time (scopes share one empty set until then). */
+function withName(names: ReadonlySet<string>, name: string): ReadonlySet<string> {
+  const set = names === NO_NAMES ? new Set<string>() : (names as Set<string>);
+  set.add(name);
+  return set;
+}
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
@@ -175,9 +185,8 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
       parent,
       children: [],
       bindings: new Map(),
-      globals: new Set(),
-      nonlocals: new Set(),
-      references: [],
+      globals: NO_NAMES,
+      nonlocals: NO_NAMES,
     };
     scopes.push(scope);
     parent?.children.push(scope);
@@ -187,17 +196,17 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
 
   const bind = (scope: Scope, name: string, kind: BindingKind, node: SyntaxNode, info?: ImportBindingInfo): Binding => {
     const binding: Binding = info ? { name, kind, node, scope, import: info } : { name, kind, node, scope };
-    let list = scope.bindings.get(name);
-    if (!list) scope.bindings.set(name, (list = []));
-    list.push(binding);
+    const list = scope.bindings.get(name);
+    // (a list grown from empty keeps room for 17; most names are bound once)
+    if (list) list.push(binding);
+    else scope.bindings.set(name, [binding]);
     if (info) importBindings.push(binding);
     return binding;
   };
 
   const reference = (scope: Scope, node: SyntaxNode): void => {
-    const ref: Reference = { name: node.text, node, scope, resolvedScope: null, candidates: [] };
+    const ref: Reference = { name: node.text, node, scope, resolvedScope: null, candidates: NO_BINDINGS };
     references.push(ref);
-    scope.references.push(ref);
   };
 
   /** The scope a walrus target binds in: the nearest non-comprehension scope. */
@@ -579,10 +588,10 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
         return;
       }
       case 'global_statement':
-        for (const child of node.namedChildren) if (child?.type === 'identifier') scope.globals.add(child.text);
+        for (const child of node.namedChildren) if (child?.type === 'identifier') scope.globals = withName(scope.globals, child.text);
         return;
       case 'nonlocal_statement':
-        for (const child of node.namedChildren) if (child?.type === 'identifier') scope.nonlocals.add(child.text);
+        for (const child of node.namedChildren) if (child?.type === 'identifier') scope.nonlocals = withName(scope.nonlocals, child.text);
         return;
       case 'attribute': {
         const object = node.childForFieldName('object');
@@ -659,7 +668,9 @@ function resolveReference(ref: Reference, moduleScope: Scope): void {
   const target = lookupScope(ref.name, ref.scope, moduleScope);
   ref.resolvedScope = target;
   if (!target) return;
-  const bindings = (target.bindings.get(ref.name) ?? []).filter((b) => b.kind !== 'del');
+  const all = target.bindings.get(ref.name) ?? NO_BINDINGS;
+  // the scope's own list when nothing in it is a `del` (lists are complete once references resolve)
+  const bindings = all.some((b) => b.kind === 'del') ? all.filter((b) => b.kind !== 'del') : all;
   if (bindings.length <= 1 || target !== ref.scope) {
     ref.candidates = bindings;
     return;

@@ -288,19 +288,11 @@ export class LiteNode {
   descendantForIndex(index: number): LiteNode {
     let node: LiteNode = this;
     for (;;) {
-      // Children are in document order, so their end indices do not decrease:
-      // binary search for the first that ends after `index` (a file of one
-      // huge module body has tens of thousands of children at the top).
-      const kids = node.children;
-      let lo = 0;
-      let hi = kids.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (kids[mid]!.endIndex <= index) lo = mid + 1;
-        else hi = mid;
-      }
-      const next = kids[lo];
-      if (!next || next.startIndex > index) return node;
+      // The named children first (an anonymous node is a token, with no children): when one
+      // holds `index` it is the first child to end after it, as the children are in order
+      // and do not overlap. Only when none does are the tokens copied, to look among them.
+      const next = firstEndingAfter(node.namedChildren, index) ?? firstEndingAfter(node.children, index);
+      if (!next) return node;
       node = next;
     }
   }
@@ -319,11 +311,29 @@ export class LiteNode {
         if (skip?.(node)) continue;
         if (node.type === type) out.push(node);
       }
-      const kids = node.children;
+      // (every type asked for is a named one, and named nodes have only named descendants under named children)
+      const kids = node.namedChildren;
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }
     return out;
   }
+}
+
+/**
+ * The first of `kids` (in document order, so their end indices do not
+ * decrease) that ends after `index`, when it starts at or before it; else
+ * undefined. A binary search: a module body can have tens of thousands.
+ */
+function firstEndingAfter(kids: readonly LiteNode[], index: number): LiteNode | undefined {
+  let lo = 0;
+  let hi = kids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (kids[mid]!.endIndex <= index) lo = mid + 1;
+    else hi = mid;
+  }
+  const next = kids[lo];
+  return next && next.startIndex <= index ? next : undefined;
 }
 
 /** The named ones of `kids`: the same array when all are, else a copy of exactly their number. */

@@ -2,7 +2,8 @@
  * The lazy plain-JS mirror answers what web-tree-sitter's Node answers, on
  * every node of every Python file of the fixtures and the example: type,
  * named, missing, range, children, field names, the root's hasError, and
- * descendantForIndex and startPosition at every line start — copied with
+ * descendantForIndex and startPosition at every line start, and
+ * descendantsOfType — copied with
  * web-tree-sitter's wasm cursor functions called directly (what runs), and
  * with TreeCursor's methods (where those are missing); and, asked in another
  * order (named children and fields first), the same nodes as the same objects.
@@ -65,6 +66,9 @@ function compareNamedFirst(lite: LiteNode, wasm: Node, where: string): void {
   named.forEach((child, i) => compareNamedFirst(child, wasm.namedChild(i)!, where));
 }
 
+/** The types the analyses ask descendantsOfType for, and ERROR. */
+const DESCENDANT_TYPES = ['string', 'attribute', 'assignment', 'call', 'import_from_statement', 'import_statement', 'with_item', 'true', 'none', 'ERROR'];
+
 describe('LiteTree', () => {
   const files = [...pythonFiles(path.join(repo, 'test/fixtures')), ...pythonFiles(path.join(repo, 'examples'))];
 
@@ -86,6 +90,8 @@ describe('LiteTree', () => {
           const tree = parser.parse(text)!;
           const lite = new LiteTree(tree, text);
           const again = new LiteTree(tree, text);
+          // asked before anything else is copied: these walk the named children first
+          const fresh = new LiteTree(tree, text);
           try {
             const where = path.relative(repo, file);
             nodes += compare(lite.root, tree.rootNode, where);
@@ -95,10 +101,18 @@ describe('LiteTree', () => {
               const w = tree.rootNode.descendantForIndex(index)!;
               assert.deepEqual([l.type, l.startIndex, l.endIndex], [w.type, w.startIndex, w.endIndex], `${where}: descendantForIndex(${index})`);
               assert.deepEqual(l.startPosition, w.startPosition, `${where}: startPosition at ${index}`);
+              const f = fresh.root.descendantForIndex(index);
+              assert.deepEqual([f.type, f.startIndex, f.endIndex], [w.type, w.startIndex, w.endIndex], `${where}: descendantForIndex(${index}), asked first`);
+            }
+            for (const type of DESCENDANT_TYPES) {
+              const descendants = (t: LiteTree) => t.root.descendantsOfType(type).map((n) => [n.type, n.startIndex, n.endIndex]);
+              const expected = tree.rootNode.descendantsOfType(type).map((n) => [n!.type, n!.startIndex, n!.endIndex]);
+              assert.deepEqual(descendants(new LiteTree(tree, text)), expected, `${where}: descendantsOfType(${type})`);
             }
           } finally {
             lite.dispose();
             again.dispose();
+            fresh.dispose();
             tree.delete();
           }
         }

@@ -69,8 +69,8 @@ function pylibConfigYaml(roots: readonly string[]): string {
     optparse: 'argparse',
     six: 'argparse',
   };
-  // a module replaced by another module (not in the tree, so the names cannot decide the shape)
-  const mode: Record<string, string> = { six: 'replace' };
+  // a module replaced by another module: where neither is in the tree (a project, one file), the names cannot decide the shape
+  const mode: Record<string, string> = { six: 'replace', optparse: 'replace' };
   for (const rule of PYLIB_RULES) {
     lines.push(`  - id: ${rule.id}`, `    deprecated: ["${rule.deprecated}"]`, `    replaceWith: ${target[rule.id]}`);
     if (mode[rule.id]) lines.push(`    mode: ${mode[rule.id]}`);

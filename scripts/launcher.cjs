@@ -54,7 +54,8 @@ try {
 } catch {
   cachedData = undefined;
 }
-const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+// the bundle is ASCII (scripts/bundle.mjs checks): latin1 is the same text, read without decoding UTF-8
+const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, 'latin1')), { filename: bundle, cachedData });
 const stale = cachedData === undefined || script.cachedDataRejected === true;
 // SSOT_CODE_CACHE=write: the build's training runs (each adds the functions it compiled)
 if (isMainThread && (stale || process.env.SSOT_CODE_CACHE === 'write') && process.env.SSOT_CODE_CACHE !== 'off') {

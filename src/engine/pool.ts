@@ -96,11 +96,17 @@ const CHUNK = 32;
 
 /**
  * A worker joins when the main thread's pace says more than this much work
- * (milliseconds of one thread) is left for each thread: below it, starting
- * one (a node isolate, the bundle, the grammar: ~0.1–0.2 s of CPU) costs
- * about what it would save.
+ * (milliseconds of one thread) is left for each thread. Below it a worker
+ * costs more than it saves: it takes ~0.2–0.3 s to start (a node isolate,
+ * the bundle, the grammar) while the main thread goes on, then shares two
+ * cores with the main thread's GC and the merge. Measured on two cores, scan
+ * `--no-cache`, adaptive pool (then 400 ms) vs main thread only: rich (100
+ * files) 0.91 vs 0.81 s, celery 0.65 vs 0.56, dateparser 0.50 vs 0.47,
+ * stdlib sample (6 MB) 1.17 vs 1.11, synthetic 1/10 (20 MB) 0.96 vs 0.77;
+ * synthetic 1× (153 MB, ~2.3 s of work) 2.53 vs 2.66 and pylib (229 MB)
+ * 18.1 vs 24.4 s, where it pays.
  */
-export const WORKER_WORTH_MS = 400;
+export const WORKER_WORTH_MS = 1200;
 const CLEAN: FileOutcome = { status: 'clean' };
 
 /** Set by the bundler (scripts/bundle.mjs): the bundle's workers run its launcher; absent in the plain tsc build. */

@@ -7,7 +7,6 @@
  * which thread processed which file.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -17,6 +16,7 @@ import type { FileOutcome } from '../model/outcome.js';
 import type { PlanRule } from '../languages/adapter.js';
 import { adapterFor, type LanguageId } from '../languages/registry.js';
 import { BlobReader } from '../workspace/gitHistory.js';
+import { ReusedReadBuffer } from '../workspace/readBuffer.js';
 import { bansKey, entryKey, readCacheEntries, statSignature, type CacheEntry, type ImportsCacheEntry } from './cache.js';
 import { encodeEdges } from './edges.js';
 import { prefilterFile, processFile, type FileContext, type FileInput, type RunMode } from './file.js';
@@ -127,6 +127,8 @@ export class JobRunner {
   private cacheEntries: Map<string, CacheEntry> | undefined;
   private readonly blobReader: BlobReader | undefined;
   private importsEntries: Map<string, ImportsCacheEntry> | undefined;
+  /** Files are read into it one at a time; the bytes of a file that is parsed are copied out. */
+  private readonly reader = new ReusedReadBuffer();
   readonly result: JobResult = {
     outcomes: [],
     cacheEntries: [],
@@ -189,7 +191,7 @@ export class JobRunner {
     }
     let bytes: Buffer;
     try {
-      bytes = read ? await read : readFileSync(file);
+      bytes = read ? await read : this.reader.read(file);
     } catch (error) {
       if (importsWanted) this.result.imports.push([index, '']);
       return { status: 'skipped', reason: `cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}), skipped` };
@@ -208,7 +210,9 @@ export class JobRunner {
       if (job.cache && signature !== null) this.result.cacheEntries.push([key, { h: '', o: settled, s: signature }]);
       return settled;
     }
-    if (!job.cache) return this.parse(input);
+    // from here the bytes outlive the next read (a parse, its outcome): a copy of their own
+    const owned: FileInput = read ? input : { ...input, bytes: Buffer.from(bytes) };
+    if (!job.cache) return this.parse(owned);
     const hash = contentHash(bytes);
     const withSignature = (entry: CacheEntry): CacheEntry => (signature === null ? { h: entry.h, o: entry.o } : { h: entry.h, o: entry.o, s: signature });
     if (cached && cached.h === hash) {
@@ -216,7 +220,7 @@ export class JobRunner {
       this.result.cacheEntries.push([key, withSignature(cached)]);
       return cached.o;
     }
-    const outcome = await this.parse(input);
+    const outcome = await this.parse(owned);
     this.result.cacheEntries.push([key, withSignature({ h: hash, o: outcome })]);
     return outcome;
   }

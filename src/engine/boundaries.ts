@@ -17,30 +17,38 @@ import { contractsForbidding, type Contract, type ServiceImport } from '../model
 import type { FileProblem, Finding } from '../model/finding.js';
 import type { ImportGraph, ImportStatement } from '../model/importGraph.js';
 import { adapterFor } from '../languages/registry.js';
-import { buildImportGraph } from './graph.js';
+import { buildImportGraph, listModules } from './graph.js';
 import { summarize, type ScanResult } from './run.js';
 
 /** The tree's modules by name → defining file, and each file's service. */
-interface Tree {
+interface ModuleTree {
   readonly config: Config;
   readonly grouping: Grouping;
-  readonly graph: ImportGraph;
   readonly fileOf: ReadonlyMap<string, string>;
 }
 
-async function treeOf(root: string, config: Config, cache: boolean | undefined): Promise<Tree> {
-  const { graph } = await buildImportGraph({ root, config, ...(cache === undefined ? {} : { cache }) });
+/** …with the import graph, which says which files can import another service at all. */
+interface Tree extends ModuleTree {
+  readonly graph: ImportGraph;
+}
+
+function moduleTreeOf(config: Config, graph: Pick<ImportGraph, 'files' | 'modules'>): ModuleTree {
   const fileOf = new Map<string, string>();
   graph.files.forEach((rel, i) => {
     const module = graph.modules[i];
     // a package's `__init__.py` and a stub next to a module define the same name: the first (sorted) wins
     if (module && !fileOf.has(module)) fileOf.set(module, rel);
   });
-  return { config, grouping: buildGrouping(config), graph, fileOf };
+  return { config, grouping: buildGrouping(config), fileOf };
+}
+
+async function treeOf(root: string, config: Config, cache: boolean | undefined): Promise<Tree> {
+  const { graph } = await buildImportGraph({ root, config, ...(cache === undefined ? {} : { cache }) });
+  return { ...moduleTreeOf(config, graph), graph };
 }
 
 /** The longest module at or above `dotted` that a file of the tree defines, or null. */
-function definedAtOrAbove(tree: Tree, dotted: string): { module: string; file: string } | null {
+function definedAtOrAbove(tree: ModuleTree, dotted: string): { module: string; file: string } | null {
   let module = dotted;
   for (;;) {
     const file = tree.fileOf.get(module);
@@ -52,7 +60,7 @@ function definedAtOrAbove(tree: Tree, dotted: string): { module: string; file: s
 }
 
 /** The modules of the tree one statement imports: `M.n` for each name that is a module, else `M` (or the nearest package above it the tree defines). */
-function importedModules(tree: Tree, statement: ImportStatement): { module: string; file: string }[] {
+function importedModules(tree: ModuleTree, statement: ImportStatement): { module: string; file: string }[] {
   const out = new Map<string, string>();
   let attributes = statement.names.length === 0;
   for (const name of statement.names) {
@@ -68,7 +76,7 @@ function importedModules(tree: Tree, statement: ImportStatement): { module: stri
 }
 
 /** The imports of `text` (the file `rel`) that cross from its service into another. */
-async function serviceImportsOfText(tree: Tree, rel: string, text: string): Promise<ServiceImport[]> {
+async function serviceImportsOfText(tree: ModuleTree, rel: string, text: string): Promise<ServiceImport[]> {
   const fromService = tree.grouping.serviceOf(rel);
   const support = adapterFor(tree.config.language).imports;
   if (fromService === null || !support) return [];
@@ -182,10 +190,11 @@ export async function addedServiceImports(
   root: string,
   config: Config,
   files: readonly { readonly file: string; readonly original: Buffer; readonly updated: Buffer }[],
-  options: { readonly cache?: boolean } = {},
 ): Promise<AddedServiceImport[]> {
   if (!config.services.length || !files.length || !adapterFor(config.language).imports) return [];
-  const tree = await treeOf(path.resolve(root), config, options.cache);
+  // where each module lives is all it asks: the file list, no file read (a graph of 32,006 files cost
+  // fix --dry-run 3.5 s of reads and most of its heap)
+  const tree = moduleTreeOf(config, await listModules({ root: path.resolve(root), config }));
   const out: AddedServiceImport[] = [];
   for (const f of files) {
     const before = await serviceImportsOfText(tree, f.file, f.original.toString('utf8'));

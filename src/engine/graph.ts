@@ -35,6 +35,19 @@ export interface ImportGraphRun {
   readonly stats: ImportsStats & { readonly files: number; readonly workers: number };
 }
 
+/**
+ * The files the graph would hold and the module each defines — the graph
+ * without its edges, so without reading a file: what a question about where
+ * modules live (which service defines `M`) needs.
+ */
+export async function listModules(options: Pick<GraphOptions, 'root' | 'config'>): Promise<Pick<ImportGraph, 'files' | 'modules'>> {
+  const root = path.resolve(options.root);
+  const { config } = options;
+  const adapter = adapterFor(config.language);
+  const { files } = await discoverFiles({ root, include: config.include, exclude: config.exclude });
+  return { files, modules: files.map((rel) => adapter.moduleNameOf(rel, config.sourceRoots)) };
+}
+
 export async function buildImportGraph(options: GraphOptions): Promise<ImportGraphRun> {
   const startedAt = Date.now();
   const root = path.resolve(options.root);

@@ -144,7 +144,7 @@ async function fixLocked(root: string, config: Config, options: FixCliOptions, g
     }
     // the imports between services the fixes add: one a boundary forbids refuses the run before any write
     const changed = run.files.filter((f) => f.status === 'changed' && f.updated);
-    const added = await addedServiceImports(root, config, changed.map((f) => ({ file: f.file, original: f.original, updated: f.updated! })), { cache: false });
+    const added = await addedServiceImports(root, config, changed.map((f) => ({ file: f.file, original: f.original, updated: f.updated! })));
     const forbidden = added.filter((a) => a.forbiddenBy.length);
     if (forbidden.length && !options.dryRun) {
       const more = forbidden.length > 1 ? ` (and ${forbidden.length - 1} more; \`ssot fix --dry-run\` lists them)` : '';

@@ -149,6 +149,13 @@ export class JobRunner {
     this.blobReader = job.blobs ? new BlobReader(job.blobs.cwd) : undefined;
   }
 
+  /** Reads the job's caches now rather than at the first file that needs them. */
+  loadCaches(): void {
+    const { job } = this;
+    if (job.cache) this.cacheEntries ??= readCacheEntries(job.cache.file, job.cache.fingerprint);
+    if (job.imports?.cache) this.importsEntries ??= readCacheEntries<ImportsCacheEntry>(job.imports.cache.file, job.imports.cache.fingerprint);
+  }
+
   /** Ends what the runner started (the git blob reader of a history job). */
   close(): void {
     this.blobReader?.close();
@@ -331,6 +338,10 @@ export async function runJob(job: RunJob, options: PoolOptions): Promise<JobResu
   for (let w = 0; w < (options.workers ?? 0); w++) addWorker();
 
   const runner = new JobRunner(job);
+  // the pace below is the files' own: reading the caches (a cached run of synthetic 1x: ~0.25 s for
+  // its 4.8 MB scan cache) before the clock starts, or a run of stat hits looked slow enough to start
+  // two workers that were stopped before they claimed a file
+  if (options.workers === undefined) runner.loadCaches();
   const began = performance.now();
   let doneHere = 0;
   try {

@@ -92,10 +92,11 @@ const result = await build({
   metafile: metaFile !== undefined,
 });
 if (metaFile) writeFileSync(metaFile, JSON.stringify(result.metafile));
-if (readFileSync(path.join(outdir, BUNDLE)).some((byte) => byte > 0x7f)) throw new Error(`${BUNDLE} is not ASCII: the launcher reads it as latin1`);
+const bundleBytes = readFileSync(path.join(outdir, BUNDLE));
+if (bundleBytes.some((byte) => byte > 0x7f)) throw new Error(`${BUNDLE} is not ASCII: the launcher reads it as latin1`);
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), path.join(outdir, 'tree-sitter.wasm'));
 
-const bundleHash = createHash('sha256').update(readFileSync(path.join(outdir, BUNDLE))).digest('hex').slice(0, 16);
+const bundleHash = createHash('sha256').update(bundleBytes).digest('hex').slice(0, 16);
 const launcher = readFileSync(path.join(repo, 'scripts/launcher.cjs'), 'utf8')
   .replace("'@@BUNDLE@@'", JSON.stringify(BUNDLE))
   .replace("'@@CACHE@@'", JSON.stringify(`ssot.${bundleHash}.cache`))

@@ -40,12 +40,12 @@ export interface ImportGraphRun {
  * without its edges, so without reading a file: what a question about where
  * modules live (which service defines `M`) needs.
  */
-export async function listModules(options: Pick<GraphOptions, 'root' | 'config'>): Promise<Pick<ImportGraph, 'files' | 'modules'>> {
+export async function listModules(options: Pick<GraphOptions, 'root' | 'config'>): Promise<Pick<ImportGraph, 'files' | 'modules'> & { readonly problems: readonly FileProblem[] }> {
   const root = path.resolve(options.root);
   const { config } = options;
   const adapter = adapterFor(config.language);
-  const { files } = await discoverFiles({ root, include: config.include, exclude: config.exclude });
-  return { files, modules: files.map((rel) => adapter.moduleNameOf(rel, config.sourceRoots)) };
+  const { files, problems } = await discoverFiles({ root, include: config.include, exclude: config.exclude });
+  return { files, modules: files.map((rel) => adapter.moduleNameOf(rel, config.sourceRoots)), problems };
 }
 
 export async function buildImportGraph(options: GraphOptions): Promise<ImportGraphRun> {
@@ -55,8 +55,8 @@ export async function buildImportGraph(options: GraphOptions): Promise<ImportGra
   const adapter = adapterFor(config.language);
   const support = adapter.imports;
   if (!support) throw new UserError(`the ${config.language} language adapter has no import graph`);
-  const discovered = await discoverFiles({ root, include: config.include, exclude: config.exclude });
-  const files = discovered.files;
+  const listed = await listModules({ root, config });
+  const { files } = listed;
   const cacheFile = options.cache === false ? null : importsCacheFileOf(root);
   const fingerprint = cacheFile ? cacheFingerprint(config.language, adapter.grammar, config.sourceRoots, 'imports') : '';
   const job: RunJob = {
@@ -79,12 +79,8 @@ export async function buildImportGraph(options: GraphOptions): Promise<ImportGra
 
   const encoded: string[] = new Array<string>(files.length).fill('');
   for (const [index, text] of result.imports) encoded[index] = text;
-  const graph: ImportGraph = {
-    files,
-    modules: files.map((rel) => adapter.moduleNameOf(rel, config.sourceRoots)),
-    edges: encoded.map(decodeEdges),
-  };
-  const problems = [...discovered.problems, ...result.outcomes.filter(([, o]) => o.status === 'skipped').map(([i, o]) => ({ file: files[i]!, message: (o as { reason: string }).reason }))];
+  const graph: ImportGraph = { files, modules: listed.modules, edges: encoded.map(decodeEdges) };
+  const problems = [...listed.problems, ...result.outcomes.filter(([, o]) => o.status === 'skipped').map(([i, o]) => ({ file: files[i]!, message: (o as { reason: string }).reason }))];
   return { graph, problems, stats: { files: files.length, workers: result.workers, ...result.importsStats } };
 }
 

@@ -151,9 +151,18 @@ export class JobRunner {
 
   /** Reads the job's caches now rather than at the first file that needs them. */
   loadCaches(): void {
-    const { job } = this;
-    if (job.cache) this.cacheEntries ??= readCacheEntries(job.cache.file, job.cache.fingerprint);
-    if (job.imports?.cache) this.importsEntries ??= readCacheEntries<ImportsCacheEntry>(job.imports.cache.file, job.imports.cache.fingerprint);
+    if (this.job.cache) this.scanEntries(this.job.cache);
+    if (this.job.imports?.cache) this.importEntries(this.job.imports.cache);
+  }
+
+  /** The scan cache's entries, read once per thread. */
+  private scanEntries(cache: JobCache): Map<string, CacheEntry> {
+    return (this.cacheEntries ??= readCacheEntries(cache.file, cache.fingerprint));
+  }
+
+  /** The imports cache's entries, read once per thread. */
+  private importEntries(cache: JobCache): Map<string, ImportsCacheEntry> {
+    return (this.importsEntries ??= readCacheEntries<ImportsCacheEntry>(cache.file, cache.fingerprint));
   }
 
   /** Ends what the runner started (the git blob reader of a history job). */
@@ -184,9 +193,8 @@ export class JobRunner {
     const importsWanted = job.imports !== null && !this.importsFromCache(index, rel, importsSignature);
     if (job.banSets[set]!.length === 0 && !importsWanted) return CLEAN; // nothing to scan for, edges known: not even read
     if (job.cache) {
-      this.cacheEntries ??= readCacheEntries(job.cache.file, job.cache.fingerprint);
       key = entryKey(this.bansKeys[set]!, rel);
-      cached = this.cacheEntries.get(key);
+      cached = this.scanEntries(job.cache).get(key);
       signature = statSignature(file, job.cache.trustBefore);
       // unchanged since a run that read it (size, mtime, ctime, inode): no need to read it again
       if (cached?.s !== undefined && signature !== null && cached.s === signature && !importsWanted) {
@@ -236,8 +244,7 @@ export class JobRunner {
   private importsFromCache(index: number, rel: string, signature: string | null): boolean {
     const cache = this.job.imports?.cache;
     if (!cache || signature === null) return false;
-    this.importsEntries ??= readCacheEntries<ImportsCacheEntry>(cache.file, cache.fingerprint);
-    const entry = this.importsEntries.get(rel);
+    const entry = this.importEntries(cache).get(rel);
     if (!entry || signature !== entry.s) return false;
     this.result.imports.push([index, entry.e]);
     this.result.importsCacheEntries.push([rel, entry]);
@@ -341,7 +348,7 @@ export async function runJob(job: RunJob, options: PoolOptions): Promise<JobResu
   // the pace below is the files' own: reading the caches (a cached run of synthetic 1x: ~0.25 s for
   // its 4.8 MB scan cache) before the clock starts, or a run of stat hits looked slow enough to start
   // two workers that were stopped before they claimed a file
-  if (options.workers === undefined) runner.loadCaches();
+  runner.loadCaches();
   const began = performance.now();
   let doneHere = 0;
   try {

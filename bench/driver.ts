@@ -11,5 +11,5 @@ import { runPipeline } from '../src/engine/run.js';
 const root = process.argv[2] ?? '.';
 const config = await loadConfig(root);
 const { result, stats } = await runPipeline({ root, config, mode: 'inventory' });
-process.stdout.write(renderJson(result));
+process.stdout.write([...renderJson(result)].join(''));
 if (process.argv.includes('--stats')) process.stderr.write(`${JSON.stringify(stats)}\n`);

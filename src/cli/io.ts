@@ -27,18 +27,57 @@ export function resolveRoot(pathArg: string | undefined): string {
   return root;
 }
 
-/** Writes `text` to --output atomically or to stdout. */
-export function emit(text: string, output: string | undefined): void {
+/** What a command prints: one string, or pieces whose concatenation is it (a large report, written as it is rendered). */
+export type Output = string | Iterable<string>;
+
+/**
+ * Writes `text` to --output atomically or to stdout. Pieces are gathered
+ * into writes of about 64 KB, each waiting for the reader when the pipe is
+ * full: a large report is never queued whole in memory.
+ */
+export async function emit(text: Output, output: string | undefined): Promise<void> {
   if (!output) {
-    process.stdout.write(text);
+    if (typeof text === 'string') {
+      process.stdout.write(text);
+      return;
+    }
+    let batch: string[] = [];
+    let size = 0;
+    for (const piece of text) {
+      batch.push(piece);
+      size += piece.length;
+      if (size < WRITE_BATCH) continue;
+      if (!process.stdout.write(batch.join(''))) await drained(process.stdout);
+      batch = [];
+      size = 0;
+    }
+    if (size > 0) process.stdout.write(batch.join(''));
     return;
   }
   try {
-    writeFileAtomic(path.resolve(output), text);
+    writeFileAtomic(path.resolve(output), typeof text === 'string' ? text : [...text].join(''));
   } catch (error) {
     throw new UserError(`${output}: cannot write output (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
 }
+
+/** Resolves when `stream` can take more, or will never (a reader that went away: see main.ts). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+    stream.on('close', done);
+  });
+}
+
+/** Characters per stdout write of a report in pieces. */
+const WRITE_BATCH = 1 << 16;
 
 /** A progress bar on stderr for long runs on a TTY; a no-op elsewhere. */
 export function progressBar(label: string): { update(done: number, total: number): void; stop(): void } {

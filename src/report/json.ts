@@ -26,35 +26,57 @@ export function findingJson(f: Finding): Record<string, unknown> {
   return out;
 }
 
-/** The JSON contract: key order as documented in the README. With a baseline, each finding has `baselineState` and `baseline` lists the stale entries. */
-export function renderJson(result: ScanResult, baseline?: CheckBaseline): string {
-  const findings = result.findings.map((f, i) => {
-    const out = findingJson(f);
-    if (f.scope !== undefined) out.scope = f.scope;
-    if (baseline) out.baselineState = baseline.states[i];
-    return out;
-  });
-  return `${JSON.stringify(
-    {
-      tool: result.tool,
-      version: result.version,
-      root: result.root,
-      findings,
-      summary: result.summary,
-      errors: result.errors,
-      warnings: result.warnings,
-      ...(baseline
-        ? {
-            baseline: {
-              file: baseline.file,
-              new: baseline.states.filter((s) => s === 'new').length,
-              unchanged: baseline.states.filter((s) => s === 'unchanged').length,
-              absent: baseline.absent,
-            },
-          }
-        : {}),
-    },
-    null,
-    2,
-  )}\n`;
+/**
+ * The JSON contract: key order as documented in the README. With a baseline, each finding has `baselineState` and `baseline` lists the stale entries.
+ *
+ * The document comes in pieces (its opening, then a piece per finding, then
+ * its close) whose concatenation is exactly `JSON.stringify(report, null, 2)`
+ * and a newline: a report of 40,000 findings (30 MB) is written while it is
+ * rendered instead of being held, and converted, as one string.
+ */
+export function* renderJson(result: ScanResult, baseline?: CheckBaseline): Generator<string, void, undefined> {
+  yield `{\n${member('tool', result.tool)},\n${member('version', result.version)},\n${member('root', result.root)},\n`;
+  const { findings } = result;
+  if (findings.length === 0) yield '  "findings": [],\n';
+  else {
+    yield '  "findings": [\n';
+    for (let i = 0; i < findings.length; i++) {
+      const f = findings[i]!;
+      const out = findingJson(f);
+      if (f.scope !== undefined) out.scope = f.scope;
+      if (baseline) out.baselineState = baseline.states[i];
+      yield `${findingPiece(out)}${i + 1 < findings.length ? ',' : ''}\n`;
+    }
+    yield '  ],\n';
+  }
+  const tail = [member('summary', result.summary), member('errors', result.errors), member('warnings', result.warnings)];
+  if (baseline) {
+    const counts = { file: baseline.file, new: 0, unchanged: 0, absent: baseline.absent };
+    for (const state of baseline.states) if (state === 'new') counts.new++;
+    else if (state === 'unchanged') counts.unchanged++;
+    tail.push(member('baseline', counts));
+  }
+  yield `${tail.join(',\n')}\n}\n`;
+}
+
+/** One finding as an element of `findings` (what JSON.stringify(…, null, 2) writes there, key by key: a call per finding with indentation cost three times as much). */
+function findingPiece(out: Record<string, unknown>): string {
+  let text = '';
+  for (const key in out) {
+    const value = out[key];
+    if (value === undefined) continue;
+    const json = typeof value === 'object' && value !== null ? indented(JSON.stringify(value, null, 2), '      ') : JSON.stringify(value);
+    text += `${text ? ',' : ''}\n      ${JSON.stringify(key)}: ${json}`;
+  }
+  return text ? `    {${text}\n    }` : '    {}';
+}
+
+/** `"key": value` as a member of the top-level object (indented by two, as JSON.stringify(…, null, 2) does). */
+function member(key: string, value: unknown): string {
+  return `  ${JSON.stringify(key)}: ${indented(JSON.stringify(value, null, 2), '  ')}`;
+}
+
+/** Pretty JSON nested `by` deeper (its newlines are its own: a JSON string holds none). */
+function indented(json: string, by: string): string {
+  return json.replaceAll('\n', `\n${by}`);
 }

@@ -38,7 +38,7 @@ export function registerHistoryCommand(program: Command): void {
       }
       const text =
         options.format === 'json' ? renderHistoryJson(history) : options.format === 'csv' ? renderHistoryCsv(history) : renderHistoryText(history, options.output ? undefined : colorsFor(process.stdout));
-      emit(text, options.output);
+      await emit(text, options.output);
       process.exitCode = 0;
     });
 }

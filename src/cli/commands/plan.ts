@@ -22,7 +22,7 @@ export function registerPlanCommand(program: Command): void {
           : options.format === 'json'
             ? `${JSON.stringify(plan, null, 2)}\n`
             : renderPlanText(plan, options.output ? undefined : colorsFor(process.stdout));
-      emit(text, options.output);
+      await emit(text, options.output);
       process.exitCode = 0;
     });
 }

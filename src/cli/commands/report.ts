@@ -109,7 +109,7 @@ export function registerReportCommand(program: Command): void {
       const doc = await reportDocument(root, { ...options, cache: options.cache !== false });
       const text =
         options.format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : options.format === 'markdown' ? renderReportMarkdown(doc) : renderDashboardHtml(doc, dashboardAssets());
-      emit(text, options.output);
+      await emit(text, options.output);
       process.exitCode = 0;
     });
 }

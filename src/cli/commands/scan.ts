@@ -21,7 +21,7 @@ import { renderMarkdown } from '../../report/markdown.js';
 import { renderSarif } from '../../report/sarif.js';
 import { renderConcise, renderStatistics, renderText, statistics } from '../../report/text.js';
 import { NO_COLORS, type Colors } from '../../text/colors.js';
-import { colorsFor, emit, progressBar, terminalWidth } from '../io.js';
+import { colorsFor, emit, progressBar, terminalWidth, type Output } from '../io.js';
 import { resolveTargets, type Targets } from '../targets.js';
 
 export const FORMATS = ['text', 'concise', 'json', 'sarif', 'markdown', 'github'] as const;
@@ -101,7 +101,7 @@ export interface RenderExtras {
 }
 
 /** The report in `format`; with a baseline, text, concise, Markdown and statistics show only the new findings. */
-export function renderScan(result: ScanResult, format: Format, toFile: boolean, extras: RenderExtras = { level: 'warning' }): string {
+export function renderScan(result: ScanResult, format: Format, toFile: boolean, extras: RenderExtras = { level: 'warning' }): Output {
   const { baseline } = extras;
   const shown = baseline ? newOnly(result, baseline) : result;
   // on a terminal the problems go to stderr (reportProblems) and lines wrap to its width; a report file keeps them, unwrapped
@@ -214,7 +214,7 @@ export function registerScanCommands(program: Command): void {
     async (args: string[], options: ScanCliOptions) => {
       const run = await runScan(args, options);
       if (run.targets.note) process.stderr.write(`ssot: ${run.targets.note}\n`);
-      emit(renderScan(run.result, options.format, Boolean(options.output), { level: 'warning', statistics: options.statistics }), options.output);
+      await emit(renderScan(run.result, options.format, Boolean(options.output), { level: 'warning', statistics: options.statistics }), options.output);
       reportProblems(run.result);
       process.exitCode = exitCodeOfScan(run.result, false);
     },
@@ -229,7 +229,7 @@ export function registerScanCommands(program: Command): void {
       const run = await runScan(args, { ...options, boundaries: true });
       if (run.targets.note) process.stderr.write(`ssot: ${run.targets.note}\n`);
       const baseline = accepted ? checkBaseline(run, accepted, options.baseline!, options) : undefined;
-      emit(renderScan(run.result, options.format, Boolean(options.output), { level: 'error', statistics: options.statistics, ...(baseline ? { baseline } : {}) }), options.output);
+      await emit(renderScan(run.result, options.format, Boolean(options.output), { level: 'error', statistics: options.statistics, ...(baseline ? { baseline } : {}) }), options.output);
       reportProblems(run.result);
       // a file that could not be scanned is 2 whatever the baseline says: a green gate must not hide it
       const failing = baseline ? baseline.states.some((s) => s === 'new') || (baseline.strict && baseline.absent.length > 0) : run.result.findings.length > 0;

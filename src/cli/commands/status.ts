@@ -28,14 +28,14 @@ export function registerStatusCommand(program: Command): void {
         // the daily update is a view of `ssot report --format json --since <yesterday>`
         const since = options.since ?? `${new Date(Date.now() - 86_400_000).toISOString().slice(0, 16)}Z`;
         const doc = await reportDocument(root, { config: options.config, monitor: options.monitor, since, every: 'auto', cache: true });
-        emit(renderStatusMarkdown(doc), options.output);
+        await emit(renderStatusMarkdown(doc), options.output);
         process.exitCode = 0;
         return;
       }
       const config = await loadConfig(root, options.config);
       await migrateHistory(root);
       const status = await phaseStatus({ root, config });
-      emit(options.format === 'json' ? `${JSON.stringify(status, null, 2)}\n` : renderStatusText(status, options.output ? undefined : colorsFor(process.stdout)), options.output);
+      await emit(options.format === 'json' ? `${JSON.stringify(status, null, 2)}\n` : renderStatusText(status, options.output ? undefined : colorsFor(process.stdout)), options.output);
       process.exitCode = 0;
     });
 }

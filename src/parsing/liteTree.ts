@@ -298,6 +298,21 @@ export class LiteNode {
   }
 
   /**
+   * The smallest named node that contains `index`: descendantForIndex
+   * without copying any token out of the wasm tree. Where a named node
+   * starts at `index` (a finding's start), it is that node or one of its
+   * descendants starting there, with the same ancestors.
+   */
+  namedDescendantForIndex(index: number): LiteNode {
+    let node: LiteNode = this;
+    for (;;) {
+      const next = firstEndingAfter(node.namedChildren, index);
+      if (!next) return node;
+      node = next;
+    }
+  }
+
+  /**
    * Named descendants of `type` in document order. `skip(node)` true leaves
    * a subtree out (it is then never copied out of the wasm tree).
    */

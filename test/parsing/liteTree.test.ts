@@ -2,7 +2,7 @@
  * The lazy plain-JS mirror answers what web-tree-sitter's Node answers, on
  * every node of every Python file of the fixtures and the example: type,
  * named, missing, range, children, field names, the root's hasError, and
- * descendantForIndex and startPosition at every line start, and
+ * descendantForIndex, namedDescendantForIndex and startPosition at every line start, and
  * descendantsOfType — copied with
  * web-tree-sitter's wasm cursor functions called directly (what runs), and
  * with TreeCursor's methods (where those are missing); and, asked in another
@@ -101,8 +101,17 @@ describe('LiteTree', () => {
               const w = tree.rootNode.descendantForIndex(index)!;
               assert.deepEqual([l.type, l.startIndex, l.endIndex], [w.type, w.startIndex, w.endIndex], `${where}: descendantForIndex(${index})`);
               assert.deepEqual(l.startPosition, w.startPosition, `${where}: startPosition at ${index}`);
+              const ln = lite.root.namedDescendantForIndex(index);
+              const wn = tree.rootNode.namedDescendantForIndex(index)!;
+              assert.deepEqual([ln.type, ln.startIndex, ln.endIndex], [wn.type, wn.startIndex, wn.endIndex], `${where}: namedDescendantForIndex(${index})`);
               const f = fresh.root.descendantForIndex(index);
               assert.deepEqual([f.type, f.startIndex, f.endIndex], [w.type, w.startIndex, w.endIndex], `${where}: descendantForIndex(${index}), asked first`);
+            }
+            // where findings start: every identifier and string
+            for (const start of tree.rootNode.descendantsOfType(['identifier', 'string']).map((n) => n!.startIndex)) {
+              const ln = fresh.root.namedDescendantForIndex(start);
+              const wn = tree.rootNode.namedDescendantForIndex(start)!;
+              assert.deepEqual([ln.type, ln.startIndex, ln.endIndex], [wn.type, wn.startIndex, wn.endIndex], `${where}: namedDescendantForIndex(${start})`);
             }
             for (const type of DESCENDANT_TYPES) {
               const descendants = (t: LiteTree) => t.root.descendantsOfType(type).map((n) => [n.type, n.startIndex, n.endIndex]);

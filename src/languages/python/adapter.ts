@@ -134,9 +134,11 @@ function analysisOutput(root: SyntaxNode, analysis: PythonFileAnalysis): FileAna
   const statementRanges = new Map<RawFinding, { start: number; end: number }>();
   const enclosingScopes = new Map<RawFinding, string>();
   for (const finding of analysis.findings) {
-    enclosingScopes.set(finding, enclosingScopeName(root.descendantForIndex(finding.range.start)));
+    // (a finding starts where a named node does: its ancestors are found without copying tokens)
+    const at = root.namedDescendantForIndex(finding.range.start);
+    enclosingScopes.set(finding, enclosingScopeName(at));
     if (finding.kind !== 'import') continue;
-    let node: SyntaxNode | null = root.descendantForIndex(finding.range.start);
+    let node: SyntaxNode | null = at;
     while (node && node.type !== 'import_statement' && node.type !== 'import_from_statement') node = node.parent;
     if (node) statementRanges.set(finding, { start: node.startIndex, end: node.endIndex });
   }

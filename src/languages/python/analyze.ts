@@ -287,13 +287,15 @@ function applySuppressions(
     let first: number;
     let last: number;
     if (finding.kind === 'import') {
-      let node: SyntaxNode | null = root.descendantForIndex(finding.range.start);
+      // (a finding starts where a named node does: that node's row, without copying tokens)
+      const start = root.namedDescendantForIndex(finding.range.start);
+      let node: SyntaxNode | null = start;
       while (node && node.type !== 'import_statement' && node.type !== 'import_from_statement') node = node.parent;
-      const at = node ?? root.descendantForIndex(finding.range.start) ?? root;
+      const at = node ?? start;
       first = at.startPosition.row;
       last = at.endPosition.row;
     } else {
-      first = last = (root.descendantForIndex(finding.range.start) ?? root).startPosition.row;
+      first = last = root.namedDescendantForIndex(finding.range.start).startPosition.row;
     }
     for (let row = first; row <= last; row++) {
       if (covers(row, finding.ruleId)) {

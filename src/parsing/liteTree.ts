@@ -35,6 +35,7 @@ export class LiteTree {
   private readonly raw: RawCursorBinding | null;
   private readonly address: number;
   private readonly scratch: LiteNode[] = [];
+  private readonly scratchByDepth: LiteNode[][] = [];
   /** @internal tree-sitter's answer for the root (one call instead of a walk). */
   readonly rootHasError: boolean;
 
@@ -160,6 +161,85 @@ export class LiteTree {
     return children.length === 0 ? NO_NODES : children.slice();
   }
 
+  /**
+   * Copies the named children of `top` and of every named node below it in
+   * one walk of the wasm tree — the cursor moves to a first child, a next
+   * sibling, a parent, instead of descending from the root once per node as
+   * `materialize` does — leaving out what lies below a node `skip` accepts
+   * (that node itself is copied). Nodes copied before are reused, so a node
+   * stays one object. Without the raw cursor calls it copies nothing: the
+   * nodes are then copied when asked for, as always.
+   */
+  copyNamedSubtree(top: LiteNode, skip: ((node: LiteNode) => boolean) | undefined): void {
+    const cursor = this.cursor;
+    if (!cursor) throw new Error('internal: syntax tree read after it was disposed');
+    const b = this.raw;
+    if (!b) return;
+    const tree = this.address;
+    loadCursor(b, cursor);
+    b._ts_tree_cursor_goto_descendant_wasm(tree, top.id);
+    const frames: CopyFrame[] = [];
+    // each frame gathers its children in the reused array of its depth, copied at their exact count when done
+    const gathered = this.scratchByDepth;
+    const frameOf = (node: LiteNode): CopyFrame => {
+      const kids = (gathered[frames.length] ??= []);
+      kids.length = 0;
+      return { node, existing: node.copiedNamed, at: 0, kids };
+    };
+    let frame: CopyFrame | undefined = b._ts_tree_cursor_goto_first_child_wasm(tree) ? frameOf(top) : (top.setNamedIfUnset(NO_NODES), undefined);
+    while (frame) {
+      // the cursor is on a child of frame.node (a named node, so its children can fill fields)
+      const typeId = b._ts_tree_cursor_current_node_type_id_wasm(tree);
+      let isNamed = typeId === ERROR_TYPE_ID ? undefined : this.namedTypes.get(typeId);
+      if (isNamed === undefined) {
+        isNamed = typeId === ERROR_TYPE_ID ? b._ts_tree_cursor_current_node_is_named_wasm(tree) === 1 : this.language.nodeTypeIsNamed(typeId);
+        if (typeId !== ERROR_TYPE_ID) this.namedTypes.set(typeId, isNamed);
+      }
+      let into: LiteNode | undefined;
+      if (!isNamed) {
+        if (b._ts_tree_cursor_current_field_id_wasm(tree) !== 0) frame.node.markAnonymousFields();
+      } else {
+        let child: LiteNode;
+        if (frame.existing) {
+          child = frame.existing[frame.at++]!;
+          if (!child) throw new Error('internal: the named children changed between two copies');
+        } else {
+          const start = b._ts_tree_cursor_start_index_wasm(tree);
+          const end = b._ts_tree_cursor_end_index_wasm(tree);
+          const fieldId = b._ts_tree_cursor_current_field_id_wasm(tree);
+          const missing = start === end && b._ts_tree_cursor_current_node_is_missing_wasm(tree) === 1;
+          child = new LiteNode(
+            this,
+            frame.node,
+            b._ts_tree_cursor_current_descendant_index_wasm(tree),
+            this.types[typeId] ?? 'ERROR',
+            NAMED | (missing ? MISSING : 0),
+            fieldId ? (this.fields[fieldId] ?? null) : null,
+            start,
+            end,
+          );
+          frame.kids.push(child);
+        }
+        if (!skip?.(child)) into = child;
+      }
+      if (into) {
+        if (b._ts_tree_cursor_goto_first_child_wasm(tree)) {
+          frames.push(frame);
+          frame = frameOf(into);
+          continue;
+        }
+        into.setNamedIfUnset(NO_NODES);
+      }
+      // the next sibling, or up to the next frame that has one
+      while (frame && !b._ts_tree_cursor_goto_next_sibling_wasm(tree)) {
+        finishFrame(frame);
+        frame = frames.pop();
+        if (frame) b._ts_tree_cursor_goto_parent_wasm(tree);
+      }
+    }
+    storeCursor(b, cursor);
+  }
+
   point(index: number): Point {
     const starts = (this.lineStarts ??= lineStartsOf(this.source));
     let lo = 0;
@@ -171,6 +251,23 @@ export class LiteTree {
     }
     return { row: lo, column: index - starts[lo]! };
   }
+}
+
+/** One named node of `copyNamedSubtree`'s walk: its named children copied so far, or the ones copied before. */
+interface CopyFrame {
+  readonly node: LiteNode;
+  readonly existing: readonly LiteNode[] | undefined;
+  /** The next of `existing` to meet. */
+  at: number;
+  readonly kids: LiteNode[];
+}
+
+function finishFrame(frame: CopyFrame): void {
+  if (frame.existing) {
+    if (frame.at !== frame.existing.length) throw new Error('internal: the named children changed between two copies');
+    return;
+  }
+  frame.node.setNamedIfUnset(frame.kids.length === 0 ? NO_NODES : frame.kids.slice());
 }
 
 /** LiteNode.flags bits. */
@@ -223,6 +320,25 @@ export class LiteNode {
   get namedChildren(): readonly LiteNode[] {
     if (this.named === undefined) this.named = this.kids === undefined && this.owner.copiesNamedAlone ? this.owner.materialize(this, true, undefined) : namedOf(this.children);
     return this.named;
+  }
+
+  /** @internal The named children when copied already (else undefined). */
+  get copiedNamed(): readonly LiteNode[] | undefined {
+    return this.named;
+  }
+
+  /** @internal Set by LiteTree.copyNamedSubtree. */
+  setNamedIfUnset(named: readonly LiteNode[]): void {
+    this.named ??= named;
+  }
+
+  /**
+   * Copies the named nodes below this one in one walk (see
+   * LiteTree.copyNamedSubtree), except below the nodes `skip` accepts: for
+   * an analysis that is about to visit them all.
+   */
+  copyNamedDescendants(skip?: (node: LiteNode) => boolean): void {
+    this.owner.copyNamedSubtree(this, skip);
   }
 
   /** @internal Set while copying the named children alone. */

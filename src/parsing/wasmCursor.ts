@@ -32,6 +32,7 @@ export interface RawCursorBinding {
   _ts_tree_cursor_goto_descendant_wasm(tree: number, index: number): void;
   _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
   _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
   _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
   _ts_tree_cursor_current_node_is_named_wasm(tree: number): number;
   _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
@@ -46,6 +47,7 @@ const FUNCTIONS = [
   '_ts_tree_cursor_goto_descendant_wasm',
   '_ts_tree_cursor_goto_first_child_wasm',
   '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
   '_ts_tree_cursor_current_node_type_id_wasm',
   '_ts_tree_cursor_current_node_is_named_wasm',
   '_ts_tree_cursor_current_node_is_missing_wasm',

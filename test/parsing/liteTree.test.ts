@@ -6,7 +6,9 @@
  * descendantsOfType — copied with
  * web-tree-sitter's wasm cursor functions called directly (what runs), and
  * with TreeCursor's methods (where those are missing); and, asked in another
- * order (named children and fields first), the same nodes as the same objects.
+ * order (named children and fields first), the same nodes as the same objects;
+ * and copied in one walk (copyNamedDescendants, whole or with subtrees
+ * skipped, after some nodes were copied one by one), the same again.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -96,6 +98,21 @@ describe('LiteTree', () => {
             const where = path.relative(repo, file);
             nodes += compare(lite.root, tree.rootNode, where);
             compareNamedFirst(again.root, tree.rootNode, where);
+            // copied in one walk: the whole tree, then (after a few nodes were copied one by one) all but the functions' insides
+            const bulk = new LiteTree(tree, text);
+            bulk.root.copyNamedDescendants();
+            compareNamedFirst(bulk.root, tree.rootNode, `${where} (one walk)`);
+            compare(bulk.root, tree.rootNode, `${where} (one walk)`);
+            bulk.dispose();
+            const partial = new LiteTree(tree, text);
+            const first = partial.root.namedChildren[0];
+            const firstKids = first?.namedChildren;
+            partial.root.copyNamedDescendants((node) => node.type === 'function_definition');
+            assert.equal(partial.root.namedChildren[0], first, `${where}: a node copied before is the same object`);
+            assert.equal(first?.namedChildren, firstKids, `${where}: children copied before are the same array`);
+            compareNamedFirst(partial.root, tree.rootNode, `${where} (one walk, functions skipped)`);
+            compare(partial.root, tree.rootNode, `${where} (one walk, functions skipped)`);
+            partial.dispose();
             for (let index = 0; index <= text.length; index = text.indexOf('\n', index) + 1 || text.length + 1) {
               const l = lite.root.descendantForIndex(index);
               const w = tree.rootNode.descendantForIndex(index)!;

@@ -630,6 +630,8 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
   }
 
   const moduleScope = newScope('module', root, null);
+  // what the walk below visits, copied out of the wasm tree in one pass
+  root.copyNamedDescendants(relevant ? (node) => skippedBy(relevant, node) : undefined);
   visitChildren(root, moduleScope);
   for (const ref of references) resolveReference(ref, moduleScope);
   return {

@@ -32,7 +32,7 @@ export type Output = string | Iterable<string>;
 
 /**
  * Writes `text` to --output atomically or to stdout. Pieces are gathered
- * into writes of about 64 KB, each waiting for the reader when the pipe is
+ * into writes of 32 to 100 KB, each waiting for the reader when the pipe is
  * full: a large report is never queued whole in memory.
  */
 export async function emit(text: Output, output: string | undefined): Promise<void> {
@@ -76,8 +76,8 @@ function drained(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
-/** Characters per stdout write of a report in pieces. */
-const WRITE_BATCH = 1 << 16;
+/** Characters gathered per stdout write of a report in pieces (a write stays below V8's large-object size, 128 KB). */
+const WRITE_BATCH = 1 << 15;
 
 /** A progress bar on stderr for long runs on a TTY; a no-op elsewhere. */
 export function progressBar(label: string): { update(done: number, total: number): void; stop(): void } {

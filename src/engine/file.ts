@@ -231,9 +231,7 @@ function reportedFindings(text: string, analysis: FileAnalysis, ignoreSuppressio
     keptIndex.push(i);
     const start = lines.position(raw.range.start);
     const end = lines.position(raw.range.end);
-    const how = analysis.plan?.perFinding[i];
-    const fix = how === undefined ? {} : how.reason ? { fix: how.applicability, reason: how.reason } : { fix: how.applicability };
-    kept.push({
+    const finding: FileFinding = {
       rule: raw.ruleId,
       kind: raw.kind,
       line: start.line,
@@ -245,9 +243,16 @@ function reportedFindings(text: string, analysis: FileAnalysis, ignoreSuppressio
       usage: raw.usage,
       parseErrors: analysis.parseErrors,
       range: raw.range,
-      ...fix,
-      ...(analysis.enclosingScopes?.has(raw) ? { scope: analysis.enclosingScopes.get(raw)! } : {}),
-    });
+    };
+    // (the optional keys set on the object, not spread into it: one object per finding, of one shape)
+    const how = analysis.plan?.perFinding[i];
+    if (how !== undefined) {
+      finding.fix = how.applicability;
+      if (how.reason) finding.reason = how.reason;
+    }
+    const scope = analysis.enclosingScopes?.get(raw);
+    if (scope !== undefined) finding.scope = scope;
+    kept.push(finding);
   }
   return { kept, keptIndex };
 }

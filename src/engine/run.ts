@@ -307,7 +307,7 @@ function saveCache(file: string, fingerprint: string, used: readonly [string, Ca
 }
 
 function toFinding(f: FileFinding, rel: string, service: string | null, phase: string | null, rule: Rule): Finding {
-  return {
+  const finding: Finding = {
     rule: f.rule,
     kind: f.kind,
     file: rel,
@@ -322,10 +322,11 @@ function toFinding(f: FileFinding, rel: string, service: string | null, phase: s
     phase,
     parseErrors: f.parseErrors,
     message: messageFor(f, rule),
-    ...(f.fix === undefined ? {} : { fix: f.fix }),
-    ...(f.reason === undefined ? {} : { reason: f.reason }),
-    ...(f.scope === undefined ? {} : { scope: f.scope }),
   };
+  if (f.fix !== undefined) finding.fix = f.fix;
+  if (f.reason !== undefined) finding.reason = f.reason;
+  if (f.scope !== undefined) finding.scope = f.scope;
+  return finding;
 }
 
 export function messageFor(f: Pick<Finding, 'kind' | 'symbol' | 'local' | 'usage'>, rule: Rule): string {

@@ -124,11 +124,7 @@ export class LiteTree {
       const withFields = node.isNamed;
       do {
         const typeId = b._ts_tree_cursor_current_node_type_id_wasm(tree);
-        let isNamed = typeId === ERROR_TYPE_ID ? undefined : this.namedTypes.get(typeId);
-        if (isNamed === undefined) {
-          isNamed = typeId === ERROR_TYPE_ID ? b._ts_tree_cursor_current_node_is_named_wasm(tree) === 1 : this.language.nodeTypeIsNamed(typeId);
-          if (typeId !== ERROR_TYPE_ID) this.namedTypes.set(typeId, isNamed);
-        }
+        const isNamed = this.rawIsNamed(typeId, b, tree);
         if (!isNamed && namedOnly) {
           // childForFieldName may then look among the named ones only when no other child fills a field
           if (withFields && b._ts_tree_cursor_current_field_id_wasm(tree) !== 0) node.markAnonymousFields();
@@ -138,27 +134,39 @@ export class LiteTree {
           children.push(named[reused++]!);
           continue;
         }
-        const start = b._ts_tree_cursor_start_index_wasm(tree);
-        const end = b._ts_tree_cursor_end_index_wasm(tree);
-        const fieldId = withFields ? b._ts_tree_cursor_current_field_id_wasm(tree) : 0;
-        const missing = start === end && b._ts_tree_cursor_current_node_is_missing_wasm(tree) === 1;
-        children.push(
-          new LiteNode(
-            this,
-            node,
-            b._ts_tree_cursor_current_descendant_index_wasm(tree),
-            this.types[typeId] ?? 'ERROR',
-            (isNamed ? NAMED : 0) | (missing ? MISSING : 0),
-            fieldId ? (this.fields[fieldId] ?? null) : null,
-            start,
-            end,
-          ),
-        );
+        children.push(this.rawNode(node, typeId, isNamed, withFields, b, tree));
       } while (b._ts_tree_cursor_goto_next_sibling_wasm(tree));
     }
     storeCursor(b, cursor);
     if (named && reused !== named.length) throw new Error('internal: the named children changed between two copies');
     return children.length === 0 ? NO_NODES : children.slice();
+  }
+
+  /** Whether the cursor's node, of `typeId`, is named: a property of the type (asked once per type), except for ERROR, asked of the node. */
+  private rawIsNamed(typeId: number, b: RawCursorBinding, tree: number): boolean {
+    // (an ERROR leaf — an unexpected character — is not named, an ERROR node is)
+    if (typeId === ERROR_TYPE_ID) return b._ts_tree_cursor_current_node_is_named_wasm(tree) === 1;
+    let isNamed = this.namedTypes.get(typeId);
+    if (isNamed === undefined) this.namedTypes.set(typeId, (isNamed = this.language.nodeTypeIsNamed(typeId)));
+    return isNamed;
+  }
+
+  /** A node for the cursor's node, a child of `parent` (its field read only when `withFields`: anonymous parents have none). */
+  private rawNode(parent: LiteNode, typeId: number, isNamed: boolean, withFields: boolean, b: RawCursorBinding, tree: number): LiteNode {
+    const start = b._ts_tree_cursor_start_index_wasm(tree);
+    const end = b._ts_tree_cursor_end_index_wasm(tree);
+    const fieldId = withFields ? b._ts_tree_cursor_current_field_id_wasm(tree) : 0;
+    const missing = start === end && b._ts_tree_cursor_current_node_is_missing_wasm(tree) === 1;
+    return new LiteNode(
+      this,
+      parent,
+      b._ts_tree_cursor_current_descendant_index_wasm(tree),
+      this.types[typeId] ?? 'ERROR',
+      (isNamed ? NAMED : 0) | (missing ? MISSING : 0),
+      fieldId ? (this.fields[fieldId] ?? null) : null,
+      start,
+      end,
+    );
   }
 
   /**
@@ -190,11 +198,7 @@ export class LiteTree {
     while (frame) {
       // the cursor is on a child of frame.node (a named node, so its children can fill fields)
       const typeId = b._ts_tree_cursor_current_node_type_id_wasm(tree);
-      let isNamed = typeId === ERROR_TYPE_ID ? undefined : this.namedTypes.get(typeId);
-      if (isNamed === undefined) {
-        isNamed = typeId === ERROR_TYPE_ID ? b._ts_tree_cursor_current_node_is_named_wasm(tree) === 1 : this.language.nodeTypeIsNamed(typeId);
-        if (typeId !== ERROR_TYPE_ID) this.namedTypes.set(typeId, isNamed);
-      }
+      const isNamed = this.rawIsNamed(typeId, b, tree);
       let into: LiteNode | undefined;
       if (!isNamed) {
         if (b._ts_tree_cursor_current_field_id_wasm(tree) !== 0) frame.node.markAnonymousFields();
@@ -204,20 +208,7 @@ export class LiteTree {
           child = frame.existing[frame.at++]!;
           if (!child) throw new Error('internal: the named children changed between two copies');
         } else {
-          const start = b._ts_tree_cursor_start_index_wasm(tree);
-          const end = b._ts_tree_cursor_end_index_wasm(tree);
-          const fieldId = b._ts_tree_cursor_current_field_id_wasm(tree);
-          const missing = start === end && b._ts_tree_cursor_current_node_is_missing_wasm(tree) === 1;
-          child = new LiteNode(
-            this,
-            frame.node,
-            b._ts_tree_cursor_current_descendant_index_wasm(tree),
-            this.types[typeId] ?? 'ERROR',
-            NAMED | (missing ? MISSING : 0),
-            fieldId ? (this.fields[fieldId] ?? null) : null,
-            start,
-            end,
-          );
+          child = this.rawNode(frame.node, typeId, true, true, b, tree);
           frame.kids.push(child);
         }
         if (!skip?.(child)) into = child;

@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { UserError } from '../model/errors.js';
 import { ANSI_COLORS, NO_COLORS, type Colors } from '../text/colors.js';
-import { writeFileAtomic } from '../workspace/files.js';
+import { drained, writeFileAtomic } from '../workspace/files.js';
 import { withTreeLock, type LockHolder } from '../workspace/lock.js';
 
 /** Colours for `stream`: only on a terminal, never with NO_COLOR set or TERM=dumb. */
@@ -59,21 +59,6 @@ export async function emit(text: Output, output: string | undefined): Promise<vo
   } catch (error) {
     throw new UserError(`${output}: cannot write output (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-}
-
-/** Resolves when `stream` can take more, or will never (a reader that went away: see main.ts). */
-function drained(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off('drain', done);
-      stream.off('error', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('error', done);
-    stream.on('close', done);
-  });
 }
 
 /** Characters gathered per stdout write of a report in pieces (a write stays below V8's large-object size, 128 KB). */

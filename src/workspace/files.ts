@@ -1,6 +1,6 @@
 /**
- * Byte-exact file plumbing: the one atomic write, and the `.ssot/` directory
- * that holds state, journal and cache.
+ * Byte-exact file plumbing: the one atomic write, the one wait for a full
+ * pipe, and the `.ssot/` directory that holds state, journal and cache.
  *
  * `.ssot/` lives in the ssot root and carries its own `.gitignore` (`*`), so
  * nothing in it ever makes the tree dirty, is swept into a phase commit, or is
@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 
 export const SSOT_DIR = '.ssot';
 
@@ -178,4 +179,23 @@ export function fileMode(file: string): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Resolves when `stream` can take more after a write returned false — or
+ * never will: an error or a close (a reader that went away) ends the wait
+ * too, so a writer waiting for a pipe never hangs.
+ */
+export function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+    stream.on('close', done);
+  });
 }

@@ -12,6 +12,7 @@ import { readdirSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
+import { drained } from '../../workspace/files.js';
 import type { CompileCheckResult } from '../adapter.js';
 
 const CHECKER = `
@@ -85,16 +86,7 @@ function compileBatch(python: string, sources: readonly (readonly [string, strin
 async function feed(stdin: Writable, sources: readonly (readonly [string, string])[]): Promise<void> {
   for (const source of sources) {
     if (stdin.destroyed) return;
-    if (stdin.write(`${JSON.stringify(source)}\n`)) continue;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        stdin.off('drain', done);
-        stdin.off('close', done);
-        resolve();
-      };
-      stdin.on('drain', done);
-      stdin.on('close', done);
-    });
+    if (!stdin.write(`${JSON.stringify(source)}\n`)) await drained(stdin);
   }
   if (!stdin.destroyed) stdin.end();
 }

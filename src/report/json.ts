@@ -58,10 +58,8 @@ export function* renderJson(result: ScanResult, baseline?: CheckBaseline): Gener
   }
   const tail = [member('summary', result.summary), member('errors', result.errors), member('warnings', result.warnings)];
   if (baseline) {
-    const counts = { file: baseline.file, new: 0, unchanged: 0, absent: baseline.absent };
-    for (const state of baseline.states) if (state === 'new') counts.new++;
-    else if (state === 'unchanged') counts.unchanged++;
-    tail.push(member('baseline', counts));
+    const count = (state: string) => baseline.states.filter((s) => s === state).length;
+    tail.push(member('baseline', { file: baseline.file, new: count('new'), unchanged: count('unchanged'), absent: baseline.absent }));
   }
   yield `${tail.join(',\n')}\n}\n`;
 }

@@ -232,15 +232,24 @@ export class LiteTree {
   }
 
   point(index: number): Point {
-    const starts = (this.lineStarts ??= lineStartsOf(this.source));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return { row: lo, column: index - starts[lo]! };
+    const starts = this.rowStarts();
+    const row = rowOf(starts, index);
+    return { row, column: index - starts[row]! };
+  }
+
+  /**
+   * The whole rows [start, end) touches: from the start of `start`'s row to
+   * the \n that ends `end`'s row (or the end of the text). Found in the row
+   * index, so its cost does not grow with the length of the line.
+   */
+  rowSpan(start: number, end: number): { from: number; to: number } {
+    const starts = this.rowStarts();
+    const next = rowOf(starts, end) + 1;
+    return { from: starts[rowOf(starts, start)]!, to: next < starts.length ? starts[next]! - 1 : this.source.length };
+  }
+
+  private rowStarts(): number[] {
+    return (this.lineStarts ??= lineStartsOf(this.source));
   }
 }
 
@@ -482,6 +491,18 @@ function namedTypesOf(language: Language): Map<number, boolean> {
   let named = namedTypesByLanguage.get(language);
   if (!named) namedTypesByLanguage.set(language, (named = new Map()));
   return named;
+}
+
+/** The row of string index `index` (`starts`: each row's first index, ascending). */
+function rowOf(starts: readonly number[], index: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= index) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Rows as tree-sitter counts them: a new row after each \n. */

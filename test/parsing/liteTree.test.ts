@@ -130,6 +130,13 @@ describe('LiteTree', () => {
               const wn = tree.rootNode.namedDescendantForIndex(start)!;
               assert.deepEqual([ln.type, ln.startIndex, ln.endIndex], [wn.type, wn.startIndex, wn.endIndex], `${where}: namedDescendantForIndex(${start})`);
             }
+            // the whole rows of every statement: from the row's start to the \n after its end
+            for (const statement of tree.rootNode.descendantsOfType(['expression_statement', 'import_from_statement', 'function_definition', 'return_statement'])) {
+              const { startIndex: start, endIndex: end } = statement!;
+              const newline = text.indexOf('\n', end);
+              const expected = { from: text.lastIndexOf('\n', start - 1) + 1, to: newline < 0 ? text.length : newline };
+              assert.deepEqual(fresh.rowSpan(start, end), expected, `${where}: rowSpan(${start}, ${end})`);
+            }
             for (const type of DESCENDANT_TYPES) {
               const descendants = (t: LiteTree) => t.root.descendantsOfType(type).map((n) => [n.type, n.startIndex, n.endIndex]);
               const expected = tree.rootNode.descendantsOfType(type).map((n) => [n!.type, n!.startIndex, n!.endIndex]);

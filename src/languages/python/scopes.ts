@@ -133,10 +133,9 @@ export function relevanceOf(root: SyntaxNode, words: Iterable<string>, prefixes:
   for (const word of new Set(words)) collect(word, true);
   for (const prefix of new Set(prefixes)) collect(prefix, false);
   offsets.sort((a, b) => a - b);
+  const tree = root.tree;
   return (node) => {
-    const from = text.lastIndexOf('\n', node.startIndex - 1) + 1;
-    const newline = text.indexOf('\n', node.endIndex);
-    const to = newline < 0 ? text.length : newline;
+    const { from, to } = tree.rowSpan(node.startIndex, node.endIndex);
     let lo = 0;
     let hi = offsets.length;
     while (lo < hi) {

@@ -53,11 +53,10 @@ function direct(node: SyntaxNode, out: ObjectUse[], follow: boolean, alike: (nod
     out.push({ member: { name, call } });
     return;
   }
-  if (parent.type === 'comparison_operator' && parent.children.some((c) => c.type === 'is' || c.type === 'is not' || c.text === 'is')) {
+  if (parent.type === 'comparison_operator') {
     // `x is None` holds for the canonical object as it did for the deprecated one, and so does
     // a comparison with another use that becomes the same canonical object
-    const others = parent.namedChildren.filter((c) => c && c.id !== n.id);
-    if (!others.every((c) => c?.type === 'none' || alike(c!))) out.push({ identity: true });
+    if (identityPartners(parent, n).some((c) => c.type !== 'none' && !alike(c))) out.push({ identity: true });
     return;
   }
   if (parent.type === 'argument_list') {
@@ -93,6 +92,40 @@ function direct(node: SyntaxNode, out: ObjectUse[], follow: boolean, alike: (nod
     if (name && statement) for (const use of loadsAfter(name, statement)) direct(use, out, false, alike);
   }
 }
+
+/**
+ * The operands `operand` is compared with by `is` / `is not` in a comparison
+ * chain: its neighbours only, as Python reads `a < b is c` as `a < b and b is c`.
+ * Found from the operand's place in the chain (indexed once per chain), so
+ * a chain of n uses costs n, not n².
+ */
+function identityPartners(comparison: SyntaxNode, operand: SyntaxNode): SyntaxNode[] {
+  const children = comparison.children;
+  let places = chainPlaces.get(comparison);
+  if (!places) {
+    places = new Map(children.map((c, i) => [c.id, i]));
+    chainPlaces.set(comparison, places);
+  }
+  const at = places.get(operand.id);
+  if (at === undefined) return [];
+  const partners: SyntaxNode[] = [];
+  for (const step of [-1, 1]) {
+    let identity = false;
+    for (let i = at + step; i >= 0 && i < children.length; i += step) {
+      const c = children[i]!;
+      if (c.type === 'comment') continue;
+      if (!c.isNamed) {
+        identity ||= c.type === 'is' || c.type === 'is not';
+        continue;
+      }
+      if (identity) partners.push(c);
+      break;
+    }
+  }
+  return partners;
+}
+
+const chainPlaces = new WeakMap<SyntaxNode, Map<number, number>>();
 
 function enclosing(node: SyntaxNode, type: string): SyntaxNode | null {
   for (let n = node.parent; n; n = n.parent) if (n.type === type) return n;

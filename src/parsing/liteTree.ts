@@ -443,11 +443,63 @@ export class LiteNode {
         if (node.type === type) out.push(node);
       }
       // (every type asked for is a named one, and named nodes have only named descendants under named children)
-      const kids = node.namedChildren;
-      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+      pushReversed(stack, node.namedChildren);
     }
     return out;
   }
+}
+
+/**
+ * Walks up from a node to answer a question about its ancestors, remembering
+ * the answers along a long walk: asked for every use in a deeply nested
+ * expression (`a + a + … + a`, left-deep), each walk then stops where an
+ * earlier one passed, and the cost is linear in the tree, not quadratic.
+ * `step(above, node)` is the answer for `node` given the answer for its
+ * parent (`top` above the root); a walk also stops at a node `decides` answers
+ * on its own (the answer of everything below it up to there).
+ */
+export class AncestorMemo<T> {
+  private readonly known = new WeakMap<LiteNode, T>();
+  private readonly path: LiteNode[] = [];
+
+  constructor(
+    private readonly top: T,
+    private readonly step: (above: T, node: LiteNode) => T,
+    private readonly decides: (node: LiteNode) => T | undefined = () => undefined,
+  ) {}
+
+  of(node: LiteNode): T {
+    const path = this.path;
+    path.length = 0;
+    let value = this.top;
+    for (let n: LiteNode | null = node; n; n = n.parent) {
+      const known = this.known.get(n) ?? this.decides(n);
+      if (known !== undefined) {
+        value = known;
+        break;
+      }
+      path.push(n);
+    }
+    // (short walks, the usual ones, are not worth remembering)
+    const remember = path.length > MEMO_AFTER;
+    for (let i = path.length - 1; i >= 0; i--) {
+      value = this.step(value, path[i]!);
+      if (remember) this.known.set(path[i]!, value);
+    }
+    path.length = 0;
+    return value;
+  }
+}
+
+const MEMO_AFTER = 48;
+
+/**
+ * `items` pushed last first, so that popping `stack` yields them in order:
+ * how the walks here and in the analyses go through children with an
+ * explicit stack (nesting depth is the input's to choose, not recursion's).
+ */
+export function pushReversed<T>(stack: T[], items: readonly T[]): void {
+  for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]!);
 }
 
 /**

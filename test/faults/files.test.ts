@@ -14,6 +14,7 @@ import { after, describe, it } from 'node:test';
 import { processFile, type FileContext } from '../../src/engine/file.js';
 import { writeFileFixes } from '../../src/engine/write.js';
 import type { LanguageAdapter } from '../../src/languages/adapter.js';
+import { parseModuleImports } from '../../src/languages/python/moduleImports.js';
 import { adapterFor } from '../../src/languages/registry.js';
 import type { Ban } from '../../src/model/finding.js';
 import type { FileFix } from '../../src/model/outcome.js';
@@ -65,6 +66,48 @@ describe('per-file isolation (defect 15\'s crash, and every stage)', () => {
     assert.equal(report.findings.length, uses + 1);
     assert.ok(report.findings.every((f) => f.fix === 'safe'), 'every use is planned, none left to an internal error');
     assert.deepEqual([report.errors, report.warnings], [[], []]);
+  });
+
+  it('no recursion on the depth of the input: a use nested 20,000 levels deep, in every shape, is found and planned', async () => {
+    // (CPython compiles about 2,000 levels of an expression; the walks overflowed Node's stack near there)
+    const depth = 20_000;
+    const u = 'OldClient';
+    const deep = (open: string, close: string) => `x = ${open.repeat(depth)}${u}${close.repeat(depth)}\n`;
+    const shapes: Record<string, string> = {
+      lists: deep('[', ']'),
+      parens: deep('(', ')'),
+      calls: deep('f(', ')'),
+      dicts: deep('{1: ', '}'),
+      comprehensions: deep('[y for y in ', ']'),
+      walrus: deep('(y := ', ')'),
+      attributes: `x = ${u}${'.a'.repeat(depth)}\n`,
+      subscripts: `x = ${u}${'[0]'.repeat(depth)}\n`,
+      sums: `x = ${Array(depth).fill('1').join(' + ')} + ${u}\n`,
+      negations: `x = ${'not '.repeat(depth)}${u}\n`,
+      lambdas: `x = ${'lambda: '.repeat(depth)}${u}\n`,
+      conditionals: `x = ${'1 if c else '.repeat(depth)}${u}\n`,
+      targets: `${'('.repeat(depth)}x[${u}]${')'.repeat(depth)} = 1\n`,
+      patterns: `match v:\n    case ${'['.repeat(depth)}${u}.x${']'.repeat(depth)}:\n        pass\n`,
+      annotations: `x: "${'List['.repeat(depth)}${u}${']'.repeat(depth)}" = None\n`,
+    };
+    const files = Object.fromEntries(Object.entries(shapes).map(([name, body]) => [`${name}.py`, `from legacy.client import OldClient\n${body}`]));
+    const dir = tree('deep', files);
+    const run = await cli(['scan', dir, '--format', 'json', '--no-cache'], { timeoutMs: 300_000 });
+    assertNoTrace(run);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as { findings: { file: string; kind: string }[]; errors: unknown[] };
+    assert.deepEqual(report.errors, []);
+    for (const name of Object.keys(files)) {
+      const kinds = report.findings.filter((f) => f.file === name).map((f) => f.kind);
+      assert.deepEqual(kinds, ['import', 'usage'], `${name}: the import and the use deep inside`);
+    }
+    // the import graph's walks too (check's boundaries, affected): the imports around a deep expression
+    const text = `import a\n${shapes.lists!}def f():\n    import b.c\n`;
+    const statements = await python.imports!.importStatements({ rel: 'deep.py', text, sourceRoots: [''] });
+    assert.deepEqual(statements.map((s) => s.module), ['a', 'b.c']);
+    // (the parse the import graph falls back to when its lexer is in doubt)
+    const edges = await parseModuleImports(text, 'deep.py', ['']);
+    assert.ok(edges.some((e) => e.module === 'b.c'), JSON.stringify(edges));
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { Ban, RawFinding } from '../../model/finding.js';
 import { isAtOrUnder } from '../../model/finding.js';
-import { LiteTree } from '../../parsing/liteTree.js';
+import { AncestorMemo, LiteTree } from '../../parsing/liteTree.js';
 import { getParser, type SyntaxNode } from '../../parsing/treeSitter.js';
 import type { FileAnalysis, FileAnalysisInput, LanguageAdapter } from '../adapter.js';
 import { analyzePythonFile, type PythonFileAnalysis } from './analyze.js';
@@ -133,10 +133,15 @@ export const pythonAdapter: LanguageAdapter = {
 function analysisOutput(root: SyntaxNode, analysis: PythonFileAnalysis): FileAnalysis {
   const statementRanges = new Map<RawFinding, { start: number; end: number }>();
   const enclosingScopes = new Map<RawFinding, string>();
+  let near = root;
   for (const finding of analysis.findings) {
-    // (a finding starts where a named node does: its ancestors are found without copying tokens)
-    const at = root.namedDescendantForIndex(finding.range.start);
-    enclosingScopes.set(finding, enclosingScopeName(at));
+    // (a finding starts where a named node does: its ancestors are found without copying tokens,
+    // from the last finding's node: findings come in order, so the walks add up to the tree, not more)
+    const index = finding.range.start;
+    while (near.parent && !(near.startIndex <= index && index < near.endIndex)) near = near.parent;
+    const at = near.namedDescendantForIndex(index);
+    near = at;
+    enclosingScopes.set(finding, enclosingScopeName.of(at));
     if (finding.kind !== 'import') continue;
     let node: SyntaxNode | null = at;
     while (node && node.type !== 'import_statement' && node.type !== 'import_from_statement') node = node.parent;
@@ -154,14 +159,11 @@ const NAMED_SCOPES = new Set(['function_definition', 'class_definition']);
  * to the enclosing scope, as Python evaluates it there; lambdas and
  * comprehensions are not named.
  */
-function enclosingScopeName(node: SyntaxNode | null): string {
-  const names: string[] = [];
-  let child = node;
-  for (let n = node?.parent ?? null; n; child = n, n = n.parent) {
-    if (!NAMED_SCOPES.has(n.type)) continue;
-    const body = n.childForFieldName('body');
-    if (!body || !child || body.startIndex > child.startIndex || body.endIndex < child.endIndex) continue;
-    names.push(n.childForFieldName('name')?.text ?? '?');
-  }
-  return names.reverse().join('.');
-}
+const enclosingScopeName = new AncestorMemo<string>('', (above, child) => {
+  const n = child.parent;
+  if (!n || !NAMED_SCOPES.has(n.type)) return above;
+  const body = n.childForFieldName('body');
+  if (!body || body.startIndex > child.startIndex || body.endIndex < child.endIndex) return above;
+  const name = n.childForFieldName('name')?.text ?? '?';
+  return above ? `${above}.${name}` : name;
+});

@@ -7,7 +7,7 @@
 import type { Ban, RawFinding, UsageCategory } from '../../model/finding.js';
 import { findBan, isAtOrUnder } from '../../model/finding.js';
 import { Parser } from 'web-tree-sitter';
-import { LiteTree } from '../../parsing/liteTree.js';
+import { AncestorMemo, LiteTree, pushReversed } from '../../parsing/liteTree.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
 import { analyzeScopes, lookupScope, relevanceOf, skippedBy, type Binding, type Relevance, type Scope, type ScopeAnalysis } from './scopes.js';
 import { resolveRelativeModule, type ModuleContext } from './moduleNames.js';
@@ -295,7 +295,7 @@ function applySuppressions(
       first = at.startPosition.row;
       last = at.endPosition.row;
     } else {
-      first = last = root.namedDescendantForIndex(finding.range.start).startPosition.row;
+      first = last = root.tree.point(finding.range.start).row;
     }
     for (let row = first; row <= last; row++) {
       if (covers(row, finding.ruleId)) {
@@ -387,12 +387,15 @@ function isStoreTarget(node: SyntaxNode): boolean {
 }
 
 function inAnnotation(node: SyntaxNode): boolean {
-  for (let n: SyntaxNode | null = node.parent; n; n = n.parent) {
-    if (n.type === 'type') return true;
-    if (n.type.endsWith('_statement') || n.type === 'block' || n.type === 'module' || n.type === 'lambda') return false;
-  }
-  return false;
+  return node.parent !== null && annotationAncestor.of(node.parent);
 }
+
+/** True at a `type` node and below it, up to the statement, block or lambda that holds it. */
+const annotationAncestor = new AncestorMemo<boolean>(
+  false,
+  (above) => above,
+  (n) => (n.type === 'type' ? true : n.type.endsWith('_statement') || n.type === 'block' || n.type === 'module' || n.type === 'lambda' ? false : undefined),
+);
 
 /**
  * String references (a plain literal, or an implicit concatenation of plain
@@ -408,37 +411,37 @@ function collectStringsAndComments(
   annotationStrings: SyntaxNode[],
   relevant: Relevance,
 ): void {
-  const visit = (node: SyntaxNode): void => {
-    // (strings and comments are named; an anonymous node is a token, with nothing inside)
-    for (const child of node.namedChildren) {
-      const type = child.type;
-      if (type === 'string' || type === 'concatenated_string') {
-        const value = type === 'string' ? plainStringValue(child) : concatenatedStringValue(child);
-        let referenced = false;
-        if (value !== null && isDottedPath(value) && !isDocstringLike(child) && (value.includes('.') || isImportCallArgument(child))) {
-          const ban = findBan(bans, value);
-          if (ban) {
-            referenced = true;
-            findings.push({ ruleId: ban.ruleId, kind: 'string-reference', range: rangeOf(child), symbol: value, local: value, usage: null });
-          }
+  // (strings and comments are named; an anonymous node is a token, with nothing inside)
+  // An explicit stack, in document order: nesting depth is the input's to choose.
+  const pending: SyntaxNode[] = [];
+  pushReversed(pending, root.namedChildren);
+  for (let child = pending.pop(); child; child = pending.pop()) {
+    const type = child.type;
+    if (type === 'string' || type === 'concatenated_string') {
+      const value = type === 'string' ? plainStringValue(child) : concatenatedStringValue(child);
+      let referenced = false;
+      if (value !== null && isDottedPath(value) && !isDocstringLike(child) && (value.includes('.') || isImportCallArgument(child))) {
+        const ban = findBan(bans, value);
+        if (ban) {
+          referenced = true;
+          findings.push({ ruleId: ban.ruleId, kind: 'string-reference', range: rangeOf(child), symbol: value, local: value, usage: null });
         }
-        if (!referenced && type === 'string' && value !== null && inAnnotation(child)) annotationStrings.push(child);
-        continue; // no need to look inside a string except interpolations (rare; skipped)
       }
-      if (type === 'comment') {
-        const directive = parseSuppression(child.text);
-        if (directive !== undefined) {
-          const line = child.startPosition.row;
-          const existing = suppressions.get(line);
-          if (directive === null || existing === null) suppressions.set(line, null);
-          else suppressions.set(line, new Set([...(existing ?? []), ...directive]));
-        }
-        continue;
-      }
-      if (!skippedBy(relevant, child)) visit(child);
+      if (!referenced && type === 'string' && value !== null && inAnnotation(child)) annotationStrings.push(child);
+      continue; // no need to look inside a string except interpolations (rare; skipped)
     }
-  };
-  visit(root);
+    if (type === 'comment') {
+      const directive = parseSuppression(child.text);
+      if (directive !== undefined) {
+        const line = child.startPosition.row;
+        const existing = suppressions.get(line);
+        if (directive === null || existing === null) suppressions.set(line, null);
+        else suppressions.set(line, new Set([...(existing ?? []), ...directive]));
+      }
+      continue;
+    }
+    if (!skippedBy(relevant, child)) pushReversed(pending, child.namedChildren);
+  }
 }
 
 /** The value of a plain (non-f, non-bytes) string literal without escapes or interpolations, else null. */
@@ -500,43 +503,45 @@ function stringAnnotationUses(
     const scope = evaluationScope(node, scopes);
     const offset = stringContentStart(node);
     const rangeIn = (n: SyntaxNode) => ({ start: offset + n.startIndex, end: offset + n.endIndex });
-    const visit = (n: SyntaxNode): void => {
-      if (n.type === 'identifier') {
-        const parent = n.parent;
-        // `x.name`: only the object of an attribute chain is looked up
-        if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id) return;
-        if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id) return;
-        const target = lookupScope(n.text, scope, scopes.module);
-        const bindings = target?.bindings.get(n.text) ?? [];
-        const binding = bindings.find((b) => deprecatedBindings.has(b));
-        if (binding) {
-          const ban = deprecatedBindings.get(binding)!;
-          uses.push({ binding, ban, range: rangeIn(n), symbol: binding.import!.qualifiedName!, local: binding.name });
+    /** A name in the annotation: a deprecated binding, or an attribute chain through an allowed import to a banned path. */
+    const visitName = (n: SyntaxNode): void => {
+      const parent = n.parent;
+      // `x.name`: only the object of an attribute chain is looked up
+      if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id) return;
+      if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id) return;
+      const target = lookupScope(n.text, scope, scopes.module);
+      const bindings = target?.bindings.get(n.text) ?? [];
+      const binding = bindings.find((b) => deprecatedBindings.has(b));
+      if (binding) {
+        const ban = deprecatedBindings.get(binding)!;
+        uses.push({ binding, ban, range: rangeIn(n), symbol: binding.import!.qualifiedName!, local: binding.name });
+        return;
+      }
+      // `"typing.Optional[int]"` with `import typing`: the attribute chain through an allowed import
+      const base = bindings.find((b) => b.import && b.import.qualifiedName !== null && b.kind !== 'star-import');
+      if (!base) return;
+      let qualified = base.import!.qualifiedName!;
+      let chain: SyntaxNode = n;
+      for (;;) {
+        const up = chain.parent;
+        if (!up || up.type !== 'attribute' || up.childForFieldName('object')?.id !== chain.id) return;
+        const attr = up.childForFieldName('attribute');
+        if (!attr) return;
+        qualified = `${qualified}.${attr.text}`;
+        chain = up;
+        const ban = findBan(bans, qualified);
+        if (ban) {
+          uses.push({ ban, range: rangeIn(chain), symbol: qualified, local: compactText(chain) });
           return;
         }
-        // `"typing.Optional[int]"` with `import typing`: the attribute chain through an allowed import
-        const base = bindings.find((b) => b.import && b.import.qualifiedName !== null && b.kind !== 'star-import');
-        if (!base) return;
-        let qualified = base.import!.qualifiedName!;
-        let chain: SyntaxNode = n;
-        for (;;) {
-          const up = chain.parent;
-          if (!up || up.type !== 'attribute' || up.childForFieldName('object')?.id !== chain.id) return;
-          const attr = up.childForFieldName('attribute');
-          if (!attr) return;
-          qualified = `${qualified}.${attr.text}`;
-          chain = up;
-          const ban = findBan(bans, qualified);
-          if (ban) {
-            uses.push({ ban, range: rangeIn(chain), symbol: qualified, local: compactText(chain) });
-            return;
-          }
-        }
       }
-      if (n.type === 'string') return; // `Literal["x"]` inside the annotation is a value
-      for (const child of n.namedChildren) if (child) visit(child);
     };
-    visit(lite.root);
+    const pending = [lite.root];
+    for (let n = pending.pop(); n; n = pending.pop()) {
+      if (n.type === 'identifier') visitName(n);
+      // `Literal["x"]` inside the annotation is a value
+      else if (n.type !== 'string') pushReversed(pending, n.namedChildren);
+    }
   } finally {
     lite.dispose();
     tree.delete();

@@ -7,6 +7,7 @@
  * words a person can act on.
  */
 import type { MemberInfo, ParameterInfo, SymbolInfo } from '../../model/symbols.js';
+import { pushReversed } from '../../parsing/liteTree.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
 import { plural } from '../../text/plural.js';
 
@@ -138,15 +139,14 @@ function loadsAfter(name: string, after: SyntaxNode): SyntaxNode[] {
   while (scope && !SCOPE_TYPES.has(scope.type)) scope = scope.parent;
   if (!scope) return [];
   const out: SyntaxNode[] = [];
-  const visit = (node: SyntaxNode) => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === 'function_definition' || child.type === 'class_definition' || child.type === 'lambda') continue;
-      if (child.type === 'identifier' && child.text === name && child.startIndex > after.endIndex) out.push(child);
-      else visit(child);
-    }
-  };
-  visit(scope.type === 'module' ? scope : (scope.childForFieldName('body') ?? scope));
+  const top = scope.type === 'module' ? scope : (scope.childForFieldName('body') ?? scope);
+  const pending: SyntaxNode[] = [];
+  pushReversed(pending, top.namedChildren);
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') continue;
+    if (node.type === 'identifier' && node.text === name && node.startIndex > after.endIndex) out.push(node);
+    else pushReversed(pending, node.namedChildren);
+  }
   return out;
 }
 

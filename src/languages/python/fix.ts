@@ -39,7 +39,7 @@ import type { SyntaxNode } from '../../parsing/treeSitter.js';
 import type { PlanRule } from '../adapter.js';
 import type { PythonFileAnalysis } from './analyze.js';
 import { checkUses } from './compat.js';
-import { classReadsGlobal, declaredElsewhere, importGuardOf, isNoneFallback, namesInStrings, within } from './fixContext.js';
+import { classReadsGlobal, declaredElsewhere, importGuardOf, isNoneFallback, namesInStrings, scopesWithin } from './fixContext.js';
 import { anchorsOf, ImportEditor, isTopLevelIn, type AddedName } from './importEdits.js';
 import { lookupScope, type Binding, type Reference, type Scope } from './scopes.js';
 
@@ -809,9 +809,10 @@ export function planPythonFixes(
     if (own) return describe(own);
     // declared global/nonlocal here: an import would bind the other scope's name
     if (scope.globals.has(name) || scope.nonlocals.has(name)) return `declared ${scope.globals.has(name) ? 'global' : 'nonlocal'} here`;
+    const inside = scopesWithin(scope);
     for (const s of analysis.scopes.scopes) {
       if (scope.kind === 'module' && s.globals.has(name)) return 'declared global in a function';
-      if (s !== scope && within(s, scope) && s.nonlocals.has(name)) return 'declared nonlocal in a nested function';
+      if (s !== scope && inside.has(s) && s.nonlocals.has(name)) return 'declared nonlocal in a nested function';
     }
     for (const rs of scopes) {
       if (rs === scope) continue;
@@ -824,12 +825,12 @@ export function planPythonFixes(
     }
     // existing loads of `name` in this scope's subtree must not change meaning
     for (const ref of analysis.scopes.references) {
-      if (ref.name !== name || !within(ref.scope, scope)) continue;
+      if (ref.name !== name || !inside.has(ref.scope)) continue;
       if (classReadsGlobal(ref)) return `read by a class body at line ${rowOf(root, ref.node.startIndex) + 1}`;
       const resolved = ref.resolvedScope;
       // (a load of an import of the same path is not one: it may run before the new import binds)
       if (resolved === scope && ref.candidates.every((c) => removedBindings.has(c))) continue;
-      if (resolved === null || !within(resolved, scope) || resolved === scope) {
+      if (resolved === null || !inside.has(resolved) || resolved === scope) {
         return resolved === null ? `a name used at line ${rowOf(root, ref.node.startIndex) + 1} (a builtin or undefined name)` : `used at line ${rowOf(root, ref.node.startIndex) + 1} with another meaning`;
       }
     }

@@ -111,10 +111,15 @@ function isAllEntry(node: SyntaxNode): boolean {
   return assignment.childForFieldName('left')?.text === '__all__';
 }
 
-/** True when `inner` is `outer` or nested in it. */
-export function within(inner: Scope, outer: Scope): boolean {
-  for (let s: Scope | null = inner; s; s = s.parent) if (s === outer) return true;
-  return false;
+/** `outer` and every scope nested in it: asking of each scope whether it is within `outer` then costs nothing per level of nesting. */
+export function scopesWithin(outer: Scope): ReadonlySet<Scope> {
+  const out = new Set<Scope>();
+  const pending = [outer];
+  for (let s = pending.pop(); s; s = pending.pop()) {
+    out.add(s);
+    for (const child of s.children) pending.push(child);
+  }
+  return out;
 }
 
 /**

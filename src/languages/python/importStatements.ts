@@ -7,6 +7,7 @@
  */
 import type { ImportStatement } from '../../model/importGraph.js';
 import { LineIndex } from '../../model/range.js';
+import { pushReversed } from '../../parsing/liteTree.js';
 import { getParser, type WasmNode } from '../../parsing/treeSitter.js';
 import { PYTHON_GRAMMAR } from './grammar.js';
 import { moduleContextOf, resolveRelativeModule } from './moduleNames.js';
@@ -24,35 +25,36 @@ export async function pythonImportStatements(text: string, rel: string, sourceRo
     out.push({ module, names, line: start.line, column: start.column, endLine: end.line, endColumn: end.column });
   };
   try {
-    const visit = (node: WasmNode) => {
-      for (const child of node.namedChildren) {
-        if (!child) continue;
-        if (child.type === 'import_statement') {
-          for (const name of child.childrenForFieldName('name')) {
-            const dotted = name && dottedOf(name);
-            if (dotted) at(name.type === 'aliased_import' ? (name.childForFieldName('name') ?? name) : name, dotted, []);
-          }
-        } else if (child.type === 'import_from_statement') {
-          const moduleNode = child.childForFieldName('module_name');
-          if (!moduleNode) continue;
-          let module: string | null;
-          if (moduleNode.type === 'relative_import') {
-            const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
-            const level = prefix ? prefix.text.replace(/\s+/g, '').length : 0;
-            module = resolveRelativeModule(context, level, dottedOf(moduleNode.namedChildren.find((c) => c?.type === 'dotted_name') ?? null));
-          } else {
-            module = dottedOf(moduleNode);
-          }
-          if (module === null) continue;
-          const names = child.childrenForFieldName('name').map((n) => (n && dottedOf(n)) ?? '').filter(Boolean);
-          if (child.namedChildren.some((c) => c?.type === 'wildcard_import')) names.push('*');
-          at(moduleNode, module, names);
-        } else if (child.type !== 'future_import_statement') {
-          visit(child);
+    // an explicit stack, in document order: nesting depth is the input's to choose
+    const pending: (WasmNode | null)[] = [];
+    pushReversed(pending, tree.rootNode.namedChildren);
+    while (pending.length > 0) {
+      const child = pending.pop();
+      if (!child) continue;
+      if (child.type === 'import_statement') {
+        for (const name of child.childrenForFieldName('name')) {
+          const dotted = name && dottedOf(name);
+          if (dotted) at(name.type === 'aliased_import' ? (name.childForFieldName('name') ?? name) : name, dotted, []);
         }
+      } else if (child.type === 'import_from_statement') {
+        const moduleNode = child.childForFieldName('module_name');
+        if (!moduleNode) continue;
+        let module: string | null;
+        if (moduleNode.type === 'relative_import') {
+          const prefix = moduleNode.namedChildren.find((c) => c?.type === 'import_prefix');
+          const level = prefix ? prefix.text.replace(/\s+/g, '').length : 0;
+          module = resolveRelativeModule(context, level, dottedOf(moduleNode.namedChildren.find((c) => c?.type === 'dotted_name') ?? null));
+        } else {
+          module = dottedOf(moduleNode);
+        }
+        if (module === null) continue;
+        const names = child.childrenForFieldName('name').map((n) => (n && dottedOf(n)) ?? '').filter(Boolean);
+        if (child.namedChildren.some((c) => c?.type === 'wildcard_import')) names.push('*');
+        at(moduleNode, module, names);
+      } else if (child.type !== 'future_import_statement') {
+        pushReversed(pending, child.namedChildren);
       }
-    };
-    visit(tree.rootNode);
+    }
   } finally {
     tree.delete();
   }

@@ -705,15 +705,28 @@ export async function parseModuleImports(text: string, rel: string, sourceRoots:
   const tree = parser.parse(blankCommentLines(text));
   if (!tree) throw new Error(`tree-sitter returned no tree for ${rel}`);
   try {
-    const visit = (node: WasmNode, outer: Context) => {
-      for (const child of node.namedChildren) {
-        if (!child) continue;
-        if (child.type === 'import_statement') addImportStatement(child, outer, edges);
-        else if (child.type === 'import_from_statement' || child.type === 'future_import_statement') addFromStatement(child, outer, context, edges);
-        else visit(child, innerContext(child, node, outer));
+    // an explicit stack, in document order: nesting depth is the input's to choose
+    const nodes: (WasmNode | null)[] = [];
+    const parents: WasmNode[] = [];
+    const contexts: Context[] = [];
+    const push = (node: WasmNode, outer: Context) => {
+      const children = node.namedChildren;
+      for (let i = children.length - 1; i >= 0; i--) {
+        nodes.push(children[i]!);
+        parents.push(node);
+        contexts.push(outer);
       }
     };
-    visit(tree.rootNode, TOP);
+    push(tree.rootNode, TOP);
+    while (nodes.length > 0) {
+      const child = nodes.pop();
+      const node = parents.pop()!;
+      const outer = contexts.pop()!;
+      if (!child) continue;
+      if (child.type === 'import_statement') addImportStatement(child, outer, edges);
+      else if (child.type === 'import_from_statement' || child.type === 'future_import_statement') addFromStatement(child, outer, context, edges);
+      else push(child, innerContext(child, node, outer));
+    }
   } finally {
     tree.delete();
   }

@@ -7,6 +7,7 @@
  * lambdas are scopes, decorators/defaults/annotations/bases are evaluated in
  * the enclosing scope, the first iterable of a comprehension too.
  */
+import { pushReversed } from '../../parsing/liteTree.js';
 import type { SyntaxNode } from '../../parsing/treeSitter.js';
 
 export type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
@@ -101,6 +102,9 @@ function withName(names: ReadonlySet<string>, name: string): ReadonlySet<string>
   set.add(name);
   return set;
 }
+
+/** A step of the scope walk: a node to visit, or an action that follows the visits before it. */
+type Step = SyntaxNode | (() => void);
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
@@ -215,30 +219,84 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
     return s;
   };
 
+  // The walk keeps its own stack: nothing recurses on how deeply the input
+  // nests. A node's handler emits steps — visits of its children, and the
+  // actions that must follow them (a binding made after its value is read) —
+  // and the steps run before the handler's later siblings: everything happens
+  // in the order of a recursive walk. An action asked for before its handler
+  // emitted anything runs at once.
+  const steps: Step[] = [];
+  const stepScopes: Scope[] = [];
+  const emitted: Step[] = [];
+  const emittedScopes: Scope[] = [];
+
+  const visit = (node: SyntaxNode, scope: Scope): void => {
+    emitted.push(node);
+    emittedScopes.push(scope);
+  };
+
+  const later = (action: () => void, scope: Scope): void => {
+    if (emitted.length === 0) action();
+    else {
+      emitted.push(action);
+      emittedScopes.push(scope);
+    }
+  };
+
+  const bindLater = (scope: Scope, name: string, kind: BindingKind, node: SyntaxNode): void => {
+    if (emitted.length === 0) bind(scope, name, kind, node);
+    else later(() => bind(scope, name, kind, node), scope);
+  };
+
+  const referenceLater = (scope: Scope, node: SyntaxNode): void => {
+    if (emitted.length === 0) reference(scope, node);
+    else later(() => reference(scope, node), scope);
+  };
+
+  const walk = (root: SyntaxNode, scope: Scope): void => {
+    visitChildren(root, scope);
+    for (;;) {
+      for (let i = emitted.length - 1; i >= 0; i--) {
+        steps.push(emitted[i]!);
+        stepScopes.push(emittedScopes[i]!);
+      }
+      emitted.length = 0;
+      emittedScopes.length = 0;
+      const step = steps.pop();
+      const scope = stepScopes.pop();
+      if (step === undefined || scope === undefined) return;
+      if (typeof step === 'function') step();
+      else handle(step, scope);
+    }
+  };
+
   const visitChildren = (node: SyntaxNode, scope: Scope): void => {
     for (const child of node.namedChildren) if (!skippedBy(relevant, child)) visit(child, scope);
   };
 
   /** Binds every name in an assignment-like target; loads inside (attribute objects, subscripts) are visited. */
-  const bindTarget = (node: SyntaxNode, scope: Scope, kind: BindingKind): void => {
-    switch (node.type) {
-      case 'identifier':
-        bind(scope, node.text, kind, node);
-        return;
-      case 'pattern_list':
-      case 'tuple_pattern':
-      case 'list_pattern':
-      case 'tuple':
-      case 'list':
-      case 'expression_list':
-      case 'parenthesized_expression':
-      case 'list_splat_pattern':
-      case 'list_splat':
-      case 'as_pattern_target':
-        for (const child of node.namedChildren) if (child) bindTarget(child, scope, kind);
-        return;
-      default:
-        visit(node, scope);
+  const bindTarget = (target: SyntaxNode, scope: Scope, kind: BindingKind): void => {
+    const pending = [target];
+    for (let node = pending.pop(); node; node = pending.pop()) {
+      switch (node.type) {
+        case 'identifier':
+          bindLater(scope, node.text, kind, node);
+          break;
+        case 'pattern_list':
+        case 'tuple_pattern':
+        case 'list_pattern':
+        case 'tuple':
+        case 'list':
+        case 'expression_list':
+        case 'parenthesized_expression':
+        case 'list_splat_pattern':
+        case 'list_splat':
+        case 'as_pattern_target':
+          pushReversed(pending, node.namedChildren);
+          break;
+        default:
+          visit(node, scope);
+      }
     }
   };
 
@@ -248,7 +306,7 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
       if (!param) continue;
       switch (param.type) {
         case 'identifier':
-          bind(fnScope, param.text, 'parameter', param);
+          bindLater(fnScope, param.text, 'parameter', param);
           break;
         case 'typed_parameter': {
           const type = param.childForFieldName('type');
@@ -283,7 +341,7 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
   };
 
   const bindParameterName = (node: SyntaxNode, fnScope: Scope): void => {
-    if (node.type === 'identifier') bind(fnScope, node.text, 'parameter', node);
+    if (node.type === 'identifier') bindLater(fnScope, node.text, 'parameter', node);
     else for (const child of node.namedChildren) if (child) bindParameterName(child, fnScope);
   };
 
@@ -376,23 +434,29 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
   };
 
   const visitFunction = (node: SyntaxNode, scope: Scope, kind: 'function' | 'lambda'): void => {
+    const returnType = node.childForFieldName('return_type');
+    if (!returnType) return visitFunctionScope(node, scope, kind);
+    visit(returnType, scope);
+    later(() => visitFunctionScope(node, scope, kind), scope);
+  };
+
+  /** A function's own scope, after its return annotation (read in the enclosing scope). */
+  const visitFunctionScope = (node: SyntaxNode, scope: Scope, kind: 'function' | 'lambda'): void => {
     const name = node.childForFieldName('name');
     const typeParams = node.childForFieldName('type_parameters');
-    const returnType = node.childForFieldName('return_type');
-    if (returnType) visit(returnType, scope);
     const fnScope = newScope(kind, node, scope);
     if (typeParams) visitTypeParameters(typeParams, fnScope);
     visitParameters(node.childForFieldName('parameters'), fnScope, scope);
     const body = node.childForFieldName('body');
     if (body) visit(body, fnScope);
-    if (name) bind(scope, name.text, 'function', name);
+    if (name) bindLater(scope, name.text, 'function', name);
   };
 
   const visitTypeParameters = (node: SyntaxNode, scope: Scope): void => {
     for (const child of node.namedChildren) {
       if (!child) continue;
       const ident = child.type === 'type' ? child.namedChildren[0] : child;
-      if (ident?.type === 'identifier') bind(scope, ident.text, 'type-parameter', ident);
+      if (ident?.type === 'identifier') bindLater(scope, ident.text, 'type-parameter', ident);
       else visit(child, scope);
     }
   };
@@ -420,57 +484,72 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
     if (body) visit(body, compScope);
   };
 
-  const visitMatchPattern = (node: SyntaxNode, scope: Scope): void => {
-    switch (node.type) {
-      case 'dotted_name': {
-        // a bare name is a capture; a dotted name is a value pattern (a load)
-        const parts = node.namedChildren;
-        if (parts.length === 1 && parts[0]) {
-          if (parts[0].text !== '_') bind(scope, parts[0].text, 'match-capture', parts[0]);
-        } else if (parts[0]) reference(scope, parts[0]);
-        return;
+  const visitMatchPattern = (pattern: SyntaxNode, scope: Scope): void => {
+    // (an `as` alias is bound after the pattern it names: a null marks its place)
+    const pending: (SyntaxNode | null)[] = [pattern];
+    const aliases: SyntaxNode[] = [];
+    while (pending.length) {
+      const node = pending.pop();
+      if (node === null) {
+        bindTarget(aliases.pop()!, scope, 'match-capture');
+        continue;
       }
-      case 'class_pattern': {
-        const [cls, ...rest] = node.namedChildren;
-        if (cls?.type === 'dotted_name' && cls.namedChildren[0]) reference(scope, cls.namedChildren[0]);
-        for (const child of rest) if (child) visitMatchPattern(child, scope);
-        return;
+      if (!node) break;
+      switch (node.type) {
+        case 'dotted_name': {
+          // a bare name is a capture; a dotted name is a value pattern (a load)
+          const parts = node.namedChildren;
+          if (parts.length === 1 && parts[0]) {
+            if (parts[0].text !== '_') bindLater(scope, parts[0].text, 'match-capture', parts[0]);
+          } else if (parts[0]) referenceLater(scope, parts[0]);
+          break;
+        }
+        case 'class_pattern': {
+          const [cls, ...rest] = node.namedChildren;
+          if (cls?.type === 'dotted_name' && cls.namedChildren[0]) referenceLater(scope, cls.namedChildren[0]);
+          pushReversed(pending, rest);
+          break;
+        }
+        case 'keyword_pattern': {
+          const [, value] = node.namedChildren;
+          if (value) pending.push(value);
+          break;
+        }
+        case 'as_pattern': {
+          const alias = node.childForFieldName('alias');
+          if (alias) {
+            aliases.push(alias);
+            pending.push(null);
+          }
+          pushReversed(pending, alias ? node.namedChildren.filter((child) => child !== alias) : node.namedChildren);
+          break;
+        }
+        case 'identifier':
+          if (node.text !== '_') bindLater(scope, node.text, 'match-capture', node);
+          break;
+        case 'string':
+        case 'integer':
+        case 'float':
+        case 'true':
+        case 'false':
+        case 'none':
+          break;
+        case 'splat_pattern':
+        case 'dict_pattern':
+        case 'case_pattern':
+        case 'list_pattern':
+        case 'tuple_pattern':
+        case 'union_pattern':
+          pushReversed(pending, node.namedChildren);
+          break;
+        default:
+          visit(node, scope);
       }
-      case 'keyword_pattern': {
-        const [, value] = node.namedChildren;
-        if (value) visitMatchPattern(value, scope);
-        return;
-      }
-      case 'as_pattern': {
-        const alias = node.childForFieldName('alias');
-        for (const child of node.namedChildren) if (child && child !== alias) visitMatchPattern(child, scope);
-        if (alias) bindTarget(alias, scope, 'match-capture');
-        return;
-      }
-      case 'identifier':
-        if (node.text !== '_') bind(scope, node.text, 'match-capture', node);
-        return;
-      case 'string':
-      case 'integer':
-      case 'float':
-      case 'true':
-      case 'false':
-      case 'none':
-        return;
-      case 'splat_pattern':
-      case 'dict_pattern':
-      case 'case_pattern':
-      case 'list_pattern':
-      case 'tuple_pattern':
-      case 'union_pattern':
-        for (const child of node.namedChildren) if (child) visitMatchPattern(child, scope);
-        return;
-      default:
-        visit(node, scope);
     }
   };
 
-  function visit(node: SyntaxNode, scope: Scope): void {
+  /** One node's handler: what it binds and loads, and the steps for its children. */
+  const handle = (node: SyntaxNode, scope: Scope): void => {
     switch (node.type) {
       case 'identifier':
         reference(scope, node);
@@ -506,7 +585,7 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
         if (superclasses) visit(superclasses, scope);
         const body = node.childForFieldName('body');
         if (body) visit(body, classScope);
-        if (name) bind(scope, name.text, 'class', name);
+        if (name) bindLater(scope, name.text, 'class', name);
         return;
       }
       case 'list_comprehension':
@@ -529,8 +608,8 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
         const right = node.childForFieldName('right');
         if (right) visit(right, scope);
         if (left?.type === 'identifier') {
-          reference(scope, left);
-          bind(scope, left.text, 'augmented-assignment', left);
+          referenceLater(scope, left);
+          bindLater(scope, left.text, 'augmented-assignment', left);
         } else if (left) visit(left, scope);
         return;
       }
@@ -538,7 +617,7 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
         const name = node.childForFieldName('name');
         const value = node.childForFieldName('value');
         if (value) visit(value, scope);
-        if (name) bind(walrusScope(scope), name.text, 'walrus', name);
+        if (name) bindLater(walrusScope(scope), name.text, 'walrus', name);
         return;
       }
       case 'for_statement': {
@@ -579,8 +658,8 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
           const targets = child.type === 'expression_list' ? child.namedChildren : [child];
           for (const target of targets) {
             if (target?.type === 'identifier') {
-              reference(scope, target);
-              bind(scope, target.text, 'del', target);
+              referenceLater(scope, target);
+              bindLater(scope, target.text, 'del', target);
             } else if (target) visit(target, scope);
           }
         }
@@ -614,7 +693,7 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
         const [left, ...rest] = node.namedChildren;
         const ident = left?.type === 'type' ? left.namedChildren[0] : left;
         for (const child of rest) if (child) visit(child, scope);
-        if (ident?.type === 'identifier') bind(scope, ident.text, 'assignment', ident);
+        if (ident?.type === 'identifier') bindLater(scope, ident.text, 'assignment', ident);
         return;
       }
       case 'comment':
@@ -626,12 +705,12 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
       default:
         visitChildren(node, scope);
     }
-  }
+  };
 
   const moduleScope = newScope('module', root, null);
   // what the walk below visits, copied out of the wasm tree in one pass
   root.copyNamedDescendants(relevant ? (node) => skippedBy(relevant, node) : undefined);
-  visitChildren(root, moduleScope);
+  walk(root, moduleScope);
   for (const ref of references) resolveReference(ref, moduleScope);
   return {
     module: moduleScope,

@@ -9,7 +9,15 @@
  *
  *   node dist/bench/manyUses.js [--uses 40000] [--limit-s 120]
  *
- * `npm run bench` runs it too (40,000 uses) and adds the figure to its report.
+ * Two more shapes (`--shape`) hold the same number of uses where a cost
+ * per use could grow with the line or the nesting, making the whole
+ * quadratic: all on one line (`one-line`: `a; a; …`), and one left-deep
+ * expression (`chain`: `x = a + a + … + a`, each use nested one level
+ * deeper than the next).
+ *
+ *   node dist/bench/manyUses.js [--uses 40000] [--shape functions|one-line|chain] [--limit-s 120]
+ *
+ * `npm run bench` runs all three (40,000 uses) and adds the figures to its report.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -30,15 +38,32 @@ rules:
     replaceWith: redis_manager
 `;
 
-/** The generated source: the deprecated import, then `uses` functions that each return the deprecated binding (about 58 bytes each). */
-export function manyUsesSource(uses: number): string {
+export type ManyUsesShape = 'functions' | 'one-line' | 'chain';
+
+export const MANY_USES_SHAPES: readonly ManyUsesShape[] = ['functions', 'one-line', 'chain'];
+
+const SHAPE_WORDS: Record<ManyUsesShape, (uses: string) => string> = {
+  functions: (uses) => `the import, then ${uses} functions returning the deprecated binding`,
+  'one-line': (uses) => `the import, then ${uses} uses on one line, \`a; a; …\``,
+  chain: (uses) => `the import, then one left-deep expression of ${uses} uses, \`x = a + a + … + a\``,
+};
+
+/**
+ * The generated source: the deprecated import, then `uses` uses of the
+ * deprecated binding — each in a function of its own (about 58 bytes each),
+ * all on one line, or all in one chain of `+`.
+ */
+export function manyUsesSource(uses: number, shape: ManyUsesShape = 'functions'): string {
   const parts = ['from auth_service.auth_core.redis_manager import auth_redis_manager\n\n'];
-  for (let i = 0; i < uses; i++) parts.push(`\ndef handler_${i}(request):\n    return auth_redis_manager\n`);
+  if (shape === 'functions') for (let i = 0; i < uses; i++) parts.push(`\ndef handler_${i}(request):\n    return auth_redis_manager\n`);
+  else if (shape === 'one-line') parts.push(Array(uses).fill('auth_redis_manager').join('; '), '\n');
+  else parts.push('x = ', Array(uses).fill('auth_redis_manager').join(' + '), '\n');
   return parts.join('');
 }
 
 export interface ManyUsesResult {
   readonly uses: number;
+  readonly shape: ManyUsesShape;
   readonly bytes: number;
   /** Exit status of `ssot scan` (null when it was stopped at the limit). */
   readonly status: number | null;
@@ -51,13 +76,13 @@ export interface ManyUsesResult {
 }
 
 /** Generates the file in a temp tree, runs `ssot scan --format json` on it once, bounded by `limitS`. */
-export function measureManyUses(uses = 40_000, limitS = 120): ManyUsesResult {
+export function measureManyUses(uses = 40_000, limitS = 120, shape: ManyUsesShape = 'functions'): ManyUsesResult {
   const root = mkdtempSync(path.join(os.tmpdir(), 'ssot-many-uses-'));
   try {
     writeFileSync(path.join(root, 'ssot.config.yaml'), CONFIG);
     mkdirSync(path.join(root, 'app'));
     const file = path.join(root, 'app/handlers.py');
-    writeFileSync(file, manyUsesSource(uses));
+    writeFileSync(file, manyUsesSource(uses, shape));
     const bytes = statSync(file).size;
     const started = process.hrtime.bigint();
     // /usr/bin/time -f gives CPU and peak RSS of the child when present; else wall time only
@@ -80,19 +105,26 @@ export function measureManyUses(uses = 40_000, limitS = 120): ManyUsesResult {
     }
     const last = haveTime ? (result.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number) : [];
     const cpuS = last.length === 3 && last.every(Number.isFinite) ? last[0]! + last[1]! : wallS;
-    return { uses, bytes, status: result.status, findings, wallS, cpuS, maxRssMb: last.length === 3 ? Math.round(last[2]! / 1024) : null, limitS };
+    return { uses, shape, bytes, status: result.status, findings, wallS, cpuS, maxRssMb: last.length === 3 ? Math.round(last[2]! / 1024) : null, limitS };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-export function renderManyUses(r: ManyUsesResult): string {
-  const done = r.status === null ? `stopped at the ${r.limitS} s limit` : `exit ${r.status}, ${r.findings ?? '?'} findings (expected ${r.uses + 1})`;
+/** The first result is the issue's file (the heading and target); the others are lines under it. */
+export function renderManyUses(results: readonly ManyUsesResult[]): string {
+  const line = (r: ManyUsesResult) => {
+    const done = r.status === null ? `stopped at the ${r.limitS} s limit` : `exit ${r.status}, ${r.findings ?? '?'} findings (expected ${r.uses + 1})`;
+    return `\`ssot scan\` of a generated ${(r.bytes / 1e6).toFixed(1)} MB file (${SHAPE_WORDS[r.shape](r.uses.toLocaleString('en'))}; findings and every fix planned): ${done}; ${r.cpuS.toFixed(1)} s CPU (user+sys), ${r.wallS.toFixed(1)} s wall${r.maxRssMb ? `, peak RSS ${r.maxRssMb} MB` : ''}.`;
+  };
+  const [first, ...others] = results;
+  if (!first) return '';
   return [
-    `## One file, ${r.uses.toLocaleString('en')} uses of a deprecated name`,
+    `## One file, ${first.uses.toLocaleString('en')} uses of a deprecated name`,
     '',
-    `\`ssot scan\` of a generated ${(r.bytes / 1e6).toFixed(1)} MB file (the import, then ${r.uses.toLocaleString('en')} functions returning the deprecated binding; findings and every fix planned): ${done}; ${r.cpuS.toFixed(1)} s CPU (user+sys), ${r.wallS.toFixed(1)} s wall${r.maxRssMb ? `, peak RSS ${r.maxRssMb} MB` : ''}. Target: under 2 s.`,
+    `${line(first)} Target: under 2 s.`,
     '',
+    ...(others.length ? ['The same number of uses where a cost per use could grow with the line or the nesting:', '', ...others.map((r) => `- ${line(r)}`), ''] : []),
   ].join('\n');
 }
 
@@ -101,7 +133,13 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const i = process.argv.indexOf(name);
     return i < 0 ? fallback : Number(process.argv[i + 1]);
   };
-  const result = measureManyUses(arg('--uses', 40_000), arg('--limit-s', 120));
-  process.stdout.write(renderManyUses(result));
+  const at = process.argv.indexOf('--shape');
+  const shape = (at < 0 ? 'functions' : process.argv[at + 1]) as ManyUsesShape;
+  if (!MANY_USES_SHAPES.includes(shape)) {
+    process.stderr.write(`manyUses: --shape must be one of ${MANY_USES_SHAPES.join(', ')}\n`);
+    process.exit(2);
+  }
+  const result = measureManyUses(arg('--uses', 40_000), arg('--limit-s', 120), shape);
+  process.stdout.write(renderManyUses([result]));
   process.exitCode = result.status === 0 && result.findings === result.uses + 1 ? 0 : 1;
 }

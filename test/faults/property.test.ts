@@ -49,7 +49,7 @@ type Mutation =
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 12 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('nest' as const), depth: fc.integer({ min: 1, max: 400 }), open: fc.constantFrom('(' as const, '[' as const, '{' as const) }),
+  fc.record({ kind: fc.constant('nest' as const), depth: fc.integer({ min: 1, max: 5000 }), open: fc.constantFrom('(' as const, '[' as const, '{' as const) }),
   fc.record({ kind: fc.constant('shuffle' as const), seed: fc.nat() }),
   fc.record({
     kind: fc.constant('prefix' as const),

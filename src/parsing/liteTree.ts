@@ -460,6 +460,8 @@ export class LiteNode {
  */
 export class AncestorMemo<T> {
   private readonly known = new WeakMap<LiteNode, T>();
+  /** Nothing remembered yet (the usual case: walks are short): no lookups. */
+  private empty = true;
   private readonly path: LiteNode[] = [];
 
   constructor(
@@ -473,7 +475,7 @@ export class AncestorMemo<T> {
     path.length = 0;
     let value = this.top;
     for (let n: LiteNode | null = node; n; n = n.parent) {
-      const known = this.known.get(n) ?? this.decides(n);
+      const known = (this.empty ? undefined : this.known.get(n)) ?? this.decides(n);
       if (known !== undefined) {
         value = known;
         break;
@@ -482,6 +484,7 @@ export class AncestorMemo<T> {
     }
     // (short walks, the usual ones, are not worth remembering)
     const remember = path.length > MEMO_AFTER;
+    if (remember) this.empty = false;
     for (let i = path.length - 1; i >= 0; i--) {
       value = this.step(value, path[i]!);
       if (remember) this.known.set(path[i]!, value);

@@ -812,7 +812,7 @@ export function planPythonFixes(
     const inside = scopesWithin(scope);
     for (const s of analysis.scopes.scopes) {
       if (scope.kind === 'module' && s.globals.has(name)) return 'declared global in a function';
-      if (s !== scope && inside.has(s) && s.nonlocals.has(name)) return 'declared nonlocal in a nested function';
+      if (s !== scope && inside(s) && s.nonlocals.has(name)) return 'declared nonlocal in a nested function';
     }
     for (const rs of scopes) {
       if (rs === scope) continue;
@@ -825,12 +825,12 @@ export function planPythonFixes(
     }
     // existing loads of `name` in this scope's subtree must not change meaning
     for (const ref of analysis.scopes.references) {
-      if (ref.name !== name || !inside.has(ref.scope)) continue;
+      if (ref.name !== name || !inside(ref.scope)) continue;
       if (classReadsGlobal(ref)) return `read by a class body at line ${rowOf(root, ref.node.startIndex) + 1}`;
       const resolved = ref.resolvedScope;
       // (a load of an import of the same path is not one: it may run before the new import binds)
       if (resolved === scope && ref.candidates.every((c) => removedBindings.has(c))) continue;
-      if (resolved === null || !inside.has(resolved) || resolved === scope) {
+      if (resolved === null || !inside(resolved) || resolved === scope) {
         return resolved === null ? `a name used at line ${rowOf(root, ref.node.startIndex) + 1} (a builtin or undefined name)` : `used at line ${rowOf(root, ref.node.startIndex) + 1} with another meaning`;
       }
     }

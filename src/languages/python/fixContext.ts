@@ -111,15 +111,20 @@ function isAllEntry(node: SyntaxNode): boolean {
   return assignment.childForFieldName('left')?.text === '__all__';
 }
 
-/** `outer` and every scope nested in it: asking of each scope whether it is within `outer` then costs nothing per level of nesting. */
-export function scopesWithin(outer: Scope): ReadonlySet<Scope> {
-  const out = new Set<Scope>();
+/**
+ * Whether a scope is `outer` or nested in it, answered without a walk per
+ * level of nesting: every scope is in the module's; for another, the set of
+ * its nested scopes is gathered once.
+ */
+export function scopesWithin(outer: Scope): (scope: Scope) => boolean {
+  if (outer.kind === 'module') return () => true;
+  const inside = new Set<Scope>();
   const pending = [outer];
   for (let s = pending.pop(); s; s = pending.pop()) {
-    out.add(s);
+    inside.add(s);
     for (const child of s.children) pending.push(child);
   }
-  return out;
+  return (scope) => inside.has(scope);
 }
 
 /**

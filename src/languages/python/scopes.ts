@@ -256,17 +256,29 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
   const walk = (root: SyntaxNode, scope: Scope): void => {
     visitChildren(root, scope);
     for (;;) {
-      for (let i = emitted.length - 1; i >= 0; i--) {
-        steps.push(emitted[i]!);
-        stepScopes.push(emittedScopes[i]!);
+      if (emitted.length > 0) {
+        for (let i = emitted.length - 1; i >= 0; i--) {
+          steps.push(emitted[i]!);
+          stepScopes.push(emittedScopes[i]!);
+        }
+        emitted.length = 0;
+        emittedScopes.length = 0;
       }
-      emitted.length = 0;
-      emittedScopes.length = 0;
       const step = steps.pop();
       const scope = stepScopes.pop();
       if (step === undefined || scope === undefined) return;
       if (typeof step === 'function') step();
       else handle(step, scope);
+    }
+  };
+
+  const pushChildSteps = (node: SyntaxNode, scope: Scope): void => {
+    const children = node.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]!;
+      if (skippedBy(relevant, child)) continue;
+      steps.push(child);
+      stepScopes.push(scope);
     }
   };
 
@@ -447,9 +459,11 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
     const fnScope = newScope(kind, node, scope);
     if (typeParams) visitTypeParameters(typeParams, fnScope);
     visitParameters(node.childForFieldName('parameters'), fnScope, scope);
+    // (bound before its body is walked, not after as Python does: the body binds nothing in `scope`,
+    // so the order of `scope`'s bindings is the same, and no action waits for the body)
+    if (name) bindLater(scope, name.text, 'function', name);
     const body = node.childForFieldName('body');
     if (body) visit(body, fnScope);
-    if (name) bindLater(scope, name.text, 'function', name);
   };
 
   const visitTypeParameters = (node: SyntaxNode, scope: Scope): void => {
@@ -583,9 +597,10 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
         const typeParams = node.childForFieldName('type_parameters');
         if (typeParams) visitTypeParameters(typeParams, classScope);
         if (superclasses) visit(superclasses, scope);
+        // (bound before the body is walked, as for a function)
+        if (name) bindLater(scope, name.text, 'class', name);
         const body = node.childForFieldName('body');
         if (body) visit(body, classScope);
-        if (name) bindLater(scope, name.text, 'class', name);
         return;
       }
       case 'list_comprehension':
@@ -703,7 +718,8 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
       case 'escape_sequence':
         return;
       default:
-        visitChildren(node, scope);
+        // (nothing emitted before or after: the children go straight onto the stack)
+        pushChildSteps(node, scope);
     }
   };
 

@@ -168,32 +168,12 @@ export function analyzePythonFile(
     }
     const base = imports.find((b) => b.import!.qualifiedName !== null && b.kind !== 'star-import');
     if (!base) continue;
-    let node = ref.node;
-    let qualified = base.import!.qualifiedName!;
-    let found = false;
-    for (;;) {
-      const parent = node.parent;
-      if (!parent || parent.type !== 'attribute' || parent.childForFieldName('object')?.id !== node.id) break;
-      const attr = parent.childForFieldName('attribute');
-      if (!attr) break;
-      qualified = `${qualified}.${attr.text}`;
-      node = parent;
-      const ban = findBan(bans, qualified);
-      if (ban) {
-        findings.push({
-          ruleId: ban.ruleId,
-          kind: 'usage',
-          range: rangeOf(node),
-          symbol: qualified,
-          local: compactText(node),
-          usage: categorizeUsage(node),
-        });
-        found = true;
-        break;
-      }
+    const { ban: chainBan, node, qualified } = bannedAttributeChain(ref.node, base.import!.qualifiedName!, bans);
+    if (chainBan) {
+      findings.push({ ruleId: chainBan.ruleId, kind: 'usage', range: rangeOf(node), symbol: qualified, local: compactText(node), usage: categorizeUsage(node) });
     }
     // `patch.object(module, "NAME")`, `getattr(module, "NAME")`: the module and a name, in two parts
-    const named = found ? null : twoPartName(node);
+    const named = chainBan ? null : twoPartName(node);
     if (named) {
       const path = `${qualified}.${named.name}`;
       const ban = findBan(bans, path);
@@ -444,6 +424,26 @@ function collectStringsAndComments(
   }
 }
 
+/**
+ * `name.a.b…` read through an import of `qualified`: up the attribute chain
+ * whose object is `name` until a prefix is banned (`ban`, with that
+ * attribute node and path), or the chain ends (where it stopped).
+ */
+function bannedAttributeChain(name: SyntaxNode, qualified: string, bans: readonly Ban[]): { ban?: Ban; node: SyntaxNode; qualified: string } {
+  let node = name;
+  let path = qualified;
+  for (;;) {
+    const parent = node.parent;
+    if (!parent || parent.type !== 'attribute' || parent.childForFieldName('object')?.id !== node.id) return { node, qualified: path };
+    const attr = parent.childForFieldName('attribute');
+    if (!attr) return { node, qualified: path };
+    path = `${path}.${attr.text}`;
+    node = parent;
+    const ban = findBan(bans, path);
+    if (ban) return { ban, node, qualified: path };
+  }
+}
+
 /** The value of a plain (non-f, non-bytes) string literal without escapes or interpolations, else null. */
 function plainStringValue(node: SyntaxNode): string | null {
   const children = node.namedChildren;
@@ -520,21 +520,8 @@ function stringAnnotationUses(
       // `"typing.Optional[int]"` with `import typing`: the attribute chain through an allowed import
       const base = bindings.find((b) => b.import && b.import.qualifiedName !== null && b.kind !== 'star-import');
       if (!base) return;
-      let qualified = base.import!.qualifiedName!;
-      let chain: SyntaxNode = n;
-      for (;;) {
-        const up = chain.parent;
-        if (!up || up.type !== 'attribute' || up.childForFieldName('object')?.id !== chain.id) return;
-        const attr = up.childForFieldName('attribute');
-        if (!attr) return;
-        qualified = `${qualified}.${attr.text}`;
-        chain = up;
-        const ban = findBan(bans, qualified);
-        if (ban) {
-          uses.push({ ban, range: rangeIn(chain), symbol: qualified, local: compactText(chain) });
-          return;
-        }
-      }
+      const chain = bannedAttributeChain(n, base.import!.qualifiedName!, bans);
+      if (chain.ban) uses.push({ ban: chain.ban, range: rangeIn(chain.node), symbol: chain.qualified, local: compactText(chain.node) });
     };
     const pending = [lite.root];
     for (let n = pending.pop(); n; n = pending.pop()) {

@@ -459,8 +459,8 @@ export function analyzeScopes(root: SyntaxNode, resolveModule: ModuleResolver, r
     const fnScope = newScope(kind, node, scope);
     if (typeParams) visitTypeParameters(typeParams, fnScope);
     visitParameters(node.childForFieldName('parameters'), fnScope, scope);
-    // (bound before its body is walked, not after as Python does: the body binds nothing in `scope`,
-    // so the order of `scope`'s bindings is the same, and no action waits for the body)
+    // (bound before the body is walked: the body binds nothing in `scope`, so `scope`'s bindings
+    // come in the same order as after it, and no action has to wait for the whole body)
     if (name) bindLater(scope, name.text, 'function', name);
     const body = node.childForFieldName('body');
     if (body) visit(body, fnScope);
